@@ -1,0 +1,47 @@
+"""The ASGI application: routers, error mapping and the database handle."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from quorum import __version__
+from quorum.api.routes import batches, export, projects, tasks, users
+from quorum.api.wire import JSON, error_body
+from quorum.config import Settings, get_settings
+from quorum.db.engine import Database
+from quorum.services.errors import ServiceError
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Quorum",
+        version=__version__,
+        description="Native API of Quorum, a self-hostable data-labeling platform.",
+        default_response_class=JSON,
+    )
+    app.state.settings = settings
+    app.state.db = db or Database(settings.resolved_database_url)
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_: Request, exc: ServiceError) -> JSON:
+        return JSON(error_body(exc.message, exc.errors), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSON:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return JSON({"error": "; ".join(problems)}, status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSON:
+        return JSON({"error": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.get("/healthz", tags=["health"], operation_id="health")
+    def healthz() -> dict:
+        return {"status": "ok", "version": __version__}
+
+    for module in (users, projects, batches, tasks, export):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,93 @@
+"""Request dependencies: the database session, the calling principal and role checks."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Iterator
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from quorum.db.engine import Database
+from quorum.services import users
+from quorum.services.errors import Forbidden, ServiceError, Unauthorized
+from quorum.services.users import Principal, Role
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BodyTooLarge(ServiceError):
+    status = 413
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session per request; writes (non-GET) take SQLite's write lock up front."""
+    db: Database = request.app.state.db
+    with db.session(write=request.method not in READ_METHODS) as session:
+        yield session
+
+
+def _key_from_header(header: str) -> str:
+    scheme, _, value = header.partition(" ")
+    scheme = scheme.lower()
+    if scheme == "bearer" and value.strip():
+        return value.strip()
+    if scheme == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthorized("malformed Basic authorization header") from None
+        key, _, _password = decoded.partition(":")
+        if key:
+            return key
+    raise Unauthorized("send the API key as a Bearer token or as the Basic auth user name")
+
+
+def get_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("authorization")
+    if not header:
+        raise Unauthorized("missing API key (Authorization header)")
+    principal = users.authenticate_key(session, _key_from_header(header))
+    request.state.principal = principal
+    return principal
+
+
+def require(role: Role) -> Callable[..., Principal]:
+    """A dependency that lets through callers whose role is at least `role`."""
+
+    def check(principal: Principal = Depends(get_principal)) -> Principal:
+        if not principal.role.at_least(role):
+            raise Forbidden(f"this needs the {role.value} role or higher")
+        return principal
+
+    check.__name__ = f"require_{role.value}"
+    return check
+
+
+any_user = require(Role.annotator)
+manager = require(Role.manager)
+admin = require(Role.admin)
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refused with 413 once it passes the configured bound."""
+    limit = request.app.state.settings.max_upload_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,75 @@
+"""Batches: create, list, finalize, status counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import get_session, manager
+from quorum.api.wire import JSONRoute
+from quorum.services import batches
+from quorum.services.users import Principal
+
+router = APIRouter(tags=["batches"], route_class=JSONRoute)
+
+
+class BatchIn(BaseModel):
+    project: str
+    name: str = Field(min_length=1, max_length=200)
+    callback_url: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+@router.post("/api/batches", operation_id="createBatch")
+def create_batch(
+    body: BatchIn, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return batches.create_batch(
+        session, body.project, body.name, callback_url=body.callback_url, metadata=body.metadata
+    )
+
+
+@router.get("/api/batches", operation_id="listBatches")
+def list_batches(
+    project: str | None = None,
+    status: str | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    docs, total = batches.list_batches(
+        session, project=project, status=status, limit=limit, offset=offset
+    )
+    return {
+        "docs": docs,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "has_more": offset + len(docs) < total,
+    }
+
+
+@router.get("/api/batches/{name}", operation_id="getBatch")
+def get_batch(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    batch, project = batches.get_batch(session, name)
+    return batches.batch_view(batch, project)
+
+
+@router.post("/api/batches/{name}/finalize", operation_id="finalizeBatch")
+def finalize(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return batches.finalize_batch(session, name)
+
+
+@router.get("/api/batches/{name}/status", operation_id="getBatchStatus")
+def status(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return batches.status_counts(session, name)

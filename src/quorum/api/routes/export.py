@@ -1,0 +1,48 @@
+"""Streaming export of a project's tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+
+from quorum.api.deps import manager
+from quorum.api.wire import JSONRoute
+from quorum.db.engine import Database
+from quorum.services import export
+from quorum.services.users import Principal
+
+router = APIRouter(tags=["export"], route_class=JSONRoute)
+
+
+@router.get(
+    "/api/projects/{project}/export", operation_id="exportProject", response_class=StreamingResponse
+)
+def export_project(
+    project: str,
+    request: Request,
+    format: str = "jsonl",
+    status: str | None = None,
+    _: Principal = Depends(manager),
+) -> StreamingResponse:
+    db: Database = request.app.state.db
+    session = db.session()
+    try:
+        chunks, media_type = export.export_chunks(session, project, format, status=status)
+    except Exception:
+        session.close()
+        raise
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from chunks
+        finally:
+            session.close()
+
+    filename = f"{project}.{format}".replace('"', "")
+    return StreamingResponse(
+        body(),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

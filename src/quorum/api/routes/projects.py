@@ -1,0 +1,113 @@
+"""Projects: create, read, versioned params, quality policy, members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import any_user, get_session, manager
+from quorum.api.wire import JSONRoute
+from quorum.services import projects
+from quorum.services.users import Principal
+
+router = APIRouter(tags=["projects"], route_class=JSONRoute)
+
+
+class ProjectIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    type: str = Field(description="task type of every task in the project")
+    params: dict[str, Any] = Field(default_factory=dict, description="default task params")
+    instruction: str = Field("", description="instructions for annotators (Markdown)")
+    policy: dict[str, Any] = Field(default_factory=dict, description="quality policy fields")
+
+
+class ParamsIn(BaseModel):
+    params: dict[str, Any] = Field(default_factory=dict)
+    instruction: str | None = None
+    patch: bool = Field(False, description="keep the current params not given here")
+
+
+class MemberIn(BaseModel):
+    user: str
+    role: str = Field(description="annotator or reviewer")
+
+
+@router.post("/api/projects", operation_id="createProject")
+def create_project(
+    body: ProjectIn,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return projects.create_project(
+        session,
+        principal,
+        body.name,
+        body.type,
+        params=body.params,
+        instruction=body.instruction,
+        policy=body.policy,
+    )
+
+
+@router.get("/api/projects", operation_id="listProjects")
+def list_projects(
+    principal: Principal = Depends(any_user), session: Session = Depends(get_session)
+) -> list:
+    return projects.list_projects(session, principal)
+
+
+@router.get("/api/projects/{name}", operation_id="getProject")
+def get_project(
+    name: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
+) -> dict:
+    return projects.project_view(session, projects.project_for(session, principal, name))
+
+
+@router.post("/api/projects/{name}/params", operation_id="setProjectParams")
+def set_params(
+    name: str,
+    body: ParamsIn,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return projects.set_params(
+        session, name, body.params, instruction=body.instruction, patch=body.patch
+    )
+
+
+@router.patch("/api/projects/{name}/policy", operation_id="setProjectPolicy")
+def set_policy(
+    name: str,
+    body: dict[str, Any],
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return projects.set_policy(session, name, body)
+
+
+@router.get("/api/projects/{name}/members", operation_id="listProjectMembers")
+def list_members(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> list:
+    return projects.list_members(session, name)
+
+
+@router.post("/api/projects/{name}/members", operation_id="addProjectMember")
+def add_member(
+    name: str,
+    body: MemberIn,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return projects.add_member(session, name, body.user, body.role)
+
+
+@router.delete("/api/projects/{name}/members/{user}", operation_id="removeProjectMember")
+def remove_member(
+    name: str, user: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    projects.remove_member(session, name, user)
+    return {"project": name, "user": user, "removed": True}

@@ -1,0 +1,270 @@
+"""Tasks: create one, bulk create (JSON array), import a file, list, count, read, change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Body, Depends, Query, Request
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from quorum.api.deps import get_session, manager, read_body
+from quorum.api.wire import JSONRoute
+from quorum.formats.importers import FormatError, guess_format, reader_for
+from quorum.services import task_create, tasks
+from quorum.services.errors import InvalidRequest
+from quorum.services.users import Principal
+
+router = APIRouter(tags=["tasks"], route_class=JSONRoute)
+
+RECORD_DOC = (
+    "A task record: the task's params (merged over the project's default params) plus optional "
+    "`unique_id`, `metadata`, `tags`, `priority`, `callback_url`, `instruction`, `batch`, and "
+    "`gold` (the expected response, which makes it a gold task)."
+)
+_ARRAY_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "array", "items": {"type": "object"}, "description": RECORD_DOC}
+            }
+        },
+    }
+}
+_FILE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-ndjson": {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+_CONTENT_TYPES = {
+    "application/x-ndjson": "jsonl",
+    "application/jsonl": "jsonl",
+    "text/csv": "csv",
+    "application/json": "json",
+}
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRequest(f"body is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+
+
+@router.post("/api/projects/{project}/tasks", operation_id="createTask")
+def create_task(
+    project: str,
+    record: dict[str, Any] = Body(description=RECORD_DOC),
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    [task_id] = task_create.create_tasks(
+        session, principal, project, [record], describe=lambda _: "task"
+    )
+    return tasks.task_view(session, task_id, with_gold=True)
+
+
+@router.post(
+    "/api/projects/{project}/tasks/bulk", operation_id="createTasks", openapi_extra=_ARRAY_BODY
+)
+async def create_tasks(
+    project: str,
+    request: Request,
+    batch: str | None = None,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    records = _parse_json(await read_body(request))
+    if not isinstance(records, list):
+        raise InvalidRequest("body must be a JSON array of task records")
+    ids = await run_in_threadpool(
+        task_create.create_tasks, session, principal, project, records, batch=batch
+    )
+    return {"created": len(ids), "task_ids": ids}
+
+
+@router.post(
+    "/api/projects/{project}/tasks/import", operation_id="importTasks", openapi_extra=_FILE_BODY
+)
+async def import_tasks(
+    project: str,
+    request: Request,
+    format: str | None = Query(None, description="jsonl, csv or json; else from the file name"),
+    filename: str | None = Query(None, description="the uploaded file's name"),
+    batch: str | None = None,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    body = await read_body(request)
+    fmt = _import_format(format, filename, request.headers.get("content-type", ""))
+    name = filename or "body"
+    try:
+        lines, records = [], []
+        for line, record in reader_for(fmt)(io.BytesIO(body)):
+            lines.append(line)
+            records.append(record)
+    except FormatError as exc:
+        raise InvalidRequest(f"{name}, line {exc.line}: {exc.msg}; nothing was imported") from None
+    ids = await run_in_threadpool(
+        task_create.create_tasks,
+        session,
+        principal,
+        project,
+        records,
+        batch=batch,
+        describe=lambda i: f"{name}, line {lines[i]}",
+    )
+    return {"created": len(ids), "task_ids": ids}
+
+
+def _import_format(fmt: str | None, filename: str | None, content_type: str) -> str:
+    try:
+        if fmt:
+            reader_for(fmt)
+            return fmt
+        if filename:
+            return guess_format(filename)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+    media = content_type.split(";")[0].strip().lower()
+    if media in _CONTENT_TYPES:
+        return _CONTENT_TYPES[media]
+    raise InvalidRequest("say the file's format: ?format=jsonl|csv|json or ?filename=NAME.jsonl")
+
+
+def _filter(
+    project: str | None = None,
+    batch: str | None = None,
+    status: str | None = None,
+    tags: list[str] = Query([], description="tasks with all of these tags"),
+    unique_id: list[str] = Query([]),
+    created_after: dt.datetime | None = None,
+    created_before: dt.datetime | None = None,
+    completed_after: dt.datetime | None = None,
+    completed_before: dt.datetime | None = None,
+    updated_after: dt.datetime | None = None,
+    updated_before: dt.datetime | None = None,
+    is_gold: bool | None = None,
+) -> tasks.TaskFilter:
+    return tasks.TaskFilter(
+        project=project,
+        batch=batch,
+        status=status,
+        tags=tags,
+        unique_ids=unique_id,
+        created_after=created_after,
+        created_before=created_before,
+        completed_after=completed_after,
+        completed_before=completed_before,
+        updated_after=updated_after,
+        updated_before=updated_before,
+        is_gold=is_gold,
+    )
+
+
+@router.get("/api/tasks", operation_id="listTasks")
+def list_tasks(
+    f: tasks.TaskFilter = Depends(_filter),
+    limit: int = Query(100, ge=1, le=tasks.MAX_PAGE),
+    cursor: str | None = Query(None, description="next_cursor of the previous page"),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return tasks.list_tasks(session, f, limit=limit, cursor=cursor)
+
+
+@router.get("/api/tasks/count", operation_id="countTasks")
+def count_tasks(
+    f: tasks.TaskFilter = Depends(_filter),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return {"total": tasks.count_tasks(session, f)}
+
+
+@router.get("/api/tasks/{task_id}", operation_id="getTask")
+def get_task(
+    task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return tasks.task_view(session, task_id, with_gold=True)
+
+
+@router.post("/api/tasks/{task_id}/cancel", operation_id="cancelTask")
+def cancel_task(
+    task_id: str,
+    clear_unique_id: bool = False,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    tasks.cancel_task(session, task_id, clear_unique_id=clear_unique_id)
+    return tasks.task_view(session, task_id, with_gold=True)
+
+
+@router.put("/api/tasks/{task_id}/metadata", operation_id="setTaskMetadata")
+def set_metadata(
+    task_id: str,
+    metadata: dict[str, Any] = Body(),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    tasks.set_metadata(session, task_id, metadata)
+    return tasks.task_view(session, task_id, with_gold=True)
+
+
+class TaskPatch(BaseModel):
+    priority: int
+
+
+@router.patch("/api/tasks/{task_id}", operation_id="updateTask")
+def update_task(
+    task_id: str,
+    body: TaskPatch,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    tasks.set_priority(session, task_id, body.priority)
+    return tasks.task_view(session, task_id, with_gold=True)
+
+
+def _tag_route(mode: str):  # type: ignore[no-untyped-def]
+    def change(
+        task_id: str,
+        tags: list[str] = Body(),
+        _: Principal = Depends(manager),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        return {"task_id": task_id, "tags": tasks.change_tags(session, task_id, tags, mode=mode)}
+
+    return change
+
+
+router.add_api_route(
+    "/api/tasks/{task_id}/tags",
+    _tag_route("set"),
+    methods=["PUT"],
+    operation_id="setTaskTags",
+    summary="Replace the task's tags",
+)
+router.add_api_route(
+    "/api/tasks/{task_id}/tags",
+    _tag_route("add"),
+    methods=["POST"],
+    operation_id="addTaskTags",
+    summary="Add tags to the task",
+)
+router.add_api_route(
+    "/api/tasks/{task_id}/tags",
+    _tag_route("remove"),
+    methods=["DELETE"],
+    operation_id="removeTaskTags",
+    summary="Remove tags from the task",
+)

@@ -1,0 +1,66 @@
+"""Users and API keys (admins), and `GET /api/me` for anyone signed in."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import admin, any_user, get_session, manager
+from quorum.api.wire import JSONRoute
+from quorum.services import users
+from quorum.services.users import Principal
+
+router = APIRouter(tags=["users"], route_class=JSONRoute)
+
+
+class UserIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: str
+    email: str | None = None
+    password: str | None = None
+
+
+class RoleIn(BaseModel):
+    role: str
+
+
+class KeyIn(BaseModel):
+    test: bool = Field(False, description="a test key: its tasks complete at once by machine")
+
+
+@router.get("/api/me", operation_id="getMe")
+def me(principal: Principal = Depends(any_user)) -> dict:
+    return {"name": principal.name, "role": principal.role.value, "id": principal.user_id}
+
+
+@router.post("/api/users", operation_id="createUser")
+def create_user(
+    body: UserIn, _: Principal = Depends(admin), session: Session = Depends(get_session)
+) -> dict:
+    return users.create_user(
+        session, body.name, body.role, email=body.email, password=body.password
+    )
+
+
+@router.get("/api/users", operation_id="listUsers")
+def list_users(_: Principal = Depends(manager), session: Session = Depends(get_session)) -> list:
+    return users.list_users(session)
+
+
+@router.post("/api/users/{name}/role", operation_id="setUserRole")
+def set_role(
+    name: str, body: RoleIn, _: Principal = Depends(admin), session: Session = Depends(get_session)
+) -> dict:
+    return users.set_role(session, name, body.role)
+
+
+@router.post("/api/users/{name}/keys", operation_id="createApiKey")
+def create_key(
+    name: str,
+    body: KeyIn | None = None,
+    _: Principal = Depends(admin),
+    session: Session = Depends(get_session),
+) -> dict:
+    key = users.create_api_key(session, name, test=bool(body and body.test))
+    return {"user": name, "api_key": key}

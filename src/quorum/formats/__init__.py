@@ -1,0 +1,1 @@
+"""Streaming importers and exporters, each found by name in a registry."""

@@ -1,0 +1,38 @@
+"""Exporters: turn a stream of exported task dicts into bytes, chunk by chunk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import orjson
+
+_OPTS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
+
+
+def jsonl(tasks: Iterable[dict[str, Any]], *, chunk_lines: int = 1000) -> Iterator[bytes]:
+    """One JSON object per line; lines are grouped so each write carries many tasks."""
+    buffer: list[bytes] = []
+    dumps = orjson.dumps
+    for task in tasks:
+        buffer.append(dumps(task, option=_OPTS))
+        if len(buffer) >= chunk_lines:
+            yield b"\n".join(buffer) + b"\n"
+            buffer = []
+    if buffer:
+        yield b"\n".join(buffer) + b"\n"
+
+
+EXPORTERS: dict[str, tuple[Callable[..., Iterator[bytes]], str]] = {
+    "jsonl": (jsonl, "application/x-ndjson"),
+}
+
+
+def exporter_for(fmt: str) -> tuple[Callable[..., Iterator[bytes]], str]:
+    """The exporter and its media type for format name `fmt`."""
+    try:
+        return EXPORTERS[fmt]
+    except KeyError:
+        raise ValueError(
+            f"unknown export format {fmt!r}; supported: {', '.join(EXPORTERS)}"
+        ) from None

@@ -1,0 +1,134 @@
+"""Batches: `staging` -> `in_progress` (finalize) -> `completed` (when its last task is done)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quorum.db.models import Batch, Project, Task, utcnow
+from quorum.services.errors import Conflict, InvalidRequest, NotFound
+from quorum.services.projects import check_name, get_project
+
+STATUSES = ("staging", "in_progress", "completed")
+TASK_STATUSES = ("pending", "completed", "canceled", "error")
+OPEN_TASK_STATUSES = ("pending",)
+
+
+def batch_view(batch: Batch, project_name: str) -> dict:
+    return {
+        "id": batch.id,
+        "name": batch.name,
+        "project": project_name,
+        "status": batch.status,
+        "callback_url": batch.callback_url,
+        "metadata": batch.metadata_,
+        "created_at": batch.created_at,
+        "finalized_at": batch.finalized_at,
+        "completed_at": batch.completed_at,
+    }
+
+
+def create_batch(
+    session: Session,
+    project: str,
+    name: str,
+    *,
+    callback_url: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> dict:
+    check_name(name, "batch")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise InvalidRequest("metadata must be a JSON object")
+    proj = get_project(session, project)
+    batch = Batch(
+        name=name, project_id=proj.id, callback_url=callback_url or None, metadata_=metadata or {}
+    )
+    session.add(batch)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"a batch named {name!r} already exists") from None
+    return batch_view(batch, proj.name)
+
+
+def get_batch(session: Session, name: str) -> tuple[Batch, str]:
+    row = session.execute(
+        select(Batch, Project.name).join(Project).where(Batch.name == name)
+    ).first()
+    if row is None:
+        raise NotFound(f"no batch named {name!r}")
+    return row[0], row[1]
+
+
+def list_batches(
+    session: Session,
+    *,
+    project: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[dict], int]:
+    query = select(Batch, Project.name).join(Project)
+    if project is not None:
+        query = query.where(Batch.project_id == get_project(session, project).id)
+    if status is not None:
+        if status not in STATUSES:
+            raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}")
+        query = query.where(Batch.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(Batch.id).limit(limit).offset(offset))
+    return [batch_view(b, p) for b, p in rows], total
+
+
+def finalize_batch(session: Session, name: str) -> dict:
+    batch, project_name = get_batch(session, name)
+    if batch.status == "staging":
+        batch.status = "in_progress"
+        batch.finalized_at = utcnow()
+        session.flush()
+        complete_if_done(session, [batch.id])
+    session.commit()
+    return batch_view(batch, project_name)
+
+
+def status_counts(session: Session, name: str) -> dict:
+    batch, _ = get_batch(session, name)
+    counts = dict.fromkeys(TASK_STATUSES, 0)
+    rows = session.execute(
+        select(Task.status, func.count()).where(Task.batch_id == batch.id).group_by(Task.status)
+    )
+    for status, n in rows:
+        counts[status] = n
+    return {"status": batch.status, **counts}
+
+
+def complete_if_done(session: Session, batch_ids: list[int]) -> None:
+    """Mark finalized batches with no open task left as completed (caller commits)."""
+    if not batch_ids:
+        return
+    open_task = (
+        select(Task.id)
+        .where(Task.batch_id == Batch.id, Task.status.in_(OPEN_TASK_STATUSES))
+        .exists()
+    )
+    any_task = select(Task.id).where(Task.batch_id == Batch.id).exists()
+    session.execute(
+        update(Batch)
+        .where(Batch.id.in_(batch_ids), Batch.status == "in_progress", any_task, ~open_task)
+        .values(status="completed", completed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def batch_for_new_tasks(session: Session, name: str, project_id: int) -> Batch:
+    """The batch tasks are being added to; it must belong to the project and not be done."""
+    batch, project_name = get_batch(session, name)
+    if batch.project_id != project_id:
+        raise InvalidRequest(f"batch {name!r} belongs to project {project_name!r}")
+    if batch.status == "completed":
+        raise InvalidRequest(f"batch {name!r} is completed; tasks cannot be added to it")
+    return batch

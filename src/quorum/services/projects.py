@@ -1,0 +1,240 @@
+"""Projects: task type, versioned default params (`param_history`), instructions, quality policy,
+and who works on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quorum import tasktypes
+from quorum.db.models import Project, ProjectMember, ProjectParams, User, utcnow
+from quorum.services.errors import Conflict, InvalidRequest, NotFound
+from quorum.services.policy import QualityPolicy
+from quorum.services.users import Principal, Role, get_user
+from quorum.tasktypes.base import FieldError, TaskValidationError
+
+MEMBER_ROLES = (Role.annotator.value, Role.reviewer.value)
+
+
+def check_name(name: str, what: str) -> str:
+    if not name or not name.strip():
+        raise InvalidRequest(f"{what} name must not be empty")
+    if len(name) > 200:
+        raise InvalidRequest(f"{what} name is longer than 200 characters")
+    if any(ord(c) < 32 for c in name):
+        raise InvalidRequest(f"{what} name contains control characters")
+    return name
+
+
+def parse_policy(policy: dict[str, Any] | None, base: dict[str, Any] | None = None) -> dict:
+    try:
+        return QualityPolicy.model_validate({**(base or {}), **(policy or {})}).model_dump()
+    except ValidationError as exc:
+        errors = [
+            FieldError(".".join(["policy", *map(str, e["loc"])]), e["msg"]) for e in exc.errors()
+        ]
+        raise InvalidRequest("invalid quality policy", errors=errors) from None
+
+
+def _check_defaults(task_type: str, params: dict[str, Any]) -> None:
+    if not isinstance(params, dict):
+        raise InvalidRequest("params must be a JSON object")
+    try:
+        tasktypes.get(task_type).validate_defaults(params)
+    except TaskValidationError as exc:
+        err = exc.prefixed("params")
+        raise InvalidRequest(f"invalid default params: {err}", errors=err.errors) from None
+
+
+def create_project(
+    session: Session,
+    principal: Principal,
+    name: str,
+    task_type: str,
+    *,
+    params: dict[str, Any] | None = None,
+    instruction: str = "",
+    policy: dict[str, Any] | None = None,
+) -> dict:
+    check_name(name, "project")
+    try:
+        tasktypes.get(task_type)
+    except tasktypes.UnknownTaskType as exc:
+        raise InvalidRequest(str(exc)) from None
+    params = dict(params or {})
+    instruction = params.pop("instruction", None) or instruction or ""
+    _check_defaults(task_type, params)
+    project = Project(
+        name=name, task_type=task_type, policy=parse_policy(policy), created_by=principal.user_id
+    )
+    session.add(project)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"a project named {name!r} already exists") from None
+    session.add(
+        ProjectParams(project_id=project.id, version=0, params=params, instruction=instruction)
+    )
+    session.commit()
+    return project_view(session, project)
+
+
+def get_project(session: Session, name: str) -> Project:
+    project = session.scalar(select(Project).where(Project.name == name))
+    if project is None:
+        raise NotFound(f"no project named {name!r}")
+    return project
+
+
+def is_member(session: Session, project_id: int, user_id: int) -> str | None:
+    """The member role of the user in the project, or None."""
+    return session.scalar(
+        select(ProjectMember.role).where(
+            ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
+        )
+    )
+
+
+def project_for(session: Session, principal: Principal, name: str) -> Project:
+    """The project, if the caller may see it: managers see all, others their own projects.
+
+    A non-member gets the same 404 as for a missing project, so names do not leak.
+    """
+    project = get_project(session, name)
+    if principal.role.at_least(Role.manager) or is_member(session, project.id, principal.user_id):
+        return project
+    raise NotFound(f"no project named {name!r}")
+
+
+def current_params(session: Session, project_id: int) -> ProjectParams:
+    return session.scalars(
+        select(ProjectParams)
+        .where(ProjectParams.project_id == project_id)
+        .order_by(ProjectParams.version.desc())
+        .limit(1)
+    ).one()
+
+
+def project_view(session: Session, project: Project) -> dict:
+    history = session.scalars(
+        select(ProjectParams)
+        .where(ProjectParams.project_id == project.id)
+        .order_by(ProjectParams.version)
+    ).all()
+    latest = history[-1]
+    return {
+        "id": project.id,
+        "name": project.name,
+        "type": project.task_type,
+        "instruction": latest.instruction,
+        "params": latest.params,
+        "param_history": [
+            {
+                "version": h.version,
+                "params": h.params,
+                "instruction": h.instruction,
+                "created_at": h.created_at,
+            }
+            for h in history
+        ],
+        "policy": project.policy,
+        "archived": project.archived,
+        "created_at": project.created_at,
+        "updated_at": project.updated_at,
+    }
+
+
+def list_projects(session: Session, principal: Principal) -> list[dict]:
+    """Projects the caller may see, with a small summary (no param history)."""
+    query = select(Project).order_by(Project.id)
+    if not principal.role.at_least(Role.manager):
+        query = query.join(ProjectMember, ProjectMember.project_id == Project.id).where(
+            ProjectMember.user_id == principal.user_id
+        )
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "type": p.task_type,
+            "archived": p.archived,
+            "created_at": p.created_at,
+        }
+        for p in session.scalars(query)
+    ]
+
+
+def set_params(
+    session: Session,
+    name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    instruction: str | None = None,
+    patch: bool = False,
+) -> dict:
+    """Append a new version of the default params; `patch` keeps keys not given."""
+    project = get_project(session, name)
+    latest = current_params(session, project.id)
+    params = dict(params or {})
+    instruction = params.pop("instruction", None) if instruction is None else instruction
+    new_params = {**latest.params, **params} if patch else params
+    _check_defaults(project.task_type, new_params)
+    session.add(
+        ProjectParams(
+            project_id=project.id,
+            version=latest.version + 1,
+            params=new_params,
+            instruction=latest.instruction if instruction is None else instruction,
+        )
+    )
+    project.updated_at = utcnow()
+    session.commit()
+    return project_view(session, project)
+
+
+def set_policy(session: Session, name: str, policy: dict[str, Any]) -> dict:
+    """Change some fields of the quality policy; the others keep their values."""
+    project = get_project(session, name)
+    project.policy = parse_policy(policy, base=project.policy)
+    project.updated_at = utcnow()
+    session.commit()
+    return project_view(session, project)
+
+
+def add_member(session: Session, name: str, user_name: str, role: str) -> dict:
+    if role not in MEMBER_ROLES:
+        raise InvalidRequest(f"member role must be one of {', '.join(MEMBER_ROLES)}")
+    project = get_project(session, name)
+    user = get_user(session, user_name)
+    member = session.get(ProjectMember, (project.id, user.id))
+    if member is None:
+        session.add(ProjectMember(project_id=project.id, user_id=user.id, role=role))
+    else:
+        member.role = role
+    session.commit()
+    return {"project": project.name, "user": user.name, "role": role}
+
+
+def remove_member(session: Session, name: str, user_name: str) -> None:
+    project = get_project(session, name)
+    user = get_user(session, user_name)
+    member = session.get(ProjectMember, (project.id, user.id))
+    if member is None:
+        raise NotFound(f"{user_name!r} is not a member of project {name!r}")
+    session.delete(member)
+    session.commit()
+
+
+def list_members(session: Session, name: str) -> list[dict]:
+    project = get_project(session, name)
+    rows = session.execute(
+        select(User.name, ProjectMember.role, ProjectMember.created_at)
+        .join(ProjectMember, ProjectMember.user_id == User.id)
+        .where(ProjectMember.project_id == project.id)
+        .order_by(User.name)
+    )
+    return [{"user": r.name, "role": r.role, "added_at": r.created_at} for r in rows]

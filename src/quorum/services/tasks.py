@@ -1,0 +1,306 @@
+"""Reading and changing tasks: get, list with filters and cursor, count, cancel, metadata, tags.
+
+List and count queries select summary columns only; params, responses and gold answers are
+read when one task is fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from quorum.db.models import Annotation, Batch, GoldAnswer, Project, Task, TaskTag, User, utcnow
+from quorum.services import batches as batch_service
+from quorum.services.errors import InvalidRequest, NotFound
+from quorum.services.task_records import MAX_METADATA_BYTES, MAX_TAGS
+
+STATUSES = batch_service.TASK_STATUSES
+MAX_PAGE = 1000
+
+
+@dataclass
+class TaskFilter:
+    """Filters of the task listing; every given one must hold (tags: all of them)."""
+
+    project: str | None = None
+    batch: str | None = None
+    status: str | None = None
+    tags: list[str] = field(default_factory=list)
+    unique_ids: list[str] = field(default_factory=list)
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    completed_after: dt.datetime | None = None
+    completed_before: dt.datetime | None = None
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    is_gold: bool | None = None
+
+
+def to_utc_naive(value: dt.datetime | None) -> dt.datetime | None:
+    """Stored datetimes are naive UTC; convert an aware one, take a naive one as UTC."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+SUMMARY_COLUMNS = (
+    Task.id,
+    Task.status,
+    Task.unique_id,
+    Task.metadata_,
+    Task.priority,
+    Task.is_gold,
+    Task.confidence,
+    Task.callback_url,
+    Task.created_at,
+    Task.updated_at,
+    Task.completed_at,
+    Project.name.label("project"),
+    Project.task_type.label("type"),
+    Batch.name.label("batch"),
+)
+
+
+def _base_query(columns: Any) -> Select:
+    return (
+        select(*columns)
+        .join(Project, Project.id == Task.project_id)
+        .outerjoin(Batch, Batch.id == Task.batch_id)
+    )
+
+
+def _apply(session: Session, query: Select, f: TaskFilter) -> Select:
+    if f.project is not None:
+        project_id = session.scalar(select(Project.id).where(Project.name == f.project))
+        if project_id is None:
+            raise NotFound(f"no project named {f.project!r}")
+        query = query.where(Task.project_id == project_id)
+    if f.batch is not None:
+        batch_id = session.scalar(select(Batch.id).where(Batch.name == f.batch))
+        if batch_id is None:
+            raise NotFound(f"no batch named {f.batch!r}")
+        query = query.where(Task.batch_id == batch_id)
+    if f.status is not None:
+        if f.status not in STATUSES:
+            raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}")
+        query = query.where(Task.status == f.status)
+    for tag in f.tags:
+        query = query.where(
+            select(TaskTag.task_id).where(TaskTag.task_id == Task.id, TaskTag.tag == tag).exists()
+        )
+    if f.unique_ids:
+        query = query.where(Task.unique_id.in_(f.unique_ids))
+    bounds = (
+        (Task.created_at, f.created_after, f.created_before),
+        (Task.completed_at, f.completed_after, f.completed_before),
+        (Task.updated_at, f.updated_after, f.updated_before),
+    )
+    for column, after, before in bounds:
+        if after is not None:
+            query = query.where(column >= to_utc_naive(after))
+        if before is not None:
+            query = query.where(column < to_utc_naive(before))
+    if f.is_gold is not None:
+        query = query.where(Task.is_gold == f.is_gold)
+    return query
+
+
+def _encode_cursor(task_id: str) -> str:
+    return base64.urlsafe_b64encode(task_id.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        value = ""
+    if len(value) != 24 or any(c not in "0123456789abcdef" for c in value):
+        raise InvalidRequest("cursor is not one this server issued")
+    return value
+
+
+def _tags_of(session: Session, task_ids: list[str]) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {t: [] for t in task_ids}
+    if task_ids:
+        rows = session.execute(
+            select(TaskTag.task_id, TaskTag.tag)
+            .where(TaskTag.task_id.in_(task_ids))
+            .order_by(TaskTag.task_id, TaskTag.tag)
+        )
+        for task_id, tag in rows:
+            tags[task_id].append(tag)
+    return tags
+
+
+def _summary(row: Any, tags: list[str]) -> dict:
+    return {
+        "task_id": row.id,
+        "project": row.project,
+        "batch": row.batch,
+        "type": row.type,
+        "status": row.status,
+        "unique_id": row.unique_id,
+        "metadata": row.metadata_,
+        "tags": tags,
+        "priority": row.priority,
+        "is_gold": row.is_gold,
+        "confidence": row.confidence,
+        "callback_url": row.callback_url,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "completed_at": row.completed_at,
+    }
+
+
+def list_tasks(
+    session: Session, f: TaskFilter, *, limit: int = 100, cursor: str | None = None
+) -> dict:
+    """A page of task summaries, newest first, and the cursor of the next page (or None)."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}")
+    query = _apply(session, _base_query(SUMMARY_COLUMNS), f)
+    if cursor:
+        query = query.where(Task.id < _decode_cursor(cursor))
+    rows = session.execute(query.order_by(Task.id.desc()).limit(limit + 1)).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    tags = _tags_of(session, [r.id for r in rows])
+    return {
+        "docs": [_summary(r, tags[r.id]) for r in rows],
+        "limit": limit,
+        "has_more": has_more,
+        "next_cursor": _encode_cursor(rows[-1].id) if has_more else None,
+    }
+
+
+def count_tasks(session: Session, f: TaskFilter) -> int:
+    query = _apply(session, select(func.count()).select_from(Task), f)
+    return session.scalar(query) or 0
+
+
+def get_task_row(session: Session, task_id: str) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"no task with id {task_id!r}")
+    return task
+
+
+def task_view(session: Session, task_id: str, *, with_gold: bool = False) -> dict:
+    """The whole task: params, response, tags and its annotations; gold only if asked."""
+    row = session.execute(
+        _base_query(
+            (
+                *SUMMARY_COLUMNS,
+                Task.params,
+                Task.response,
+                Task.instruction,
+                Task.param_version,
+                Project.id.label("project_id"),
+            )
+        ).where(Task.id == task_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no task with id {task_id!r}")
+    view = _summary(row, _tags_of(session, [task_id])[task_id])
+    view.update(
+        params=row.params,
+        response=row.response,
+        instruction=row.instruction,
+        param_version=row.param_version,
+        annotations=[
+            {
+                "annotator": a.name,
+                "response": a.response,
+                "time_spent_s": a.time_spent_s,
+                "created_at": a.created_at,
+            }
+            for a in session.execute(
+                select(
+                    User.name, Annotation.response, Annotation.time_spent_s, Annotation.created_at
+                )
+                .join(User, User.id == Annotation.user_id)
+                .where(Annotation.task_id == task_id)
+                .order_by(Annotation.id)
+            )
+        ],
+    )
+    if with_gold and row.is_gold:
+        view["expected_response"] = session.scalar(
+            select(GoldAnswer.expected_response).where(GoldAnswer.task_id == task_id)
+        )
+    return view
+
+
+def cancel_task(session: Session, task_id: str, *, clear_unique_id: bool = False) -> None:
+    task = get_task_row(session, task_id)
+    if task.status != "pending":
+        raise InvalidRequest(f"task {task_id} is {task.status}; only pending tasks can be canceled")
+    task.status = "canceled"
+    task.updated_at = utcnow()
+    if clear_unique_id:
+        task.unique_id = None
+    session.flush()
+    if task.batch_id is not None:
+        batch_service.complete_if_done(session, [task.batch_id])
+    session.commit()
+
+
+def set_metadata(session: Session, task_id: str, metadata: Any) -> None:
+    if not isinstance(metadata, dict):
+        raise InvalidRequest("metadata must be a JSON object")
+    if len(orjson.dumps(metadata)) > MAX_METADATA_BYTES:
+        raise InvalidRequest(f"metadata is larger than {MAX_METADATA_BYTES} bytes")
+    task = get_task_row(session, task_id)
+    task.metadata_ = metadata
+    task.updated_at = utcnow()
+    session.commit()
+
+
+def _check_tags(tags: Any) -> list[str]:
+    if not isinstance(tags, list) or not all(
+        isinstance(t, str) and 0 < len(t) <= 200 for t in tags
+    ):
+        raise InvalidRequest("tags must be a JSON list of non-empty strings (at most 200 chars)")
+    return list(dict.fromkeys(tags))
+
+
+def change_tags(session: Session, task_id: str, tags: Any, *, mode: str) -> list[str]:
+    """`mode` is `set` (replace), `add` (union) or `remove`; returns the task's tags."""
+    tags = _check_tags(tags)
+    task = get_task_row(session, task_id)
+    current = set(_tags_of(session, [task_id])[task_id])
+    if mode == "set":
+        wanted = set(tags)
+    elif mode == "add":
+        wanted = current | set(tags)
+    else:
+        wanted = current - set(tags)
+    if len(wanted) > MAX_TAGS:
+        raise InvalidRequest(f"a task has at most {MAX_TAGS} tags")
+    if current - wanted:
+        session.execute(
+            delete(TaskTag).where(TaskTag.task_id == task_id, TaskTag.tag.in_(current - wanted))
+        )
+    if wanted - current:
+        session.execute(
+            insert(TaskTag), [{"task_id": task_id, "tag": t} for t in sorted(wanted - current)]
+        )
+    task.updated_at = utcnow()
+    session.commit()
+    return sorted(wanted)
+
+
+def set_priority(session: Session, task_id: str, priority: int) -> None:
+    if isinstance(priority, bool) or not isinstance(priority, int) or abs(priority) > 1_000_000:
+        raise InvalidRequest("priority must be an integer in -1000000..1000000")
+    task = get_task_row(session, task_id)
+    task.priority = priority
+    task.updated_at = utcnow()
+    session.commit()

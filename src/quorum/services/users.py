@@ -1,0 +1,150 @@
+"""Users, roles, passwords and API keys.
+
+Keys are shown once at creation and stored as SHA-256 digests (they are 32 random bytes, so a
+slow hash buys nothing and would cost every request). Passwords use argon2.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quorum.db.models import ApiKey, User
+from quorum.services.errors import Conflict, InvalidRequest, NotFound, Unauthorized
+
+
+class Role(enum.StrEnum):
+    annotator = "annotator"
+    reviewer = "reviewer"
+    manager = "manager"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def at_least(self, other: Role) -> bool:
+        return self.rank >= other.rank
+
+
+_RANK = {Role.annotator: 0, Role.reviewer: 1, Role.manager: 2, Role.admin: 3}
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: resolved from an API key or a web session."""
+
+    user_id: int
+    name: str
+    role: Role
+    is_test_key: bool = False
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidRequest(
+            f"unknown role {value!r}; roles: {', '.join(r.value for r in Role)}"
+        ) from None
+
+
+def _user_view(user: User) -> dict:
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "role": user.role,
+        "is_active": user.is_active,
+        "created_at": user.created_at,
+    }
+
+
+def create_user(
+    session: Session,
+    name: str,
+    role: str,
+    *,
+    email: str | None = None,
+    password: str | None = None,
+) -> dict:
+    name = name.strip()
+    if not name:
+        raise InvalidRequest("user name must not be empty")
+    if password is not None and len(password) < 8:
+        raise InvalidRequest("password must be at least 8 characters")
+    user = User(
+        name=name,
+        email=email,
+        role=parse_role(role).value,
+        password_hash=_hasher.hash(password) if password else None,
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"a user named {name!r} (or with that email) already exists") from None
+    return _user_view(user)
+
+
+def get_user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise NotFound(f"no user named {name!r}")
+    return user
+
+
+def list_users(session: Session) -> list[dict]:
+    return [_user_view(u) for u in session.scalars(select(User).order_by(User.id))]
+
+
+def set_role(session: Session, name: str, role: str) -> dict:
+    user = get_user(session, name)
+    user.role = parse_role(role).value
+    session.commit()
+    return _user_view(user)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(session: Session, name: str, *, test: bool = False) -> str:
+    """Make a new key for user `name` and return it; only its digest is kept."""
+    user = get_user(session, name)
+    key = f"{'test' if test else 'live'}_{secrets.token_urlsafe(32)}"
+    session.add(ApiKey(user_id=user.id, key_hash=_digest(key), prefix=key[:12], is_test=test))
+    session.commit()
+    return key
+
+
+def authenticate_key(session: Session, key: str) -> Principal:
+    row = session.execute(
+        select(User.id, User.name, User.role, User.is_active, ApiKey.is_test)
+        .join(ApiKey, ApiKey.user_id == User.id)
+        .where(ApiKey.key_hash == _digest(key), ApiKey.revoked_at.is_(None))
+    ).first()
+    if row is None or not row.is_active:
+        raise Unauthorized("invalid API key")
+    return Principal(row.id, row.name, Role(row.role), row.is_test)
+
+
+def authenticate_password(session: Session, name: str, password: str) -> Principal:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None or not user.password_hash or not user.is_active:
+        raise Unauthorized("wrong user name or password")
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise Unauthorized("wrong user name or password") from None
+    return Principal(user.id, user.name, Role(user.role))

@@ -1,0 +1,54 @@
+"""Task types: one module per type, found through a registry (never a chain of ifs)."""
+
+from __future__ import annotations
+
+from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
+
+_REGISTRY: dict[str, TaskType] = {}
+_builtin_loaded = False
+
+
+class UnknownTaskType(KeyError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        return f"unknown task type {self.name!r}; supported: {', '.join(names())}"
+
+
+def register(task_type: TaskType) -> TaskType:
+    _REGISTRY[task_type.name] = task_type
+    return task_type
+
+
+def get(name: str) -> TaskType:
+    _load_builtin()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownTaskType(name) from None
+
+
+def names() -> list[str]:
+    _load_builtin()
+    return sorted(_REGISTRY)
+
+
+def _load_builtin() -> None:
+    # A flag, not "registry empty": importing one type module directly registers only that one.
+    global _builtin_loaded
+    if _builtin_loaded:
+        return
+    _builtin_loaded = True
+    from quorum.tasktypes import (  # noqa: F401  (importing registers)
+        audiotranscription,
+        categorization,
+        comparison,
+        imageannotation,
+        namedentityrecognition,
+        textcollection,
+    )
+
+
+__all__ = ["FieldError", "TaskType", "TaskValidationError", "UnknownTaskType", "get", "names"]

@@ -1,0 +1,100 @@
+"""What every task type provides, and the errors validation raises.
+
+A task type is one module under `quorum.tasktypes` that builds a `TaskType` and registers it.
+It knows its params and response schemas (pydantic v2), the checks that need both (a category
+that is not in the task's categories, a span outside the text), and which quality-engine
+aggregator and agreement measure apply to its answers. It never touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem with one field; `loc` is a dotted path such as `params.categories.2`."""
+
+    loc: str
+    msg: str
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.msg}" if self.loc else self.msg
+
+
+class TaskValidationError(ValueError):
+    """Params or a response do not fit the task type; carries every field error found."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+    def prefixed(self, prefix: str) -> TaskValidationError:
+        """The same errors with `prefix` put before every location (e.g. `params`)."""
+        return TaskValidationError(
+            FieldError(f"{prefix}.{e.loc}" if e.loc else prefix, e.msg) for e in self.errors
+        )
+
+
+def errors_from_pydantic(exc: ValidationError) -> TaskValidationError:
+    return TaskValidationError(
+        FieldError(".".join(str(p) for p in err["loc"]), err["msg"]) for err in exc.errors()
+    )
+
+
+@dataclass(frozen=True)
+class TaskType:
+    """A registered task type.
+
+    `check_response(params, response)` runs after the response schema validated and raises
+    `TaskValidationError` for problems that need the params. `machine_response(params)` builds a
+    response of the right shape (test-mode keys and demos use it).
+    """
+
+    name: str
+    params_model: type[BaseModel]
+    response_model: type[BaseModel]
+    aggregator: str
+    agreement: str
+    exporters: tuple[str, ...] = ("jsonl",)
+    check_response: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
+    machine_response: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    description: str = ""
+    _adapters: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def validate_params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Validate merged params; return the normalised dict to store."""
+        try:
+            model = self.params_model.model_validate(params)
+        except ValidationError as exc:
+            raise errors_from_pydantic(exc) from None
+        return model.model_dump(mode="json", exclude_none=True)
+
+    def validate_defaults(self, params: dict[str, Any]) -> None:
+        """Check a project's default params field by field (they may leave fields for tasks)."""
+        blank = self.params_model.model_construct()
+        problems: list[FieldError] = []
+        for key, value in params.items():
+            if key not in self.params_model.model_fields:
+                continue
+            try:
+                self.params_model.__pydantic_validator__.validate_assignment(blank, key, value)
+            except ValidationError as exc:
+                problems.extend(errors_from_pydantic(exc).errors)
+        if problems:
+            raise TaskValidationError(problems)
+
+    def validate_response(self, params: dict[str, Any], response: Any) -> dict[str, Any]:
+        """Validate an answer (or a gold expected response) against these params."""
+        try:
+            model = self.response_model.model_validate(response)
+        except ValidationError as exc:
+            raise errors_from_pydantic(exc) from None
+        data = model.model_dump(mode="json", exclude_none=True)
+        if self.check_response is not None:
+            self.check_response(params, data)
+        return data

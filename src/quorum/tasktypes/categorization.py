@@ -1,0 +1,78 @@
+"""Categorization: pick one (or, with `allow_multiple`, several) categories for a text or image.
+
+Scale's shape: params `attachment_type`, `attachment`, `categories`, optional `category_ids`
+and `allow_multiple`; response `{"category": "x"}` or `{"category": ["x", "y"]}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from quorum.tasktypes import register
+from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
+
+AttachmentType = Literal["text", "image", "video", "audio", "website", "pdf"]
+
+
+class CategorizationParams(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    attachment_type: AttachmentType = "text"
+    attachment: str = Field(min_length=1)
+    categories: list[str] = Field(min_length=2)
+    category_ids: dict[str, str] | None = None
+    allow_multiple: bool = False
+
+    @field_validator("categories")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("categories must be distinct")
+        if any(not c for c in value):
+            raise ValueError("categories must be non-empty strings")
+        return value
+
+
+class CategorizationResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: str | list[str]
+    category_id: str | list[str] | None = None
+
+
+def _check(params: dict[str, Any], response: dict[str, Any]) -> None:
+    chosen = response["category"]
+    if isinstance(chosen, list):
+        if not params.get("allow_multiple"):
+            raise TaskValidationError([FieldError("category", "this task allows one category")])
+        if not chosen:
+            raise TaskValidationError([FieldError("category", "choose at least one category")])
+        if len(set(chosen)) != len(chosen):
+            raise TaskValidationError([FieldError("category", "categories repeated")])
+    allowed = set(params["categories"])
+    for value in chosen if isinstance(chosen, list) else [chosen]:
+        if value not in allowed:
+            raise TaskValidationError(
+                [FieldError("category", f"{value!r} is not one of {params['categories']}")]
+            )
+
+
+def _machine(params: dict[str, Any]) -> dict[str, Any]:
+    first = params["categories"][0]
+    return {"category": [first] if params.get("allow_multiple") else first}
+
+
+TYPE = register(
+    TaskType(
+        name="categorization",
+        params_model=CategorizationParams,
+        response_model=CategorizationResponse,
+        aggregator="categorical",
+        agreement="krippendorff_nominal",
+        check_response=_check,
+        machine_response=_machine,
+        description="One or several categories for a text or image attachment.",
+    )
+)
