@@ -4,13 +4,80 @@ from __future__ import annotations
 
 import typer
 
-from quorum.cli import quality
+from quorum.cli import admin, data, quality
+from quorum.cli.common import open_db, reports_errors, settings
 
 app = typer.Typer(
     name="quorum",
     help="Quorum: a self-hostable data-labeling platform.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
-
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(admin.users_app, name="users")
+app.add_typer(admin.projects_app, name="projects")
+app.command("import")(data.import_file)
+app.command("export")(data.export_file)
 quality.register(app)
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade() -> None:
+    """Bring the database to the newest schema."""
+    open_db().dispose()
+    print("database is up to date")
+
+
+def _serve(host: str | None, port: int | None, workers: int) -> None:
+    import uvicorn
+
+    s = settings()
+    uvicorn.run(
+        "quorum.api.app:create_app",
+        factory=True,
+        host=host or s.host,
+        port=port or s.port,
+        workers=workers,
+        access_log=False,
+        log_level="info",
+    )
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: str | None = typer.Option(None, help="address to listen on (QUORUM_HOST)"),
+    port: int | None = typer.Option(None, help="port to listen on (QUORUM_PORT)"),
+    workers: int = typer.Option(1, min=1, help="server processes"),
+) -> None:
+    """Run the server (the database is upgraded first)."""
+    open_db().dispose()
+    _serve(host, port, workers)
+
+
+@app.command()
+@reports_errors
+def demo(
+    host: str | None = typer.Option(None, help="address to listen on"),
+    port: int | None = typer.Option(None, help="port to listen on"),
+) -> None:
+    """Seed demo users and projects into the data directory, print the logins, and serve."""
+    from quorum.services import demo as demo_service
+    from quorum.services import users
+
+    db = open_db()
+    with db.session(write=True) as session:
+        seeded = demo_service.seed(session)
+        key = users.create_api_key(session, "admin")
+    db.dispose()
+    s = settings()
+    url = f"http://{host or s.host}:{port or s.port}"
+    print(f"Quorum demo: {url}  (API docs: {url}/docs)")
+    print(f"data directory: {s.data_dir.resolve()}")
+    for name, role, password in seeded["users"]:
+        print(f"  login {name:<11} password {password:<18} ({role})")
+    print(f"  admin API key: {key}")
+    _serve(host, port, 1)

@@ -52,13 +52,13 @@ def _check_defaults(task_type: str, params: dict[str, Any]) -> None:
 
 def create_project(
     session: Session,
-    principal: Principal,
     name: str,
     task_type: str,
     *,
     params: dict[str, Any] | None = None,
     instruction: str = "",
     policy: dict[str, Any] | None = None,
+    created_by: int | None = None,
 ) -> dict:
     check_name(name, "project")
     try:
@@ -69,7 +69,7 @@ def create_project(
     instruction = params.pop("instruction", None) or instruction or ""
     _check_defaults(task_type, params)
     project = Project(
-        name=name, task_type=task_type, policy=parse_policy(policy), created_by=principal.user_id
+        name=name, task_type=task_type, policy=parse_policy(policy), created_by=created_by
     )
     session.add(project)
     try:

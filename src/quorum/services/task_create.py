@@ -23,7 +23,6 @@ from quorum.services.errors import Conflict, InvalidRequest
 from quorum.services.ids import new_ids
 from quorum.services.projects import current_params, get_project
 from quorum.services.task_records import ParsedRecord, RecordError, parse_records
-from quorum.services.users import Principal
 from quorum.tasktypes.base import FieldError
 
 CHUNK = 5000
@@ -74,11 +73,11 @@ def _record_label(index: int) -> str:
 
 def create_tasks(
     session: Session,
-    principal: Principal,
     project: str,
     records: Sequence[Any],
     *,
     batch: str | None = None,
+    created_by: int | None = None,
     describe: Callable[[int], str] = _record_label,
     progress: Callable[[int], None] | None = None,
 ) -> list[str]:
@@ -87,15 +86,15 @@ def create_tasks(
     `describe(index)` names a record in error messages (a line of a file, an array item).
     """
     with paused_gc():
-        return _create_tasks(session, principal, project, records, batch, describe, progress)
+        return _create_tasks(session, project, records, batch, created_by, describe, progress)
 
 
 def _create_tasks(
     session: Session,
-    principal: Principal,
     project: str,
     records: Sequence[Any],
     batch: str | None,
+    created_by: int | None,
     describe: Callable[[int], str],
     progress: Callable[[int], None] | None,
 ) -> list[str]:
@@ -120,7 +119,7 @@ def _create_tasks(
                 param_version=version.version,
                 batch_ids=batch_ids,
                 default_batch=batch,
-                created_by=principal.user_id,
+                created_by=created_by,
                 now=now,
             )
             if progress is not None:

@@ -43,12 +43,12 @@ def create_project(
 ) -> dict:
     return projects.create_project(
         session,
-        principal,
         body.name,
         body.type,
         params=body.params,
         instruction=body.instruction,
         policy=body.policy,
+        created_by=principal.user_id,
     )
 
 

@@ -68,7 +68,7 @@ def create_task(
     session: Session = Depends(get_session),
 ) -> dict:
     [task_id] = task_create.create_tasks(
-        session, principal, project, [record], describe=lambda _: "task"
+        session, project, [record], created_by=principal.user_id, describe=lambda _: "task"
     )
     return tasks.task_view(session, task_id, with_gold=True)
 
@@ -87,7 +87,12 @@ async def create_tasks(
     if not isinstance(records, list):
         raise InvalidRequest("body must be a JSON array of task records")
     ids = await run_in_threadpool(
-        task_create.create_tasks, session, principal, project, records, batch=batch
+        task_create.create_tasks,
+        session,
+        project,
+        records,
+        batch=batch,
+        created_by=principal.user_id,
     )
     return {"created": len(ids), "task_ids": ids}
 
@@ -117,10 +122,10 @@ async def import_tasks(
     ids = await run_in_threadpool(
         task_create.create_tasks,
         session,
-        principal,
         project,
         records,
         batch=batch,
+        created_by=principal.user_id,
         describe=lambda i: f"{name}, line {lines[i]}",
     )
     return {"created": len(ids), "task_ids": ids}

@@ -1,0 +1,282 @@
+"""A small typed Python SDK over Quorum's native API (httpx).
+
+from quorum.client import QuorumClient
+q = QuorumClient("http://127.0.0.1:8080", api_key)
+q.create_project("reviews", "categorization", params={"categories": ["pos", "neg"]})
+q.create_tasks("reviews", [{"attachment": "Great phone"}])
+for task in q.iter_tasks(project="reviews", status="completed"): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import quote
+
+import httpx
+import orjson
+
+
+class QuorumError(Exception):
+    """An error answer from the server: `status` is the HTTP status, `message` its text."""
+
+    def __init__(self, status: int, message: str, errors: list[dict] | None = None) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+        self.errors = errors or []
+
+
+class QuorumClient:
+    def __init__(self, base_url: str, api_key: str, *, timeout: float = 300.0) -> None:
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=timeout,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> QuorumClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        if "json" in kwargs:
+            kwargs["content"] = orjson.dumps(kwargs.pop("json"))
+            kwargs.setdefault("headers", {})["Content-Type"] = "application/json"
+        response = self._http.request(method, path, **kwargs)
+        if response.status_code != 200:
+            _raise(response)
+        return response.json()
+
+    # users ---------------------------------------------------------------------------------
+    def me(self) -> dict:
+        return self._request("GET", "/api/me")
+
+    def create_user(
+        self, name: str, role: str, *, email: str | None = None, password: str | None = None
+    ) -> dict:
+        body = {"name": name, "role": role, "email": email, "password": password}
+        return self._request("POST", "/api/users", json=body)
+
+    def list_users(self) -> list[dict]:
+        return self._request("GET", "/api/users")
+
+    def set_role(self, name: str, role: str) -> dict:
+        return self._request("POST", f"/api/users/{_seg(name)}/role", json={"role": role})
+
+    def create_api_key(self, name: str, *, test: bool = False) -> str:
+        return self._request("POST", f"/api/users/{_seg(name)}/keys", json={"test": test})[
+            "api_key"
+        ]
+
+    # projects ------------------------------------------------------------------------------
+    def create_project(
+        self,
+        name: str,
+        type: str,
+        *,
+        params: dict | None = None,
+        instruction: str = "",
+        policy: dict | None = None,
+    ) -> dict:
+        body = {
+            "name": name,
+            "type": type,
+            "params": params or {},
+            "instruction": instruction,
+            "policy": policy or {},
+        }
+        return self._request("POST", "/api/projects", json=body)
+
+    def get_project(self, name: str) -> dict:
+        return self._request("GET", f"/api/projects/{_seg(name)}")
+
+    def list_projects(self) -> list[dict]:
+        return self._request("GET", "/api/projects")
+
+    def set_params(
+        self, name: str, params: dict, *, instruction: str | None = None, patch: bool = False
+    ) -> dict:
+        body = {"params": params, "instruction": instruction, "patch": patch}
+        return self._request("POST", f"/api/projects/{_seg(name)}/params", json=body)
+
+    def set_policy(self, name: str, **policy: Any) -> dict:
+        return self._request("PATCH", f"/api/projects/{_seg(name)}/policy", json=policy)
+
+    def add_member(self, project: str, user: str, role: str) -> dict:
+        body = {"user": user, "role": role}
+        return self._request("POST", f"/api/projects/{_seg(project)}/members", json=body)
+
+    def list_members(self, project: str) -> list[dict]:
+        return self._request("GET", f"/api/projects/{_seg(project)}/members")
+
+    def remove_member(self, project: str, user: str) -> dict:
+        return self._request("DELETE", f"/api/projects/{_seg(project)}/members/{_seg(user)}")
+
+    # batches -------------------------------------------------------------------------------
+    def create_batch(
+        self,
+        project: str,
+        name: str,
+        *,
+        callback_url: str | None = None,
+        metadata: dict | None = None,
+    ) -> dict:
+        body = {
+            "project": project,
+            "name": name,
+            "callback_url": callback_url,
+            "metadata": metadata or {},
+        }
+        return self._request("POST", "/api/batches", json=body)
+
+    def get_batch(self, name: str) -> dict:
+        return self._request("GET", f"/api/batches/{_seg(name)}")
+
+    def list_batches(self, **filters: Any) -> dict:
+        return self._request("GET", "/api/batches", params=_params(filters))
+
+    def finalize_batch(self, name: str) -> dict:
+        return self._request("POST", f"/api/batches/{_seg(name)}/finalize")
+
+    def batch_status(self, name: str) -> dict:
+        return self._request("GET", f"/api/batches/{_seg(name)}/status")
+
+    # tasks ---------------------------------------------------------------------------------
+    def create_task(self, project: str, **record: Any) -> dict:
+        return self._request("POST", f"/api/projects/{_seg(project)}/tasks", json=record)
+
+    def create_tasks(
+        self, project: str, records: list[dict], *, batch: str | None = None
+    ) -> list[str]:
+        """Create many tasks in one request; all or none are created. Returns their ids."""
+        path = f"/api/projects/{_seg(project)}/tasks/bulk"
+        return self._request("POST", path, json=records, params=_params({"batch": batch}))[
+            "task_ids"
+        ]
+
+    def import_file(
+        self, project: str, file: str | Path | BinaryIO, *, batch: str | None = None
+    ) -> list[str]:
+        """Upload a JSONL or CSV file of task records (format from the file name)."""
+        if isinstance(file, (str, Path)):
+            path = Path(file)
+            with path.open("rb") as stream:
+                return self.import_file(project, stream, batch=batch)
+        name = Path(getattr(file, "name", "tasks.jsonl")).name
+        params = _params({"filename": name, "batch": batch})
+        return self._request(
+            "POST",
+            f"/api/projects/{_seg(project)}/tasks/import",
+            content=file.read(),
+            params=params,
+        )["task_ids"]
+
+    def get_task(self, task_id: str) -> dict:
+        return self._request("GET", f"/api/tasks/{_seg(task_id)}")
+
+    def list_tasks(self, *, limit: int = 100, cursor: str | None = None, **filters: Any) -> dict:
+        """One page: `docs`, `has_more`, `next_cursor`. Filters as in `iter_tasks`."""
+        params = _params({**filters, "limit": limit, "cursor": cursor})
+        return self._request("GET", "/api/tasks", params=params)
+
+    def iter_tasks(self, *, page_size: int = 500, **filters: Any) -> Iterator[dict]:
+        """Every task matching the filters (project, batch, status, tags, unique_id,
+        created_after/before, completed_after/before, updated_after/before, is_gold)."""
+        cursor = None
+        while True:
+            page = self.list_tasks(limit=page_size, cursor=cursor, **filters)
+            yield from page["docs"]
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                return
+
+    def count_tasks(self, **filters: Any) -> int:
+        return self._request("GET", "/api/tasks/count", params=_params(filters))["total"]
+
+    def cancel_task(self, task_id: str, *, clear_unique_id: bool = False) -> dict:
+        params = {"clear_unique_id": "true"} if clear_unique_id else None
+        return self._request("POST", f"/api/tasks/{_seg(task_id)}/cancel", params=params)
+
+    def set_metadata(self, task_id: str, metadata: dict) -> dict:
+        return self._request("PUT", f"/api/tasks/{_seg(task_id)}/metadata", json=metadata)
+
+    def set_priority(self, task_id: str, priority: int) -> dict:
+        return self._request("PATCH", f"/api/tasks/{_seg(task_id)}", json={"priority": priority})
+
+    def set_tags(self, task_id: str, tags: list[str]) -> list[str]:
+        return self._request("PUT", f"/api/tasks/{_seg(task_id)}/tags", json=tags)["tags"]
+
+    def add_tags(self, task_id: str, tags: list[str]) -> list[str]:
+        return self._request("POST", f"/api/tasks/{_seg(task_id)}/tags", json=tags)["tags"]
+
+    def remove_tags(self, task_id: str, tags: list[str]) -> list[str]:
+        return self._request("DELETE", f"/api/tasks/{_seg(task_id)}/tags", json=tags)["tags"]
+
+    # export --------------------------------------------------------------------------------
+    def export(
+        self, project: str, *, format: str = "jsonl", status: str | None = None
+    ) -> Iterator[dict]:
+        """Stream the project's export, one task dict at a time (JSONL)."""
+        params = _params({"format": format, "status": status})
+        with self._http.stream(
+            "GET", f"/api/projects/{_seg(project)}/export", params=params
+        ) as response:
+            if response.status_code != 200:
+                response.read()
+                _raise(response)
+            for line in response.iter_lines():
+                if line:
+                    yield orjson.loads(line)
+
+    def export_to(self, project: str, out: str | Path, *, format: str = "jsonl") -> int:
+        """Write the project's export to a file; returns the bytes written."""
+        size = 0
+        with (
+            self._http.stream(
+                "GET", f"/api/projects/{_seg(project)}/export", params={"format": format}
+            ) as response,
+            Path(out).open("wb") as stream,
+        ):
+            if response.status_code != 200:
+                response.read()
+                _raise(response)
+            for chunk in response.iter_bytes():
+                size += stream.write(chunk)
+        return size
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _params(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+def _raise(response: httpx.Response) -> None:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"error": response.text}
+    if not isinstance(body, dict):
+        body = {"error": str(body)}
+    raise QuorumError(response.status_code, body.get("error", ""), body.get("errors"))
+
+
+__all__ = ["QuorumClient", "QuorumError"]

@@ -1,0 +1,178 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, users with keys per role,
+an in-process API client and a live server in a subprocess.
+
+PostgreSQL runs at 127.0.0.1:5432, database `test` (QUORUM_TEST_PG_URL overrides). Each test
+session migrates one private schema; each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from quorum.db.engine import Database
+from quorum.db.migrate import upgrade
+from quorum.db.models import Base
+from quorum.services import users
+
+REPO = Path(__file__).resolve().parent.parent
+DATASETS = REPO.parent / "shared" / "datasets"
+PG_URL = os.environ.get(
+    "QUORUM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+ROLES = ("admin", "manager", "reviewer", "annotator")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "quorum.db"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db.engine)
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url() -> Iterator[str]:
+    schema = f"quorum_test_{secrets.token_hex(4)}"
+    admin_db = Database(PG_URL, pool_size=1)
+    with admin_db.engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    db = Database(url, pool_size=1)
+    upgrade(db.engine)
+    db.dispose()
+    yield url
+    with admin_db.engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin_db.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL of an empty, migrated database; every test that uses it runs on both dialects."""
+    if request.param == "sqlite":
+        path = tmp_path / "quorum.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_schema_url")
+    db = Database(url, pool_size=1)
+    tables = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url, pool_size=5)
+    yield database
+    database.dispose()
+
+
+@dataclass
+class Account:
+    name: str
+    role: str
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+@pytest.fixture
+def accounts(db: Database) -> dict[str, Account]:
+    """One user with an API key for every role, named after the role."""
+    made = {}
+    with db.session(write=True) as session:
+        for role in ROLES:
+            users.create_user(session, role, role, password=f"{role}-password")
+            made[role] = Account(role, role, users.create_api_key(session, role))
+    return made
+
+
+@pytest.fixture
+def client(db: Database) -> Iterator:
+    from fastapi.testclient import TestClient
+
+    from quorum.api.app import create_app
+    from quorum.config import Settings
+
+    app = create_app(Settings(), db)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    db_url: str
+    env: dict[str, str]
+    process: subprocess.Popen
+
+    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+        """Run the real `quorum` console script against the server's database."""
+        return subprocess.run(
+            [str(Path(sys.executable).parent / "quorum"), *args],
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+@pytest.fixture
+def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """`quorum serve` in a subprocess on a free loopback port, on the test database."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "QUORUM_DATABASE_URL": db_url,
+        "QUORUM_DATA_DIR": str(tmp_path / "data"),
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "quorum"), "serve", "--host", "127.0.0.1",
+         "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"server did not start: {process.stderr.read().decode()[-2000:]}")
+        time.sleep(0.1)
+    yield LiveServer(url, db_url, env, process)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
