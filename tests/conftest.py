@@ -29,9 +29,7 @@ from quorum.services import users
 
 REPO = Path(__file__).resolve().parent.parent
 DATASETS = REPO.parent / "shared" / "datasets"
-PG_URL = os.environ.get(
-    "QUORUM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ROLES = ("admin", "manager", "reviewer", "annotator")
 
 
@@ -152,8 +150,14 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         "QUORUM_DATA_DIR": str(tmp_path / "data"),
     }
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "quorum"), "serve", "--host", "127.0.0.1",
-         "--port", str(port)],
+        [
+            str(Path(sys.executable).parent / "quorum"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -120,7 +120,7 @@ def complete_if_done(session: Session, batch_ids: list[int]) -> None:
         update(Batch)
         .where(Batch.id.in_(batch_ids), Batch.status == "in_progress", any_task, ~open_task)
         .values(status="completed", completed_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")
     )
 
 

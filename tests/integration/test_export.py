@@ -1,0 +1,45 @@
+"""Export: one line per task, with every annotation, its annotator and time spent."""
+
+from __future__ import annotations
+
+import orjson
+
+from quorum.db.models import Annotation, Task, User
+from quorum.services import export, projects, task_create, users
+
+
+def test_export_carries_annotations_tags_and_responses(db):
+    with db.session(write=True) as s:
+        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        users.create_user(s, "ann", "annotator")
+        users.create_user(s, "bea", "annotator")
+        ids = task_create.create_tasks(
+            s, "p", [{"attachment": f"t{i}", "tags": ["x"] if i == 1 else []} for i in range(4)]
+        )
+        ann = s.query(User).filter_by(name="ann").one()
+        bea = s.query(User).filter_by(name="bea").one()
+        for task_id, who, label in ((ids[1], ann, "a"), (ids[1], bea, "b"), (ids[3], bea, "a")):
+            s.add(
+                Annotation(
+                    task_id=task_id, user_id=who.id, response={"category": label}, time_spent_s=4.5
+                )
+            )
+        done = s.get(Task, ids[1])
+        done.status, done.response, done.confidence = "completed", {"category": "a"}, 0.93
+        s.commit()
+        chunks, media_type = export.export_chunks(s, "p")
+        lines = [orjson.loads(line) for line in b"".join(chunks).splitlines()]
+        assert media_type == "application/x-ndjson"
+        assert [line["task_id"] for line in lines] == ids
+        assert lines[1]["status"] == "completed" and lines[1]["confidence"] == 0.93
+        assert lines[1]["response"] == {"category": "a"} and lines[1]["tags"] == ["x"]
+        assert [
+            (a["annotator"], a["response"]["category"], a["time_spent_s"])
+            for a in lines[1]["annotations"]
+        ] == [("ann", "a", 4.5), ("bea", "b", 4.5)]
+        assert [a["annotator"] for a in lines[3]["annotations"]] == ["bea"]
+        assert lines[0]["annotations"] == [] and lines[2]["annotations"] == []
+        assert lines[0]["params"]["attachment"] == "t0"
+        assert lines[0]["created_at"].endswith("Z")
+        only_done = b"".join(export.export_chunks(s, "p", status="completed")[0]).splitlines()
+        assert len(only_done) == 1
