@@ -56,6 +56,9 @@ def get_principal(request: Request, session: Session = Depends(get_session)) -> 
     if not header:
         raise Unauthorized("missing API key (Authorization header)")
     principal = users.authenticate_key(session, _key_from_header(header))
+    # End the lookup's transaction: a write request must not hold SQLite's write lock while
+    # its body is still arriving.
+    session.commit()
     request.state.principal = principal
     return principal
 

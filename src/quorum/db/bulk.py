@@ -1,9 +1,10 @@
 """Bulk row inserts, the one dialect-specific write on the import hot path.
 
 On SQLite, Core's executemany spends most of its time building per-row parameter dicts; here
-values are converted by each column's own bind processor and handed to the driver's
-executemany as tuples. Other dialects use Core's insertmanyvalues, which batches rows into
-multi-row INSERT statements.
+rows arrive as tuples, JSON columns are encoded with orjson, other values go through their
+column's own bind processor (memoised: bulk rows share timestamps and ids), and the driver's
+executemany gets the result. Other dialects use Core's insertmanyvalues, which batches rows
+into multi-row INSERT statements.
 """
 
 from __future__ import annotations
@@ -11,37 +12,52 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+import orjson
+from sqlalchemy import JSON, Table, insert
 from sqlalchemy.orm import Session
 
 _UNSET = object()
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert `rows` (dicts keyed by column name, all with the same keys) into `table`."""
+def _json_text(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple]
+) -> None:
+    """Insert `rows`, tuples of values in the order of `columns`, into `table`."""
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
-        connection.execute(insert(table), list(rows))
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    names = list(rows[0])
-    columns = [table.c[name] for name in names]
-    processors = [c.type._cached_bind_processor(dialect) for c in columns]
-    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-    sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({', '.join('?' * len(names))})"
-    converters = [(i, p) for i, p in enumerate(processors) if p is not None]
-    # One-entry memo per column: bulk rows share values (one timestamp, one project id).
+    converters = []
+    for i, name in enumerate(columns):
+        column_type = table.c[name].type
+        if isinstance(column_type, JSON):
+            converters.append((i, _json_text, False))
+        else:
+            process = column_type._cached_bind_processor(dialect)
+            if process is not None:
+                converters.append((i, process, True))
     last_in: list[Any] = [_UNSET] * len(converters)
     last_out: list[Any] = [None] * len(converters)
     values = []
     for row in rows:
-        item = [row[n] for n in names]
-        for k, (i, process) in enumerate(converters):
+        item = list(row)
+        for k, (i, process, memo) in enumerate(converters):
             value = item[i]
-            if value is not last_in[k]:
+            if not memo:
+                item[i] = process(value)
+            elif value is last_in[k]:
+                item[i] = last_out[k]
+            else:
                 last_in[k], last_out[k] = value, process(value)
-            item[i] = last_out[k]
+                item[i] = last_out[k]
         values.append(tuple(item))
-    connection.exec_driver_sql(sql, values)
+    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in columns)
+    marks = ", ".join("?" * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", values)

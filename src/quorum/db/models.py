@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -125,7 +126,14 @@ class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_project_status", "project_id", "status"),
-        Index("ix_tasks_batch_status", "batch_id", "status"),
+        # Partial: most tasks of an API project have no batch and need no entry here.
+        Index(
+            "ix_tasks_batch_status",
+            "batch_id",
+            "status",
+            sqlite_where=text("batch_id IS NOT NULL"),
+            postgresql_where=text("batch_id IS NOT NULL"),
+        ),
     )
 
     # 24 hex digits, time-ordered like Scale's ids: the newest-first listing orders by id.

@@ -101,12 +101,22 @@ def _create_tasks(
     proj = get_project(session, project)
     task_type = tasktypes.get(proj.task_type)
     version = current_params(session, proj.id)
-    parsed, errors = parse_records(task_type, version.params, list(records))
-    if errors:
-        raise RecordsInvalid(errors, describe)
-    if not parsed:
-        raise InvalidRequest("no task records given")
-    batch_ids = _resolve_batches(session, proj.id, parsed, batch)
+    project_id, version_no, defaults = proj.id, version.version, version.params
+    # End the read transaction before validating: on SQLite a writer's lock would otherwise be
+    # held (and every other writer kept waiting) for the whole validation.
+    session.commit()
+    while True:
+        parsed, errors = parse_records(task_type, defaults, list(records))
+        if errors:
+            raise RecordsInvalid(errors, describe)
+        if not parsed:
+            raise InvalidRequest("no task records given")
+        current = current_params(session, project_id)  # the write transaction starts here
+        if current.version == version_no:
+            break
+        version_no, defaults = current.version, current.params  # params changed meanwhile
+        session.commit()
+    batch_ids = _resolve_batches(session, project_id, parsed, batch)
     ids = new_ids(len(parsed))
     now = utcnow()
     try:
@@ -115,8 +125,8 @@ def _create_tasks(
                 session,
                 parsed[start : start + CHUNK],
                 ids[start : start + CHUNK],
-                project_id=proj.id,
-                param_version=version.version,
+                project_id=project_id,
+                param_version=version_no,
                 batch_ids=batch_ids,
                 default_batch=batch,
                 created_by=created_by,
@@ -151,6 +161,25 @@ def _raise_taken_unique_ids(session: Session, parsed: list[ParsedRecord]) -> Non
         raise DuplicateUniqueIds(sorted(taken))
 
 
+TASK_COLUMNS = (
+    "id",
+    "project_id",
+    "batch_id",
+    "status",
+    "params",
+    "param_version",
+    "instruction",
+    "unique_id",
+    "metadata",
+    "priority",
+    "callback_url",
+    "is_gold",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
+
+
 def _insert_chunk(
     session: Session,
     parsed: list[ParsedRecord],
@@ -160,7 +189,7 @@ def _insert_chunk(
     param_version: int,
     batch_ids: dict[str, int],
     default_batch: str | None,
-    created_by: int,
+    created_by: int | None,
     now: Any,
 ) -> None:
     rows = []
@@ -169,27 +198,28 @@ def _insert_chunk(
     default_batch_id = batch_ids.get(default_batch) if default_batch else None
     for task_id, r in zip(ids, parsed, strict=True):
         rows.append(
-            {
-                "id": task_id,
-                "project_id": project_id,
-                "batch_id": batch_ids[r.batch] if r.batch else default_batch_id,
-                "status": "pending",
-                "params": r.params,
-                "param_version": param_version,
-                "instruction": r.instruction,
-                "unique_id": r.unique_id,
-                "metadata": r.metadata,
-                "priority": r.priority,
-                "callback_url": r.callback_url,
-                "is_gold": r.expected_response is not None,
-                "created_by": created_by,
-                "created_at": now,
-                "updated_at": now,
-            }
+            (
+                task_id,
+                project_id,
+                batch_ids[r.batch] if r.batch else default_batch_id,
+                "pending",
+                r.params,
+                param_version,
+                r.instruction,
+                r.unique_id,
+                r.metadata,
+                r.priority,
+                r.callback_url,
+                r.expected_response is not None,
+                created_by,
+                now,
+                now,
+            )
         )
-        tags.extend({"task_id": task_id, "tag": t} for t in r.tags)
+        if r.tags:
+            tags.extend((task_id, t) for t in r.tags)
         if r.expected_response is not None:
-            gold.append({"task_id": task_id, "expected_response": r.expected_response})
-    insert_rows(session, Task.__table__, rows)
-    insert_rows(session, TaskTag.__table__, tags)
-    insert_rows(session, GoldAnswer.__table__, gold)
+            gold.append((task_id, r.expected_response))
+    insert_rows(session, Task.__table__, TASK_COLUMNS, rows)
+    insert_rows(session, TaskTag.__table__, ("task_id", "tag"), tags)
+    insert_rows(session, GoldAnswer.__table__, ("task_id", "expected_response"), gold)

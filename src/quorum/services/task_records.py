@@ -15,9 +15,6 @@ import orjson
 
 from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
 
-ENVELOPE = frozenset(
-    {"unique_id", "metadata", "tags", "priority", "callback_url", "instruction", "batch", "gold"}
-)
 MAX_METADATA_BYTES = 10_000
 MAX_TAGS = 100
 
@@ -44,58 +41,84 @@ class ParsedRecord:
     expected_response: dict[str, Any] | None
 
 
-def _check_envelope(record: dict[str, Any]) -> list[FieldError]:
-    problems: list[FieldError] = []
-    uid = record.get("unique_id")
-    if uid is not None and (not isinstance(uid, str) or not uid or len(uid) > 400):
-        problems.append(FieldError("unique_id", "must be a non-empty string of at most 400 chars"))
-    metadata = record.get("metadata")
-    if metadata is not None:
-        if not isinstance(metadata, dict):
-            problems.append(FieldError("metadata", "must be a JSON object"))
-        elif len(orjson.dumps(metadata)) > MAX_METADATA_BYTES:
-            problems.append(FieldError("metadata", f"larger than {MAX_METADATA_BYTES} bytes"))
-    tags = record.get("tags")
-    if tags is not None and (
-        not isinstance(tags, list)
-        or len(tags) > MAX_TAGS
-        or not all(isinstance(t, str) and 0 < len(t) <= 200 for t in tags)
+def _check_unique_id(value: Any) -> str | None:
+    if isinstance(value, str) and 0 < len(value) <= 400:
+        return None
+    return "must be a non-empty string of at most 400 chars"
+
+
+def _check_metadata(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "must be a JSON object"
+    if len(orjson.dumps(value)) > MAX_METADATA_BYTES:
+        return f"larger than {MAX_METADATA_BYTES} bytes"
+    return None
+
+
+def _check_tags(value: Any) -> str | None:
+    if (
+        isinstance(value, list)
+        and len(value) <= MAX_TAGS
+        and all(isinstance(t, str) and 0 < len(t) <= 200 for t in value)
     ):
-        problems.append(FieldError("tags", f"must be a list of at most {MAX_TAGS} short strings"))
-    priority = record.get("priority")
-    if priority is not None and (
-        not isinstance(priority, int) or isinstance(priority, bool) or abs(priority) > 1_000_000
-    ):
-        problems.append(FieldError("priority", "must be an integer in -1000000..1000000"))
-    url = record.get("callback_url")
-    if url is not None and (
-        not isinstance(url, str) or not url.startswith(("http://", "https://"))
-    ):
-        problems.append(FieldError("callback_url", "must be an http:// or https:// URL"))
-    for key in ("instruction", "batch"):
-        value = record.get(key)
-        if value is not None and not isinstance(value, str):
-            problems.append(FieldError(key, "must be a string"))
-    gold = record.get("gold")
-    if gold is not None and not isinstance(gold, dict):
-        problems.append(FieldError("gold", "must be the expected response, a JSON object"))
-    return problems
+        return None
+    return f"must be a list of at most {MAX_TAGS} strings of 1 to 200 chars"
+
+
+def _check_priority(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 1_000_000:
+        return None
+    return "must be an integer in -1000000..1000000"
+
+
+def _check_url(value: Any) -> str | None:
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return None
+    return "must be an http:// or https:// URL"
+
+
+def _check_string(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be a string"
+
+
+def _check_gold(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be the expected response, a JSON object"
+
+
+# Envelope key -> check returning a problem or None; every other key of a record is a param.
+ENVELOPE = {
+    "unique_id": _check_unique_id,
+    "metadata": _check_metadata,
+    "tags": _check_tags,
+    "priority": _check_priority,
+    "callback_url": _check_url,
+    "instruction": _check_string,
+    "batch": _check_string,
+    "gold": _check_gold,
+}
 
 
 def parse_record(task_type: TaskType, defaults: dict[str, Any], record: Any) -> ParsedRecord:
     """Validate one record; raises TaskValidationError naming every bad field."""
     if not isinstance(record, dict):
         raise TaskValidationError([FieldError("", "a task record must be a JSON object")])
-    problems = _check_envelope(record)
     params = dict(defaults)
+    envelope: dict[str, Any] = {}
+    problems: list[FieldError] = []
     for key, value in record.items():
-        if key not in ENVELOPE:
+        check = ENVELOPE.get(key)
+        if check is None:
             params[key] = value
+        elif value is not None:
+            problem = check(value)
+            if problem is not None:
+                problems.append(FieldError(key, problem))
+            envelope[key] = value
     try:
         params = task_type.validate_params(params)
     except TaskValidationError as exc:
         problems.extend(exc.errors)
-    expected = record.get("gold")
+    expected = envelope.get("gold")
     if not problems and expected is not None:
         try:
             expected = task_type.validate_response(params, expected)
@@ -103,16 +126,16 @@ def parse_record(task_type: TaskType, defaults: dict[str, Any], record: Any) -> 
             problems.extend(exc.prefixed("gold").errors)
     if problems:
         raise TaskValidationError(problems)
-    tags = record.get("tags")
+    tags = envelope.get("tags")
     return ParsedRecord(
         params=params,
-        unique_id=record.get("unique_id"),
-        metadata=record.get("metadata") or {},
+        unique_id=envelope.get("unique_id"),
+        metadata=envelope.get("metadata") or {},
         tags=list(dict.fromkeys(tags)) if tags else [],
-        priority=record.get("priority") or 0,
-        callback_url=record.get("callback_url"),
-        instruction=record.get("instruction"),
-        batch=record.get("batch"),
+        priority=envelope.get("priority") or 0,
+        callback_url=envelope.get("callback_url"),
+        instruction=envelope.get("instruction"),
+        batch=envelope.get("batch"),
         expected_response=expected,
     )
 

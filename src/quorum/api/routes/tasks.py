@@ -83,17 +83,18 @@ async def create_tasks(
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    records = _parse_json(await read_body(request))
-    if not isinstance(records, list):
-        raise InvalidRequest("body must be a JSON array of task records")
-    ids = await run_in_threadpool(
-        task_create.create_tasks,
-        session,
-        project,
-        records,
-        batch=batch,
-        created_by=principal.user_id,
-    )
+    body = await read_body(request)
+
+    def parse_and_create() -> list[str]:
+        with task_create.paused_gc():
+            records = _parse_json(body)
+            if not isinstance(records, list):
+                raise InvalidRequest("body must be a JSON array of task records")
+            return task_create.create_tasks(
+                session, project, records, batch=batch, created_by=principal.user_id
+            )
+
+    ids = await run_in_threadpool(parse_and_create)
     return {"created": len(ids), "task_ids": ids}
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:32:58.508746
+Create Date: 2026-11-21 23:42:27.485395
 """
 
 from collections.abc import Sequence
@@ -168,7 +168,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("unique_id"),
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
-        batch_op.create_index("ix_tasks_batch_status", ["batch_id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_tasks_batch_status",
+            ["batch_id", "status"],
+            unique=False,
+            sqlite_where=sa.text("batch_id IS NOT NULL"),
+            postgresql_where=sa.text("batch_id IS NOT NULL"),
+        )
         batch_op.create_index("ix_tasks_project_status", ["project_id", "status"], unique=False)
 
     op.create_table(
@@ -229,7 +235,11 @@ def downgrade() -> None:
     op.drop_table("annotations")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.drop_index("ix_tasks_project_status")
-        batch_op.drop_index("ix_tasks_batch_status")
+        batch_op.drop_index(
+            "ix_tasks_batch_status",
+            sqlite_where=sa.text("batch_id IS NOT NULL"),
+            postgresql_where=sa.text("batch_id IS NOT NULL"),
+        )
 
     op.drop_table("tasks")
     op.drop_table("project_params")

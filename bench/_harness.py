@@ -1,0 +1,79 @@
+"""Shared by the benchmarks: a fresh data directory, a live `quorum serve`, an admin key."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from quorum.db.engine import Database
+from quorum.db.migrate import upgrade
+from quorum.services import users
+
+QUORUM = str(Path(sys.executable).parent / "quorum")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+@contextmanager
+def data_dir():
+    with tempfile.TemporaryDirectory(prefix="quorum-bench-") as tmp:
+        yield Path(tmp)
+
+
+def admin_key(directory: Path) -> tuple[Database, str]:
+    """Migrate the SQLite database in `directory` and make an admin with a key."""
+    db = Database(f"sqlite:///{directory / 'quorum.db'}")
+    upgrade(db.engine)
+    with db.session(write=True) as session:
+        users.create_user(session, "bench", "admin")
+        key = users.create_api_key(session, "bench")
+    return db, key
+
+
+@contextmanager
+def server(directory: Path, workers: int = 1):
+    """`quorum serve` on the SQLite database in `directory`; yields (url, process, start_s)."""
+    port = free_port()
+    env = {**os.environ, "QUORUM_DATA_DIR": str(directory)}
+    env.pop("QUORUM_DATABASE_URL", None)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [QUORUM, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    raise RuntimeError("server exited") from None
+                time.sleep(0.02)
+        yield url, process, time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

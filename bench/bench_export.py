@@ -1,0 +1,95 @@
+"""Export of 100,000 completed tasks (3 annotations each) as JSONL through the live API.
+
+Setup writes the tasks and annotations straight into SQLite; the clock runs from the request
+to the last byte on disk. Peer figure: ~120 s. Target: under 3 s.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import httpx
+from _harness import admin_key, data_dir, server
+from sqlalchemy import update
+
+from quorum.db.bulk import insert_rows
+from quorum.db.models import Annotation, Task, User, utcnow
+from quorum.services import projects, task_create, users
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+LABELS = ["positive", "negative", "neutral"]
+
+
+def _seed(db) -> None:
+    with db.session(write=True) as s:
+        projects.create_project(s, "reviews", "categorization", params={"categories": LABELS})
+        annotators = []
+        for name in ("ann", "bea", "cy"):
+            users.create_user(s, name, "annotator")
+            annotators.append(s.query(User.id).filter_by(name=name).scalar())
+        ids = task_create.create_tasks(
+            s,
+            "reviews",
+            [
+                {"attachment": f"Review number {i}: works as described.", "unique_id": f"r{i}"}
+                for i in range(N)
+            ],
+        )
+        now = utcnow()
+        columns = ("task_id", "user_id", "response", "time_spent_s", "created_at")
+        rows = [
+            (task_id, user, {"category": LABELS[(i + k) % 3]}, 3.5 + k, now)
+            for i, task_id in enumerate(ids)
+            for k, user in enumerate(annotators)
+        ]
+        for start in range(0, len(rows), 20_000):
+            insert_rows(s, Annotation.__table__, columns, rows[start : start + 20_000])
+        s.execute(
+            update(Task).values(
+                status="completed",
+                response={"category": "positive"},
+                confidence=0.97,
+                completed_at=now,
+            )
+        )
+        s.commit()
+
+
+def main() -> dict:
+    with data_dir() as directory:
+        db, key = admin_key(directory)
+        _seed(db)
+        db.dispose()
+        out = directory / "export.jsonl"
+        with server(directory) as (url, _process, _):
+            http = httpx.Client(
+                base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=600
+            )
+            started = time.perf_counter()
+            with (
+                http.stream("GET", "/api/projects/reviews/export") as response,
+                out.open("wb") as stream,
+            ):
+                response.raise_for_status()
+                for chunk in response.iter_bytes():
+                    stream.write(chunk)
+            elapsed = time.perf_counter() - started
+        with out.open("rb") as stream:
+            lines = sum(1 for _ in stream)
+        size = out.stat().st_size
+    assert lines == N
+    return {
+        "benchmark": "export_jsonl_api_sqlite",
+        "tasks": N,
+        "annotations": 3 * N,
+        "seconds": round(elapsed, 3),
+        "mb": round(size / 1e6, 1),
+        "target_seconds": 3,
+        "peer_seconds": 120,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
