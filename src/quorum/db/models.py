@@ -125,7 +125,17 @@ class Batch(Base):
 class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_tasks_project_status", "project_id", "status"),
+        # Listing and export walk a project's tasks in id order without sorting.
+        Index("ix_tasks_project_id", "project_id", "id"),
+        Index("ix_tasks_project_status", "project_id", "status", "id"),
+        # Partial: unique_id is optional, and only given ones need an entry.
+        Index(
+            "ux_tasks_unique_id",
+            "unique_id",
+            unique=True,
+            sqlite_where=text("unique_id IS NOT NULL"),
+            postgresql_where=text("unique_id IS NOT NULL"),
+        ),
         # Partial: most tasks of an API project have no batch and need no entry here.
         Index(
             "ix_tasks_batch_status",
@@ -144,7 +154,7 @@ class Task(Base):
     params: Mapped[dict[str, Any]] = mapped_column()
     param_version: Mapped[int] = mapped_column(Integer, default=0)
     instruction: Mapped[str | None] = mapped_column(Text)
-    unique_id: Mapped[str | None] = mapped_column(String(400), unique=True)
+    unique_id: Mapped[str | None] = mapped_column(String(400))
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     priority: Mapped[int] = mapped_column(Integer, default=0)
     callback_url: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:42:27.485395
+Create Date: 2026-11-21 23:46:37.376523
 """
 
 from collections.abc import Sequence
@@ -165,7 +165,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["created_by"], ["users.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["project_id"], ["projects.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("unique_id"),
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index(
@@ -175,7 +174,17 @@ def upgrade() -> None:
             sqlite_where=sa.text("batch_id IS NOT NULL"),
             postgresql_where=sa.text("batch_id IS NOT NULL"),
         )
-        batch_op.create_index("ix_tasks_project_status", ["project_id", "status"], unique=False)
+        batch_op.create_index("ix_tasks_project_id", ["project_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_tasks_project_status", ["project_id", "status", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ux_tasks_unique_id",
+            ["unique_id"],
+            unique=True,
+            sqlite_where=sa.text("unique_id IS NOT NULL"),
+            postgresql_where=sa.text("unique_id IS NOT NULL"),
+        )
 
     op.create_table(
         "annotations",
@@ -234,7 +243,13 @@ def downgrade() -> None:
 
     op.drop_table("annotations")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ux_tasks_unique_id",
+            sqlite_where=sa.text("unique_id IS NOT NULL"),
+            postgresql_where=sa.text("unique_id IS NOT NULL"),
+        )
         batch_op.drop_index("ix_tasks_project_status")
+        batch_op.drop_index("ix_tasks_project_id")
         batch_op.drop_index(
             "ix_tasks_batch_status",
             sqlite_where=sa.text("batch_id IS NOT NULL"),
