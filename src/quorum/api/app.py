@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quorum import __version__
@@ -12,6 +15,8 @@ from quorum.api.wire import JSON, error_body
 from quorum.config import Settings, get_settings
 from quorum.db.engine import Database
 from quorum.services.errors import ServiceError
+
+DEMO_MEDIA = Path(__file__).resolve().parent.parent / "demo" / "media"
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -44,4 +49,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     for module in (users, projects, batches, tasks, export):
         app.include_router(module.router)
+    # Demo sample media (public sample data), served locally: nothing comes from the internet.
+    app.mount("/demo-media", StaticFiles(directory=DEMO_MEDIA), name="demo-media")
     return app

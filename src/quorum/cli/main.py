@@ -79,5 +79,5 @@ def demo(
     print(f"data directory: {s.data_dir.resolve()}")
     for name, role, password in seeded["users"]:
         print(f"  login {name:<11} password {password:<18} ({role})")
-    print(f"  admin API key: {key}")
+    print(f"  admin API key: {key}", flush=True)
     _serve(host, port, 1)

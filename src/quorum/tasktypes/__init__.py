@@ -40,7 +40,6 @@ def _load_builtin() -> None:
     global _builtin_loaded
     if _builtin_loaded:
         return
-    _builtin_loaded = True
     from quorum.tasktypes import (  # noqa: F401  (importing registers)
         audiotranscription,
         categorization,
@@ -49,6 +48,8 @@ def _load_builtin() -> None:
         namedentityrecognition,
         textcollection,
     )
+
+    _builtin_loaded = True
 
 
 __all__ = ["FieldError", "TaskType", "TaskValidationError", "UnknownTaskType", "get", "names"]

@@ -6,12 +6,13 @@ and `allow_multiple`; response `{"category": "x"}` or `{"category": ["x", "y"]}`
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from quorum.tasktypes import register
 from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
+from quorum.tasktypes.checks import NonEmpty, unique
 
 AttachmentType = Literal["text", "image", "video", "audio", "website", "pdf"]
 
@@ -21,18 +22,9 @@ class CategorizationParams(BaseModel):
 
     attachment_type: AttachmentType = "text"
     attachment: str = Field(min_length=1)
-    categories: list[str] = Field(min_length=2)
+    categories: Annotated[list[NonEmpty], Field(min_length=2), unique()]
     category_ids: dict[str, str] | None = None
     allow_multiple: bool = False
-
-    @field_validator("categories")
-    @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("categories must be distinct")
-        if any(not c for c in value):
-            raise ValueError("categories must be non-empty strings")
-        return value
 
 
 class CategorizationResponse(BaseModel):

@@ -1,0 +1,1 @@
+"""Demo data seeded by `quorum demo`: projects, sample tasks and local media."""

@@ -1,0 +1,315 @@
+"""Image annotation: boxes, polygons, lines and points with labels and attributes.
+
+Scale's shape. Params: `attachment` (image URL) and `geometries` — any of `box`
+(`min_width`, `min_height`), `polygon` / `line` (`min_vertices`, `max_vertices`) and `point`, each
+with `objects_to_annotate` (strings or nested `LabelDescription`s) — and `annotation_attributes`
+`{name: {type: category (the default; choices, allow_multiple) | number (min, max) | text,
+description?}}`. Options Quorum does not implement (cuboids, rotated boxes, attribute conditions)
+are rejected at their location rather than silently ignored.
+
+Response: `{"annotations": [...], "links": [], "global_attributes": {}}`, each annotation
+`{uuid?, type, label, attributes, …}` plus `left, top, width, height` (box), `vertices: [{x, y}]`
+(polygon, line) or `x, y` (point), in pixels from the top-left corner. `label` is a leaf label of
+that geometry; every attribute is answered, so annotators' answers can be compared. `links` and
+`global_attributes` are kept for Scale's shape and must be empty (no link types yet).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+from typing_extensions import TypedDict
+
+from quorum.tasktypes import register
+from quorum.tasktypes.base import FieldError, TaskType
+from quorum.tasktypes.checks import (
+    CLOSED,
+    OPEN,
+    Bounded,
+    NonEmpty,
+    UntaggedItems,
+    closed,
+    duplicates,
+    in_range,
+    range_problem,
+    reject,
+    response_check,
+    unique,
+    untagged,
+)
+from quorum.tasktypes.labels import LabelList, leaves
+
+Coordinate = Annotated[float, Field(ge=0)]
+
+
+class _Geometry(BaseModel):
+    model_config = CLOSED
+
+    objects_to_annotate: LabelList
+
+    def shape_problems(self, annotation: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        """(key, message) for an annotation of this geometry that breaks its size rules."""
+        return iter(())
+
+    def example(self) -> dict[str, Any]:
+        """The coordinates of a plausible annotation of this geometry."""
+        raise NotImplementedError
+
+
+class BoxGeometry(_Geometry):
+    min_width: float = Field(0, ge=0)
+    min_height: float = Field(0, ge=0)
+
+    def shape_problems(self, annotation: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        if annotation["width"] < self.min_width:
+            yield "width", f"narrower than min_width {self.min_width:g}"
+        if annotation["height"] < self.min_height:
+            yield "height", f"lower than min_height {self.min_height:g}"
+
+    def example(self) -> dict[str, Any]:
+        width, height = max(40.0, self.min_width), max(40.0, self.min_height)
+        return {"left": 10.0, "top": 10.0, "width": width, "height": height}
+
+
+class _VertexGeometry(_Geometry, Bounded):
+    BOUNDS = (("min_vertices", "max_vertices"),)
+
+    min_vertices: int
+    max_vertices: int | None = Field(None, ge=1)
+
+    def shape_problems(self, annotation: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        n, high = len(annotation["vertices"]), self.max_vertices
+        if n < self.min_vertices or (high is not None and n > high):
+            yield "vertices", f"{n} vertices; allowed {self.min_vertices} to {high or 'any'}"
+
+    def example(self) -> dict[str, Any]:
+        n = max(self.min_vertices, 4)
+        n = n if self.max_vertices is None else min(n, self.max_vertices)
+        turns = (2 * math.pi * k / n for k in range(n))
+        return {
+            "vertices": [
+                {"x": 60 + round(30 * math.cos(t), 1), "y": 60 + round(30 * math.sin(t), 1)}
+                for t in turns
+            ]
+        }
+
+
+class PolygonGeometry(_VertexGeometry):
+    min_vertices: int = Field(3, ge=1)
+
+
+class LineGeometry(_VertexGeometry):
+    min_vertices: int = Field(2, ge=1)
+
+
+class PointGeometry(_Geometry):
+    def example(self) -> dict[str, Any]:
+        return {"x": 20.0, "y": 20.0}
+
+
+class Geometries(BaseModel):
+    model_config = CLOSED
+
+    box: BoxGeometry | None = None
+    polygon: PolygonGeometry | None = None
+    line: LineGeometry | None = None
+    point: PointGeometry | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> Self:
+        if self.box is None and self.polygon is None and self.line is None and self.point is None:
+            reject([((), "enable at least one of box, polygon, line, point")])
+        return self
+
+
+class _Attribute(BaseModel):
+    model_config = CLOSED
+
+    description: str | None = None
+
+
+class CategoryAttribute(_Attribute):
+    type: Literal["category"] = "category"
+    choices: Annotated[list[NonEmpty], Field(min_length=1), unique()]
+    allow_multiple: bool = False
+
+    def value_problem(self, value: Any) -> str | None:
+        if self.allow_multiple != isinstance(value, list):
+            return "must be a list of choices" if self.allow_multiple else "must be one choice"
+        wrong = [v for v in (value if self.allow_multiple else [value]) if v not in self.choices]
+        return f"{wrong[0]!r} is not one of {self.choices}" if wrong else None
+
+    def example(self) -> str | list[str]:
+        return self.choices[:1] if self.allow_multiple else self.choices[0]
+
+
+class NumberAttribute(_Attribute, Bounded):
+    BOUNDS = (("min", "max"),)
+
+    type: Literal["number"]
+    min: float | None = None
+    max: float | None = None
+
+    def value_problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "must be a number"
+        return range_problem(value, self.min, self.max)
+
+    def example(self) -> float:
+        return in_range(self.min, self.max)
+
+
+class TextAttribute(_Attribute):
+    type: Literal["text"]
+
+    def value_problem(self, value: Any) -> str | None:
+        return None if isinstance(value, str) else "must be a string"
+
+    def example(self) -> str:
+        return "n/a"
+
+
+def _attribute_type(value: Any) -> Any:
+    # Scale's attributes are categories unless they say otherwise.
+    return (
+        value.get("type", "category") if isinstance(value, dict) else getattr(value, "type", None)
+    )
+
+
+Attribute = Annotated[
+    Annotated[CategoryAttribute, Tag("category")]
+    | Annotated[NumberAttribute, Tag("number")]
+    | Annotated[TextAttribute, Tag("text")],
+    Discriminator(_attribute_type),
+]
+
+
+class ImageAnnotationParams(BaseModel):
+    model_config = OPEN
+
+    attachment_type: Literal["image"] = "image"
+    attachment: NonEmpty
+    geometries: Geometries
+    annotation_attributes: Annotated[
+        dict[NonEmpty, Attribute], untagged(_attribute_type, each=True)
+    ] = {}
+
+
+class _Annotation(BaseModel):
+    model_config = CLOSED
+
+    uuid: str | None = None
+    label: NonEmpty
+    attributes: dict[str, Any] = {}
+
+
+class BoxAnnotation(_Annotation):
+    type: Literal["box"]
+    left: Coordinate
+    top: Coordinate
+    width: Annotated[float, Field(gt=0)]
+    height: Annotated[float, Field(gt=0)]
+
+
+@closed
+class Vertex(TypedDict):
+    x: Coordinate
+    y: Coordinate
+
+
+class PolygonAnnotation(_Annotation):
+    type: Literal["polygon"]
+    vertices: list[Vertex] = Field(min_length=1)
+
+
+class LineAnnotation(_Annotation):
+    type: Literal["line"]
+    vertices: list[Vertex] = Field(min_length=1)
+
+
+class PointAnnotation(_Annotation):
+    type: Literal["point"]
+    x: Coordinate
+    y: Coordinate
+
+
+ImageAnnotation = Annotated[
+    BoxAnnotation | PolygonAnnotation | LineAnnotation | PointAnnotation,
+    Field(discriminator="type"),
+]
+
+
+class ImageAnnotationResponse(BaseModel):
+    model_config = CLOSED
+
+    annotations: Annotated[list[ImageAnnotation], UntaggedItems]
+    links: list[Any] = Field([], max_length=0)
+    global_attributes: dict[str, Any] = Field({}, max_length=0)
+
+
+def _check(params: ImageAnnotationParams, response: dict[str, Any]) -> Iterator[FieldError]:
+    attributes = params.annotation_attributes
+    labels: dict[str, set[str]] = {}
+    for i, annotation in enumerate(response["annotations"]):
+        loc, kind = f"annotations.{i}", annotation["type"]
+        geometry: _Geometry | None = getattr(params.geometries, kind)
+        if geometry is None:
+            yield FieldError(f"{loc}.type", f"this task does not ask for {kind} annotations")
+            continue
+        allowed = labels.setdefault(kind, set(leaves(geometry.objects_to_annotate)))
+        if annotation["label"] not in allowed:
+            yield FieldError(f"{loc}.label", f"{annotation['label']!r} is not a {kind} label")
+        for key, msg in geometry.shape_problems(annotation):
+            yield FieldError(f"{loc}.{key}", msg)
+        given = annotation["attributes"]
+        for name in given.keys() - attributes.keys():
+            yield FieldError(f"{loc}.attributes.{name}", "not an attribute of this task")
+        for name, spec in attributes.items():
+            if name not in given:
+                yield FieldError(f"{loc}.attributes.{name}", "attribute not answered")
+            elif problem := spec.value_problem(given[name]):
+                yield FieldError(f"{loc}.attributes.{name}", problem)
+    uuids = [a.get("uuid") for a in response["annotations"]]
+    for i in duplicates(uuids):
+        if uuids[i] is not None:
+            yield FieldError(f"annotations.{i}.uuid", "uuid repeated")
+
+
+def _machine(params: dict[str, Any]) -> dict[str, Any]:
+    """One annotation per enabled geometry with its first label and every attribute answered."""
+    p = ImageAnnotationParams.model_validate(params)
+    attributes = {name: spec.example() for name, spec in p.annotation_attributes.items()}
+    annotations = [
+        {
+            "type": kind,
+            "label": leaves(geometry.objects_to_annotate)[0],
+            "attributes": attributes,
+            **geometry.example(),
+        }
+        for kind, geometry in p.geometries
+        if geometry is not None
+    ]
+    return {"annotations": annotations, "links": [], "global_attributes": {}}
+
+
+TYPE = register(
+    TaskType(
+        name="imageannotation",
+        params_model=ImageAnnotationParams,
+        response_model=ImageAnnotationResponse,
+        aggregator="geometry",
+        agreement="iou",
+        check_response=response_check(ImageAnnotationParams, _check),
+        machine_response=_machine,
+        description="Boxes, polygons, lines and points with labels and attributes on an image.",
+    )
+)
