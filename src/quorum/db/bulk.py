@@ -3,8 +3,8 @@
 On SQLite, Core's executemany spends most of its time building per-row parameter dicts; here
 rows arrive as tuples, JSON columns are encoded with orjson, other values go through their
 column's own bind processor (memoised: bulk rows share timestamps and ids), and the driver's
-executemany gets the result. Other dialects use Core's insertmanyvalues, which batches rows
-into multi-row INSERT statements.
+executemany gets the result. PostgreSQL gets COPY FROM STDIN; any other dialect Core's
+insertmanyvalues.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
+import psycopg
 from sqlalchemy import JSON, Table, insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 _UNSET = object()
@@ -31,6 +33,9 @@ def insert_rows(
         return
     connection = session.connection()
     dialect = connection.dialect
+    if dialect.name == "postgresql":
+        _copy_rows(connection, table, columns, rows)
+        return
     if dialect.name != "sqlite":
         connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
@@ -61,3 +66,23 @@ def insert_rows(
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in columns)
     marks = ", ".join("?" * len(columns))
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", values)
+
+
+def _copy_rows(
+    connection: Any, table: Table, columns: Sequence[str], rows: Sequence[tuple]
+) -> None:
+    """PostgreSQL: COPY FROM STDIN, JSON columns sent as their text."""
+    json_at = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
+    quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in columns)
+    statement = f"COPY {table.name} ({quoted}) FROM STDIN"
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                if json_at:
+                    row = list(row)
+                    for i in json_at:
+                        row[i] = _json_text(row[i])
+                copy.write_row(row)
+    except psycopg.IntegrityError as exc:  # the same error type as Core's inserts raise
+        raise IntegrityError(statement, None, exc) from exc
