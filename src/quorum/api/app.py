@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,6 +17,7 @@ from quorum.config import Settings, get_settings
 from quorum.db.engine import Database
 from quorum.services.errors import ServiceError
 
+log = logging.getLogger("quorum.api")
 DEMO_MEDIA = Path(__file__).resolve().parent.parent / "demo" / "media"
 
 
@@ -42,6 +44,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSON:
         return JSON({"error": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSON:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSON(
+            {"error": "internal server error; the server log has the details"}, status_code=500
+        )
 
     @app.get("/healthz", tags=["health"], operation_id="health")
     def healthz() -> dict:
