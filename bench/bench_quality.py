@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from quorum.quality import METHODS, Answers, Encoded, encode_records
+from quorum.quality import METHODS, Answers, CategoricalResult, Encoded, encode_records
 from quorum.quality.simulate import simulate
 
 DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
@@ -104,25 +104,47 @@ def fresh(answers: Answers) -> Answers:
     )
 
 
-def time_quorum(answers: Answers, method: str, repeat: int) -> tuple[float, np.ndarray]:
+def time_quorum(answers: Answers, method: str, repeat: int) -> tuple[float, CategoricalResult]:
     best = float("inf")
     for _ in range(repeat):
         copy = fresh(answers)
         start = time.perf_counter()
-        labels = METHODS[method](copy).labels
+        result = METHODS[method](copy)
         best = min(best, time.perf_counter() - start)
-    return best, labels
+    return best, result
 
 
-def time_crowdkit(answers: Answers, make: Any) -> tuple[float, np.ndarray]:
+def log_loss(result: CategoricalResult, gold: np.ndarray) -> float:
+    """Mean -log posterior of the gold label (floored at 1e-6): rewards honest confidence."""
+    known = np.flatnonzero(gold >= 0)
+    return round(float(-np.log(np.maximum(result.posteriors[known, gold[known]], 1e-6)).mean()), 4)
+
+
+def time_crowdkit(
+    answers: Answers, make: Any, names: Encoded | None = None
+) -> tuple[float, np.ndarray]:
+    """Fit a crowd-kit method; with `names`, on the original string ids, as a user would
+    (crowd-kit's MACE restarts depend on the row and id order, so its accuracy does too)."""
     import pandas as pd
 
-    frame = pd.DataFrame({"task": answers.task, "worker": answers.worker, "label": answers.label})
+    columns = {"task": answers.task, "worker": answers.worker, "label": answers.label}
+    if names is not None:
+        columns = {
+            "task": np.array(names.tasks, dtype=object)[answers.task],
+            "worker": np.array(names.workers, dtype=object)[answers.worker],
+            "label": np.array(names.classes, dtype=object)[answers.label],
+        }
     start = time.perf_counter()
-    predicted = make().fit_predict(frame)
+    predicted = make().fit_predict(pd.DataFrame(columns))
     seconds = time.perf_counter() - start
     labels = np.full(answers.n_tasks, -1)
-    labels[predicted.index.to_numpy(dtype=np.int64)] = predicted.to_numpy(dtype=np.int64)
+    if names is None:
+        labels[predicted.index.to_numpy(dtype=np.int64)] = predicted.to_numpy(dtype=np.int64)
+    else:
+        task_code = {name: code for code, name in enumerate(names.tasks)}
+        class_code = {name: code for code, name in enumerate(names.classes)}
+        for task, label in predicted.items():
+            labels[task_code[task]] = class_code[label]
     return seconds, labels
 
 
@@ -146,9 +168,10 @@ def bench_datasets(repeat: int, skip_slow: bool) -> dict[str, Any]:
             "crowdkit": {},
         }
         for method in METHODS:
-            seconds, labels = time_quorum(answers, method, repeat)
+            seconds, result = time_quorum(answers, method, repeat)
             entry["quorum"][method] = {
-                "accuracy": accuracy(labels, gold),
+                "accuracy": accuracy(result.labels, gold),
+                "log_loss": log_loss(result, gold),
                 "ms": round(seconds * 1e3, 2),
             }
         for method, make in crowdkit.items():
@@ -156,7 +179,7 @@ def bench_datasets(repeat: int, skip_slow: bool) -> dict[str, Any]:
                 continue
             if method == "KOS" and answers.n_classes != 2:
                 continue
-            seconds, labels = time_crowdkit(answers, make)
+            seconds, labels = time_crowdkit(answers, make, encoded)
             entry["crowdkit"][method] = {
                 "accuracy": accuracy(labels, gold),
                 "ms": round(seconds * 1e3, 2),
@@ -171,11 +194,23 @@ def bench_datasets(repeat: int, skip_slow: bool) -> dict[str, Any]:
     return report
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. /proc's VmHWM starts afresh at exec, unlike
+    getrusage's ru_maxrss, which Linux carries over from the forking parent."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def child(side: str, method: str, size: str) -> dict[str, Any]:
     """Run one synthetic fit in this process and report time, accuracy and peak memory."""
     answers, truth = simulate(**(LARGE if size == "large" else SMALL), seed=0)
     if side == "quorum":
-        seconds, labels = time_quorum(answers, method, 3)
+        seconds, result = time_quorum(answers, method, 5)
+        labels = result.labels
         tracemalloc.start()
         METHODS[method](fresh(answers))
         traced = tracemalloc.get_traced_memory()[1]
@@ -183,12 +218,11 @@ def child(side: str, method: str, size: str) -> dict[str, Any]:
     else:
         seconds, labels = time_crowdkit(answers, crowdkit_methods()[method])
         traced = None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "seconds": round(seconds, 3),
         "accuracy": round(float((labels == truth).mean()), 4),
         "fit_traced_peak_mb": None if traced is None else round(traced / 2**20, 1),
-        "process_peak_rss_mb": round(peak, 1),
+        "process_peak_rss_mb": peak_rss_mb(),
     }
 
 

@@ -19,6 +19,17 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 512 * 1024 * 1024
     # Rows per executemany call in bulk inserts.
     bulk_chunk: int = 5000
+    # `quorum serve` runs one background job worker in its process unless this is off.
+    run_worker: bool = True
+    worker_poll_s: float = 1.0
+    # Callbacks to private, loopback, link-local or other non-public addresses are refused
+    # unless this is on (tests, labs): a callback URL must not reach the internal network.
+    callback_allow_private: bool = False
+    # A failed delivery is retried after 10 s, doubling up to 1 h between tries, for 24 h.
+    callback_retry_first_s: float = 10.0
+    callback_retry_max_s: float = 3600.0
+    callback_retry_window_s: float = 86400.0
+    callback_timeout_s: float = 10.0
 
     @property
     def resolved_database_url(self) -> str:

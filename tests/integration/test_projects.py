@@ -68,6 +68,13 @@ def test_policy_defaults_and_updates(db):
             "gold_rate": 0.0,
             "review_rate": 0.0,
             "lease_seconds": 600,
+            "qualification_count": 0,
+            "qualification_pass": 0.7,
+            "gold_min_accuracy": 0.0,
+            "auto_block_spammers": False,
+            "review_reject_limit": 2,
+            "pay_per_task": 0.0,
+            "pay_per_hour": 0.0,
         }
         p = projects.set_policy(s, "p", {"gold_rate": 0.1, "review_rate": 0.05})
         assert (p["policy"]["max_overlap"], p["policy"]["gold_rate"]) == (5, 0.1)

@@ -1,8 +1,12 @@
-"""The ASGI application: routers, error mapping and the database handle."""
+"""The ASGI application: routers, error mapping, the database handle and the in-process
+background job worker."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -11,14 +15,27 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quorum import __version__
-from quorum.api.routes import batches, export, projects, tasks, users
+from quorum.api.routes import batches, export, projects, review, tasks, users, work
 from quorum.api.wire import JSON, error_body
 from quorum.config import Settings, get_settings
 from quorum.db.engine import Database
+from quorum.services.background import make_worker
 from quorum.services.errors import ServiceError
 
 log = logging.getLogger("quorum.api")
 DEMO_MEDIA = Path(__file__).resolve().parent.parent / "demo" / "media"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run one job worker in a thread while the app serves, unless QUORUM_RUN_WORKER=0."""
+    worker = None
+    if app.state.settings.run_worker:
+        worker = make_worker(app.state.db, app.state.settings)
+        worker.start()
+    yield
+    if worker is not None:
+        await asyncio.to_thread(worker.stop)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -28,6 +45,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         version=__version__,
         description="Native API of Quorum, a self-hostable data-labeling platform.",
         default_response_class=JSON,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.resolved_database_url)
@@ -56,7 +74,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     def healthz() -> dict:
         return {"status": "ok", "version": __version__}
 
-    for module in (users, projects, batches, tasks, export):
+    for module in (users, projects, batches, tasks, export, work, review):
         app.include_router(module.router)
     # Demo sample media (public sample data), served locally: nothing comes from the internet.
     app.mount("/demo-media", StaticFiles(directory=DEMO_MEDIA), name="demo-media")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
-from quorum.cli import admin, data, quality
+from quorum.cli import admin, data, quality, worker
 from quorum.cli.common import open_db, reports_errors, settings
+from quorum.config import get_settings
 
 app = typer.Typer(
     name="quorum",
@@ -21,6 +24,7 @@ app.add_typer(admin.projects_app, name="projects")
 app.command("import")(data.import_file)
 app.command("export")(data.export_file)
 quality.register(app)
+worker.register(app)
 
 
 @db_app.command("upgrade")
@@ -52,8 +56,16 @@ def serve(
     host: str | None = typer.Option(None, help="address to listen on (QUORUM_HOST)"),
     port: int | None = typer.Option(None, help="port to listen on (QUORUM_PORT)"),
     workers: int = typer.Option(1, min=1, help="server processes"),
+    job_worker: bool | None = typer.Option(
+        None,
+        "--worker/--no-worker",
+        help="run a background job worker in each server process (QUORUM_RUN_WORKER, default on)",
+    ),
 ) -> None:
     """Run the server (the database is upgraded first)."""
+    if job_worker is not None:  # the app factory reads settings from the environment
+        os.environ["QUORUM_RUN_WORKER"] = "1" if job_worker else "0"
+        get_settings.cache_clear()
     open_db().dispose()
     _serve(host, port, workers)
 

@@ -219,6 +219,29 @@ class QuorumClient:
     def remove_tags(self, task_id: str, tags: list[str]) -> list[str]:
         return self._request("DELETE", f"/api/tasks/{_seg(task_id)}/tags", json=tags)["tags"]
 
+    # the annotator loop --------------------------------------------------------------------
+    def next_task(self, project: str) -> dict | None:
+        """Claim the next task of `project` for the caller, or None when nothing is left."""
+        response = self._http.post(f"/api/projects/{_seg(project)}/next")
+        if response.status_code == 204:
+            return None
+        if response.status_code != 200:
+            _raise(response)
+        return response.json()
+
+    def submit(
+        self, assignment_id: int, response: dict, *, time_spent_s: float | None = None
+    ) -> dict:
+        body = {"response": response, "time_spent_s": time_spent_s}
+        return self._request("POST", f"/api/assignments/{assignment_id}/submit", json=body)
+
+    def skip(self, assignment_id: int, reason: str) -> dict:
+        path = f"/api/assignments/{assignment_id}/skip"
+        return self._request("POST", path, json={"reason": reason})
+
+    def release(self, assignment_id: int) -> dict:
+        return self._request("POST", f"/api/assignments/{assignment_id}/release")
+
     # export --------------------------------------------------------------------------------
     def export(
         self, project: str, *, format: str = "jsonl", status: str | None = None

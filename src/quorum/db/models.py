@@ -8,6 +8,7 @@ tasks can leak them by accident.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -35,6 +37,11 @@ PkType = BigInteger().with_variant(Integer(), "sqlite")
 def utcnow() -> dt.datetime:
     """Naive UTC timestamp: every datetime column stores UTC without a zone."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_callback_key() -> str:
+    """A project's callback secret: sent as `scale-callback-auth` and used to sign bodies."""
+    return secrets.token_urlsafe(32)
 
 
 class Base(DeclarativeBase):
@@ -74,6 +81,11 @@ class Project(Base):
     task_type: Mapped[str] = mapped_column(String(50))
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where task and batch events go when neither the task nor its batch names a URL.
+    callback_url: Mapped[str | None] = mapped_column(Text)
+    # Never NULL (new rows get a key, migration 0002 gave old ones theirs); the column is
+    # nullable only because SQLite cannot add a NOT NULL column without rebuilding the table.
+    callback_key: Mapped[str] = mapped_column(String(64), nullable=True, default=new_callback_key)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -122,12 +134,27 @@ class Batch(Base):
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+# Which tasks the queue may hand out; the claim query repeats it word for word so that both
+# databases use the partial index below.
+QUEUE_PREDICATE = "status = 'pending' AND NOT held AND NOT is_gold"
+
+
 class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         # Listing and export walk a project's tasks in id order without sorting.
         Index("ix_tasks_project_id", "project_id", "id"),
         Index("ix_tasks_project_status", "project_id", "status", "id"),
+        # The annotator queue: claimable tasks in the order they are handed out.
+        Index(
+            "ix_tasks_queue",
+            "project_id",
+            text("priority DESC"),
+            text("al_score DESC"),
+            "id",
+            sqlite_where=text(QUEUE_PREDICATE),
+            postgresql_where=text(QUEUE_PREDICATE),
+        ),
         # Partial: unique_id is optional, and only given ones need an entry.
         Index(
             "ux_tasks_unique_id",
@@ -158,9 +185,21 @@ class Task(Base):
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     priority: Mapped[int] = mapped_column(Integer, default=0)
     callback_url: Mapped[str | None] = mapped_column(Text)
+    # Scale's flag: true once a callback was answered 2xx, false once one finally failed.
+    callback_succeeded: Mapped[bool | None] = mapped_column(Boolean)
     is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Queue state: answers the task should get now (grows under adaptive overlap), answers in,
+    # live leases; `held` while its batch is in staging; `al_score` set by active learning.
+    needed: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    al_score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     response: Mapped[dict[str, Any] | None] = mapped_column()
     confidence: Mapped[float | None] = mapped_column(Float)
+    low_confidence: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    review_status: Mapped[str | None] = mapped_column(String(20))
+    rejections: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -197,6 +236,111 @@ class Annotation(Base):
     id: Mapped[int] = mapped_column(PkType, primary_key=True)
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL")
+    )
     response: Mapped[dict[str, Any]] = mapped_column()
     time_spent_s: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Assignment(Base):
+    """A task handed to one annotator: a lease until submitted, skipped, released or expired.
+
+    One row per (task, annotator) ever: that uniqueness is what keeps anyone from answering a
+    task twice, whatever the concurrency.
+    """
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("task_id", "user_id"),
+        Index("ix_assignments_leases", "project_id", "status", "lease_expires_at"),
+        Index("ix_assignments_user", "user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(PkType, primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
+    leased_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    lease_expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    skip_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Audit(Base):
+    """A reviewer's or the requester's verdict on a completed task; the task's history."""
+
+    __tablename__ = "audits"
+    __table_args__ = (Index("ix_audits_task", "task_id", "id"),)
+
+    id: Mapped[int] = mapped_column(PkType, primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(20))  # reviewer | customer
+    result: Mapped[str] = mapped_column(String(20))  # accepted | rejected | fixed
+    comment: Mapped[str | None] = mapped_column(Text)
+    previous_response: Mapped[dict[str, Any] | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProjectAnnotator(Base):
+    """One annotator's record in one project: what they were served and answered, their gold
+    score, model skill, spammer score, and whether they are blocked."""
+
+    __tablename__ = "project_annotators"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    served: Mapped[int] = mapped_column(Integer, default=0)
+    gold_served: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    gold_answered: Mapped[int] = mapped_column(Integer, default=0)
+    gold_correct: Mapped[float] = mapped_column(Float, default=0.0)
+    time_spent_s: Mapped[float] = mapped_column(Float, default=0.0)
+    skill: Mapped[float | None] = mapped_column(Float)
+    spammer_score: Mapped[float | None] = mapped_column(Float)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked_reason: Mapped[str | None] = mapped_column(Text)
+    blocked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Job(Base):
+    """A durable background job (also the outbox of callback events): see quorum.jobs.
+
+    `run_at` is when the job next needs a worker: for a queued job when it is due, for a
+    running one when its lease runs out and any worker may take it over.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        # Partial: finished jobs pile up and must not slow the claim down.
+        Index(
+            "ix_jobs_due",
+            "run_at",
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(PkType, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    run_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Claims so far; also the fencing token that keeps a worker who lost its lease out.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_by: Mapped[str | None] = mapped_column(String(200))
+    progress: Mapped[float | None] = mapped_column(Float)
+    progress_message: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

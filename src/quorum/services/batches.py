@@ -9,8 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quorum.db.models import Batch, Project, Task, utcnow
+from quorum.services.callback_urls import check_callback_url
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.projects import check_name, get_project
+from quorum.services.webhooks import enqueue_batch_callback
 
 STATUSES = ("staging", "in_progress", "completed")
 TASK_STATUSES = ("pending", "completed", "canceled", "error")
@@ -42,9 +44,10 @@ def create_batch(
     check_name(name, "batch")
     if metadata is not None and not isinstance(metadata, dict):
         raise InvalidRequest("metadata must be a JSON object")
+    callback_url = check_callback_url(callback_url)
     proj = get_project(session, project)
     batch = Batch(
-        name=name, project_id=proj.id, callback_url=callback_url or None, metadata_=metadata or {}
+        name=name, project_id=proj.id, callback_url=callback_url, metadata_=metadata or {}
     )
     session.add(batch)
     try:
@@ -89,6 +92,12 @@ def finalize_batch(session: Session, name: str) -> dict:
     if batch.status == "staging":
         batch.status = "in_progress"
         batch.finalized_at = utcnow()
+        session.execute(
+            update(Task)
+            .where(Task.batch_id == batch.id)
+            .values(held=False)
+            .execution_options(synchronize_session=False)
+        )
         session.flush()
         complete_if_done(session, [batch.id])
     session.commit()
@@ -106,22 +115,30 @@ def status_counts(session: Session, name: str) -> dict:
     return {"status": batch.status, **counts}
 
 
-def complete_if_done(session: Session, batch_ids: list[int]) -> None:
-    """Mark finalized batches with no open task left as completed (caller commits)."""
+def complete_if_done(session: Session, batch_ids: list[int]) -> list[int]:
+    """Mark finalized batches with no open task left as completed and queue their callbacks
+    (caller commits); returns the ids of the batches completed now."""
     if not batch_ids:
-        return
+        return []
+    # Gold tasks stay open to score every annotator; they never hold a batch back.
     open_task = (
         select(Task.id)
-        .where(Task.batch_id == Batch.id, Task.status.in_(OPEN_TASK_STATUSES))
+        .where(Task.batch_id == Batch.id, Task.status.in_(OPEN_TASK_STATUSES), ~Task.is_gold)
         .exists()
     )
-    any_task = select(Task.id).where(Task.batch_id == Batch.id).exists()
-    session.execute(
-        update(Batch)
-        .where(Batch.id.in_(batch_ids), Batch.status == "in_progress", any_task, ~open_task)
-        .values(status="completed", completed_at=utcnow())
-        .execution_options(synchronize_session="fetch")
+    any_task = select(Task.id).where(Task.batch_id == Batch.id, ~Task.is_gold).exists()
+    completed = list(
+        session.scalars(
+            update(Batch)
+            .where(Batch.id.in_(batch_ids), Batch.status == "in_progress", any_task, ~open_task)
+            .values(status="completed", completed_at=utcnow())
+            .returning(Batch.id)
+            .execution_options(synchronize_session="fetch")
+        )
     )
+    for batch_id in completed:
+        enqueue_batch_callback(session, batch_id)
+    return completed
 
 
 def batch_for_new_tasks(session: Session, name: str, project_id: int) -> Batch:

@@ -14,6 +14,24 @@ class QualityPolicy(BaseModel):
     gold_rate: float = Field(0.0, ge=0, le=1, description="share of served tasks that are gold")
     review_rate: float = Field(0.0, ge=0, le=1, description="share of completed tasks reviewed")
     lease_seconds: int = Field(600, ge=10, le=7 * 86400, description="how long a claim holds")
+    qualification_count: int = Field(
+        0, ge=0, le=100, description="gold tasks a new annotator answers before anything else"
+    )
+    qualification_pass: float = Field(
+        0.7, ge=0, le=1, description="gold accuracy that passes the qualification"
+    )
+    gold_min_accuracy: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="block an annotator once gold shows (95% sure) their accuracy is below this",
+    )
+    auto_block_spammers: bool = Field(False, description="block annotators flagged as spammers")
+    review_reject_limit: int = Field(
+        2, ge=0, le=20, description="rejections after which a task is marked error"
+    )
+    pay_per_task: float = Field(0.0, ge=0, description="earnings per submitted answer")
+    pay_per_hour: float = Field(0.0, ge=0, description="earnings per hour of time spent")
 
     @model_validator(mode="after")
     def _overlap_order(self) -> QualityPolicy:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.bulk import insert_rows
-from quorum.db.models import GoldAnswer, Task, TaskTag, utcnow
+from quorum.db.models import GoldAnswer, Project, Task, TaskTag, utcnow
 from quorum.services import batches as batch_service
 from quorum.services.errors import Conflict, InvalidRequest
 from quorum.services.ids import new_ids
@@ -116,22 +117,21 @@ def _create_tasks(
             break
         version_no, defaults = current.version, current.params  # params changed meanwhile
         session.commit()
-    batch_ids = _resolve_batches(session, project_id, parsed, batch)
+    batches_by_name, staging = _resolve_batches(session, project_id, parsed, batch)
+    fixed = _Fixed(
+        project_id=project_id,
+        param_version=version_no,
+        batch_ids=batches_by_name,
+        default_batch_id=batches_by_name.get(batch) if batch else None,
+        staging=staging,
+        needed=session.get(Project, project_id).policy["min_overlap"],
+        created_by=created_by,
+        now=utcnow(),
+    )
     ids = new_ids(len(parsed))
-    now = utcnow()
     try:
         for start in range(0, len(parsed), CHUNK):
-            _insert_chunk(
-                session,
-                parsed[start : start + CHUNK],
-                ids[start : start + CHUNK],
-                project_id=project_id,
-                param_version=version_no,
-                batch_ids=batch_ids,
-                default_batch=batch,
-                created_by=created_by,
-                now=now,
-            )
+            _insert_chunk(session, parsed[start : start + CHUNK], ids[start : start + CHUNK], fixed)
             if progress is not None:
                 progress(min(start + CHUNK, len(parsed)))
         session.commit()
@@ -144,11 +144,14 @@ def _create_tasks(
 
 def _resolve_batches(
     session: Session, project_id: int, parsed: list[ParsedRecord], default: str | None
-) -> dict[str, int]:
+) -> tuple[dict[str, int], set[int]]:
+    """Batch ids by name, and which are in staging (their tasks wait for the finalize)."""
     names = {r.batch for r in parsed if r.batch is not None}
     if default is not None:
         names.add(default)
-    return {n: batch_service.batch_for_new_tasks(session, n, project_id).id for n in names}
+    found = {n: batch_service.batch_for_new_tasks(session, n, project_id) for n in names}
+    staging = {b.id for b in found.values() if b.status == "staging"}
+    return {n: b.id for n, b in found.items()}, staging
 
 
 def _raise_taken_unique_ids(session: Session, parsed: list[ParsedRecord]) -> None:
@@ -161,61 +164,41 @@ def _raise_taken_unique_ids(session: Session, parsed: list[ParsedRecord]) -> Non
         raise DuplicateUniqueIds(sorted(taken))
 
 
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """Values shared by every row of one import."""
+
+    project_id: int
+    param_version: int
+    batch_ids: dict[str, int]
+    default_batch_id: int | None
+    staging: set[int]
+    needed: int
+    created_by: int | None
+    now: Any
+
+
 TASK_COLUMNS = (
-    "id",
-    "project_id",
-    "batch_id",
-    "status",
-    "params",
-    "param_version",
-    "instruction",
-    "unique_id",
-    "metadata",
-    "priority",
-    "callback_url",
-    "is_gold",
-    "created_by",
-    "created_at",
-    "updated_at",
-)
+    "id", "project_id", "batch_id", "status", "params", "param_version", "instruction",
+    "unique_id", "metadata", "priority", "callback_url", "is_gold", "created_by", "created_at",
+    "updated_at", "needed", "held",
+)  # fmt: skip
 
 
 def _insert_chunk(
-    session: Session,
-    parsed: list[ParsedRecord],
-    ids: list[str],
-    *,
-    project_id: int,
-    param_version: int,
-    batch_ids: dict[str, int],
-    default_batch: str | None,
-    created_by: int | None,
-    now: Any,
+    session: Session, parsed: list[ParsedRecord], ids: list[str], fixed: _Fixed
 ) -> None:
     rows = []
     tags = []
     gold = []
-    default_batch_id = batch_ids.get(default_batch) if default_batch else None
     for task_id, r in zip(ids, parsed, strict=True):
-        rows.append(
-            (
-                task_id,
-                project_id,
-                batch_ids[r.batch] if r.batch else default_batch_id,
-                "pending",
-                r.params,
-                param_version,
-                r.instruction,
-                r.unique_id,
-                r.metadata,
-                r.priority,
-                r.callback_url,
-                r.expected_response is not None,
-                created_by,
-                now,
-                now,
-            )
-        )
+        batch_id = fixed.batch_ids[r.batch] if r.batch else fixed.default_batch_id
+        rows.append((
+            task_id, fixed.project_id, batch_id, "pending", r.params, fixed.param_version,
+            r.instruction, r.unique_id, r.metadata, r.priority, r.callback_url,
+            r.expected_response is not None, fixed.created_by, fixed.now, fixed.now,
+            fixed.needed, batch_id in fixed.staging,
+        ))  # fmt: skip
         if r.tags:
             tags.extend((task_id, t) for t in r.tags)
         if r.expected_response is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from quorum.services.callback_urls import url_problem
 from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
 
 MAX_METADATA_BYTES = 10_000
@@ -71,12 +72,6 @@ def _check_priority(value: Any) -> str | None:
     return "must be an integer in -1000000..1000000"
 
 
-def _check_url(value: Any) -> str | None:
-    if isinstance(value, str) and value.startswith(("http://", "https://")):
-        return None
-    return "must be an http:// or https:// URL"
-
-
 def _check_string(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be a string"
 
@@ -91,7 +86,7 @@ ENVELOPE = {
     "metadata": _check_metadata,
     "tags": _check_tags,
     "priority": _check_priority,
-    "callback_url": _check_url,
+    "callback_url": url_problem,
     "instruction": _check_string,
     "batch": _check_string,
     "gold": _check_gold,

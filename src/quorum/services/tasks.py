@@ -16,7 +16,17 @@ import orjson
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from quorum.db.models import Annotation, Batch, GoldAnswer, Project, Task, TaskTag, User, utcnow
+from quorum.db.models import (
+    Annotation,
+    Audit,
+    Batch,
+    GoldAnswer,
+    Project,
+    Task,
+    TaskTag,
+    User,
+    utcnow,
+)
 from quorum.services import batches as batch_service
 from quorum.services.errors import InvalidRequest, NotFound
 from quorum.services.task_records import MAX_METADATA_BYTES, MAX_TAGS
@@ -202,6 +212,9 @@ def task_view(session: Session, task_id: str, *, with_gold: bool = False) -> dic
                 Task.response,
                 Task.instruction,
                 Task.param_version,
+                Task.callback_succeeded,
+                Task.low_confidence,
+                Task.review_status,
                 Project.id.label("project_id"),
             )
         ).where(Task.id == task_id)
@@ -214,6 +227,10 @@ def task_view(session: Session, task_id: str, *, with_gold: bool = False) -> dic
         response=row.response,
         instruction=row.instruction,
         param_version=row.param_version,
+        callback_succeeded=row.callback_succeeded,
+        low_confidence=row.low_confidence,
+        review_status=row.review_status,
+        audits=audits_of(session, task_id),
         annotations=[
             {
                 "annotator": a.name,
@@ -236,6 +253,26 @@ def task_view(session: Session, task_id: str, *, with_gold: bool = False) -> dic
             select(GoldAnswer.expected_response).where(GoldAnswer.task_id == task_id)
         )
     return view
+
+
+def audits_of(session: Session, task_id: str) -> list[dict]:
+    """The task's review and audit history, oldest first."""
+    rows = session.execute(
+        select(Audit, User.name)
+        .outerjoin(User, User.id == Audit.user_id)
+        .where(Audit.task_id == task_id)
+        .order_by(Audit.id)
+    ).all()
+    return [
+        {
+            "audited_by": name,
+            "audit_source": a.source,
+            "audit_result": a.result,
+            "comment": a.comment,
+            "audited_at": a.created_at,
+        }
+        for a, name in rows
+    ]
 
 
 def cancel_task(session: Session, task_id: str, *, clear_unique_id: bool = False) -> None:

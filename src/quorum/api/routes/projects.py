@@ -1,16 +1,16 @@
-"""Projects: create, read, versioned params, quality policy, members."""
+"""Projects: create, read, versioned params, quality policy, callback settings, members."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import any_user, get_session, manager
 from quorum.api.wire import JSONRoute
-from quorum.services import projects
+from quorum.services import projects, webhooks
 from quorum.services.users import Principal
 
 router = APIRouter(tags=["projects"], route_class=JSONRoute)
@@ -86,6 +86,27 @@ def set_policy(
     session: Session = Depends(get_session),
 ) -> dict:
     return projects.set_policy(session, name, body)
+
+
+@router.get("/api/projects/{name}/callback", operation_id="getProjectCallback")
+def get_callback(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    """The project's default callback URL and its callback key (the `scale-callback-auth`
+    header and signing secret)."""
+    return webhooks.project_callback(session, name)
+
+
+@router.patch("/api/projects/{name}/callback", operation_id="setProjectCallback")
+def set_callback(
+    name: str,
+    body: dict[str, Any] = Body(
+        description="`callback_url` (a URL, or null to clear) and/or `rotate_key: true`"
+    ),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return webhooks.set_project_callback(session, name, body)
 
 
 @router.get("/api/projects/{name}/members", operation_id="listProjectMembers")

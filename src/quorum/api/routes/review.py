@@ -1,0 +1,110 @@
+"""Review queue (reviewers), requester audits, and the project's workforce (managers)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import any_user, get_session, manager
+from quorum.api.wire import JSONRoute
+from quorum.services import review, workforce
+from quorum.services.users import Principal
+
+router = APIRouter(tags=["review"], route_class=JSONRoute)
+
+
+class ReviewIn(BaseModel):
+    decision: Literal["accept", "fix", "reject"]
+    response: Any = Field(None, description="the corrected response, with `fix`")
+    comment: str | None = Field(None, max_length=5000)
+
+
+class AuditIn(BaseModel):
+    accepted: bool
+    comments: str | None = Field(None, max_length=5000)
+    response: Any = Field(None, description="a corrected response: the audit becomes `fixed`")
+
+
+@router.post(
+    "/api/projects/{project}/reviews/next",
+    operation_id="nextReview",
+    responses={204: {"description": "nothing waits for review"}},
+)
+def next_review(
+    project: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
+) -> Any:
+    item = review.next_review(session, principal, project)
+    return Response(status_code=204) if item is None else item
+
+
+@router.post("/api/tasks/{task_id}/review", operation_id="reviewTask")
+def review_task(
+    task_id: str,
+    body: ReviewIn,
+    principal: Principal = Depends(any_user),
+    session: Session = Depends(get_session),
+) -> dict:
+    return review.decide(
+        session, principal, task_id, body.decision, response=body.response, comment=body.comment
+    )
+
+
+@router.post("/api/tasks/{task_id}/audit", operation_id="auditTask")
+def audit_task(
+    task_id: str,
+    body: AuditIn,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    decision = "fix" if body.response is not None else ("accept" if body.accepted else "reject")
+    return review.decide(
+        session,
+        principal,
+        task_id,
+        decision,
+        response=body.response,
+        comment=body.comments,
+        source="customer",
+    )
+
+
+@router.get("/api/projects/{project}/annotators", operation_id="listAnnotators")
+def list_annotators(
+    project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> list:
+    return workforce.annotators(session, project)
+
+
+@router.get("/api/projects/{project}/pay.csv", operation_id="payRecords", response_class=Response)
+def pay_records(
+    project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> Response:
+    return Response(
+        workforce.pay_csv(session, project),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{project}-pay.csv"'},
+    )
+
+
+@router.post("/api/projects/{project}/annotators/{user}/block", operation_id="blockAnnotator")
+def block(
+    project: str,
+    user: str,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return workforce.set_blocked(session, project, user, True)
+
+
+@router.post("/api/projects/{project}/annotators/{user}/unblock", operation_id="unblockAnnotator")
+def unblock(
+    project: str,
+    user: str,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return workforce.set_blocked(session, project, user, False)

@@ -1,0 +1,67 @@
+"""The annotator loop: next task, submit, skip, release (members who annotate or review)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import any_user, get_session
+from quorum.api.wire import JSONRoute
+from quorum.services import assignments
+from quorum.services.users import Principal
+
+router = APIRouter(tags=["annotator"], route_class=JSONRoute)
+
+
+class SubmitIn(BaseModel):
+    response: Any = Field(description="the answer, in the task type's response shape")
+    time_spent_s: float | None = Field(None, description="seconds the annotator spent")
+
+
+class SkipIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post(
+    "/api/projects/{project}/next",
+    operation_id="claimNextTask",
+    responses={204: {"description": "nothing is left for you in this project"}},
+)
+def next_task(
+    project: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
+) -> Any:
+    claimed = assignments.claim_next(session, principal, project)
+    return Response(status_code=204) if claimed is None else claimed
+
+
+@router.post("/api/assignments/{assignment_id}/submit", operation_id="submitAssignment")
+def submit(
+    assignment_id: int,
+    body: SubmitIn,
+    principal: Principal = Depends(any_user),
+    session: Session = Depends(get_session),
+) -> dict:
+    return assignments.submit(session, principal, assignment_id, body.response, body.time_spent_s)
+
+
+@router.post("/api/assignments/{assignment_id}/skip", operation_id="skipAssignment")
+def skip(
+    assignment_id: int,
+    body: SkipIn,
+    principal: Principal = Depends(any_user),
+    session: Session = Depends(get_session),
+) -> dict:
+    return assignments.skip(session, principal, assignment_id, body.reason)
+
+
+@router.post("/api/assignments/{assignment_id}/release", operation_id="releaseAssignment")
+def release(
+    assignment_id: int,
+    principal: Principal = Depends(any_user),
+    session: Session = Depends(get_session),
+) -> dict:
+    return assignments.release(session, principal, assignment_id)

@@ -1,0 +1,44 @@
+"""`quorum worker`: run background jobs (callback deliveries, ...) outside the server.
+
+Any number of these, on any machines, can share one database with any number of servers: each
+job is claimed by exactly one worker at a time.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import typer
+
+from quorum.cli.common import open_db, reports_errors, settings
+from quorum.services.background import make_worker
+
+
+@reports_errors
+def worker_command(
+    concurrency: int = typer.Option(
+        1, min=1, max=64, help="jobs run at once (one thread each), e.g. for slow receivers"
+    ),
+    drain: bool = typer.Option(False, "--drain", help="run the jobs that are due, then exit"),
+) -> None:
+    """Run background jobs until stopped (Ctrl-C or SIGTERM)."""
+    db = open_db()
+    workers = [make_worker(db, settings()) for _ in range(concurrency)]
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    for worker in workers:
+        worker.start(until_idle=drain)
+    if not drain:
+        print(f"quorum worker: {concurrency} running; Ctrl-C stops", flush=True)
+    while not stop.is_set() and any(w.running for w in workers):
+        stop.wait(0.5)
+    for worker in workers:
+        worker.stop()
+    db.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    """Add `quorum worker` to the top-level app."""
+    app.command("worker")(worker_command)

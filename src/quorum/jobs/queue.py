@@ -1,0 +1,165 @@
+"""The job table as a queue: enqueue in the caller's transaction, claim with a lease, finish.
+
+A job row is its whole state, so jobs survive restarts and any number of workers on any number
+of machines share them. Status goes `queued` -> `running` -> `succeeded` | `failed` (or back to
+`queued` for a retry). `run_at` is when the row next needs a worker: for a queued job when it
+is due, for a running one when its lease ends and another worker may take it over. `attempts`
+counts claims and doubles as a fencing token: a worker whose lease was taken over can no longer
+finish, fail or touch the job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, insert, select, update
+from sqlalchemy.orm import Session
+
+from quorum.db.models import Job, utcnow
+
+QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
+MAX_ERROR_CHARS = 2000
+
+_jobs = Job.__table__
+
+
+class LeaseLost(Exception):
+    """The job's lease ran out and another worker claimed it (or it is no longer running)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A job this worker holds until `lease_until`; `attempts` includes this claim."""
+
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    created_at: dt.datetime
+    lease_until: dt.datetime
+
+
+def _naive_utc(value: dt.datetime) -> dt.datetime:
+    """Stored datetimes are naive UTC: convert an aware one, take a naive one as UTC."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def enqueue(
+    session: Session, kind: str, payload: dict[str, Any], *, run_at: dt.datetime | None = None
+) -> int:
+    """Add a job and return its id. The caller commits: the job exists if and only if the
+    change that asked for it commits (the outbox pattern)."""
+    now = utcnow()
+    return session.execute(
+        insert(_jobs)
+        .values(
+            kind=kind,
+            payload=payload,
+            status=QUEUED,
+            run_at=now if run_at is None else _naive_utc(run_at),
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(_jobs.c.id)
+    ).scalar_one()
+
+
+def _due(kinds: Collection[str], now: dt.datetime) -> ColumnElement[bool]:
+    return and_(
+        _jobs.c.status.in_((QUEUED, RUNNING)),
+        _jobs.c.run_at <= now,
+        _jobs.c.kind.in_(list(kinds)),
+    )
+
+
+def has_due(session: Session, kinds: Collection[str], *, now: dt.datetime | None = None) -> bool:
+    """Whether a job of these kinds is due: a plain read, so idle workers take no write lock."""
+    return bool(session.scalar(select(exists().where(_due(kinds, now or utcnow())))))
+
+
+def claim(
+    session: Session,
+    worker: str,
+    kinds: Collection[str],
+    *,
+    lease_seconds: float,
+    now: dt.datetime | None = None,
+) -> Claim | None:
+    """Take the oldest due job of these kinds, or None; the caller commits.
+
+    One statement on both databases. On PostgreSQL the inner SELECT locks its row with
+    FOR UPDATE SKIP LOCKED, so concurrent workers take different jobs without waiting; on
+    SQLite the session must be a write session (BEGIN IMMEDIATE), which serialises claimers.
+    """
+    now = now or utcnow()
+    lease_until = now + dt.timedelta(seconds=lease_seconds)
+    oldest_due = (
+        select(_jobs.c.id)
+        .where(_due(kinds, now))
+        .order_by(_jobs.c.run_at, _jobs.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        update(_jobs)
+        .where(_jobs.c.id == oldest_due)
+        .values(
+            status=RUNNING,
+            attempts=_jobs.c.attempts + 1,
+            locked_by=worker,
+            run_at=lease_until,
+            updated_at=now,
+        )
+        .returning(_jobs.c.id, _jobs.c.kind, _jobs.c.payload, _jobs.c.attempts, _jobs.c.created_at)
+    ).first()
+    if row is None:
+        return None
+    return Claim(row.id, row.kind, row.payload, row.attempts, row.created_at, lease_until)
+
+
+def _update_held(session: Session, job: Claim, **values: Any) -> None:
+    """Change a job this worker still holds; LeaseLost if it was taken over meanwhile."""
+    result = session.execute(
+        update(_jobs)
+        .where(_jobs.c.id == job.id, _jobs.c.status == RUNNING, _jobs.c.attempts == job.attempts)
+        .values(updated_at=utcnow(), **values)
+    )
+    if result.rowcount != 1:
+        raise LeaseLost(f"job {job.id} was taken over by another worker")
+
+
+def complete(session: Session, job: Claim) -> None:
+    """Mark a held job succeeded (caller commits)."""
+    _update_held(session, job, status=SUCCEEDED, finished_at=utcnow(), progress=1.0, locked_by=None)
+
+
+def fail(session: Session, job: Claim, error: str, *, retry_at: dt.datetime | None = None) -> None:
+    """Record a failed attempt: queued again at `retry_at`, or failed for good without one."""
+    if retry_at is None:
+        state: dict[str, Any] = {"status": FAILED, "finished_at": utcnow()}
+    else:
+        state = {"status": QUEUED, "run_at": _naive_utc(retry_at)}
+    _update_held(session, job, last_error=error[:MAX_ERROR_CHARS], locked_by=None, **state)
+
+
+def report_progress(
+    session: Session,
+    job: Claim,
+    fraction: float,
+    message: str | None = None,
+    *,
+    lease_seconds: float,
+) -> dt.datetime:
+    """Store how far a long job is and renew its lease; returns the new end of the lease."""
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"progress must be between 0 and 1, not {fraction}")
+    lease_until = utcnow() + dt.timedelta(seconds=lease_seconds)
+    _update_held(session, job, progress=fraction, progress_message=message, run_at=lease_until)
+    return lease_until

@@ -1,0 +1,75 @@
+"""Quorum's quality engine: truth inference, agreement and annotator skill.
+
+Pure NumPy/SciPy, arrays in and arrays out, importing nothing else of quorum, so it can be
+used on its own: code answers with `encode_records` (or build `Answers` from integer arrays),
+then call a method from `METHODS`, an agreement measure, or a shape-specific aggregator.
+"""
+
+from quorum.quality.agreement import (
+    annotator_agreement,
+    cohen_kappa_matrix,
+    fleiss_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+)
+from quorum.quality.categorical import (
+    METHODS,
+    CategoricalResult,
+    aggregate,
+    dawid_skene,
+    glad,
+    ibcc,
+    mace,
+    majority_vote,
+    one_coin_dawid_skene,
+    weighted_majority_vote,
+)
+from quorum.quality.encode import NO_GOLD, Answers, Encoded, encode_records
+from quorum.quality.geometry import fuse, polygon_boxes
+from quorum.quality.multilabel import aggregate_multilabel
+from quorum.quality.overlap import decide, decide_all
+from quorum.quality.preference import bradley_terry, rankings_to_comparisons
+from quorum.quality.ratings import aggregate_ratings
+from quorum.quality.simulate import simulate
+from quorum.quality.skill import beta_skill, gold_accuracy, one_coin_confusion, spammer_score
+from quorum.quality.spans import vote_exact_spans, vote_segments
+from quorum.quality.text import most_central, rover
+
+__all__ = [
+    "METHODS",
+    "NO_GOLD",
+    "Answers",
+    "CategoricalResult",
+    "Encoded",
+    "aggregate",
+    "aggregate_multilabel",
+    "aggregate_ratings",
+    "annotator_agreement",
+    "beta_skill",
+    "bradley_terry",
+    "cohen_kappa_matrix",
+    "dawid_skene",
+    "decide",
+    "decide_all",
+    "encode_records",
+    "fleiss_kappa",
+    "fuse",
+    "glad",
+    "gold_accuracy",
+    "ibcc",
+    "krippendorff_alpha",
+    "mace",
+    "majority_vote",
+    "most_central",
+    "one_coin_confusion",
+    "one_coin_dawid_skene",
+    "percent_agreement",
+    "polygon_boxes",
+    "rankings_to_comparisons",
+    "rover",
+    "simulate",
+    "spammer_score",
+    "vote_exact_spans",
+    "vote_segments",
+    "weighted_majority_vote",
+]

@@ -1,0 +1,94 @@
+"""Gold tasks at work: when to serve one, scoring an answer, qualification and blocking.
+
+An annotator's gold record is a Beta posterior over their accuracy. A new annotator first
+answers `qualification_count` gold tasks and must reach `qualification_pass`; after that gold is
+served at `gold_rate`, and anyone whose accuracy is, with 95% credibility, below
+`gold_min_accuracy` is blocked and their open tasks go back to the queue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from quorum.db.models import Assignment, GoldAnswer, Project, ProjectAnnotator, Task, utcnow
+from quorum.services.consensus import gold_score
+
+
+def serve_gold_next(record: ProjectAnnotator, policy: dict[str, Any]) -> bool:
+    """Whether this annotator's next task should be gold (deterministic, no dice)."""
+    if record.gold_served < policy.get("qualification_count", 0):
+        return True
+    rate = policy.get("gold_rate", 0.0)
+    return rate > 0 and record.gold_served < rate * (record.served + 1)
+
+
+def accuracy_interval(correct: float, total: float) -> tuple[float, float, float]:
+    """Posterior mean and 95% credible interval of an accuracy, uniform Beta(1, 1) prior."""
+    import numpy as np  # loaded on the first gold answer, not at server start
+
+    from quorum.quality import beta_skill
+
+    skill = beta_skill(np.array([correct]), np.array([total]))
+    return float(skill.mean[0]), float(skill.low[0]), float(skill.high[0])
+
+
+def score_answer(
+    session: Session,
+    project: Project,
+    record: ProjectAnnotator,
+    task_id: str,
+    response: dict[str, Any],
+) -> None:
+    """Score an answer to a gold task and apply qualification and blocking (caller commits)."""
+    expected = session.scalar(
+        select(GoldAnswer.expected_response).where(GoldAnswer.task_id == task_id)
+    )
+    record.gold_answered += 1
+    record.gold_correct += gold_score(expected, response)
+    policy = project.policy
+    qualifying = policy.get("qualification_count", 0)
+    if qualifying and record.gold_answered == qualifying:
+        accuracy = record.gold_correct / record.gold_answered
+        if accuracy < policy.get("qualification_pass", 0.0):
+            block(session, record, f"failed the qualification ({accuracy:.0%} on gold)")
+            return
+    threshold = policy.get("gold_min_accuracy", 0.0)
+    if threshold > 0:
+        mean, _, high = accuracy_interval(record.gold_correct, record.gold_answered)
+        if high < threshold:
+            block(session, record, f"gold accuracy {mean:.0%} is below {threshold:.0%}")
+
+
+def block(session: Session, record: ProjectAnnotator, reason: str) -> None:
+    """Block an annotator from a project; their open tasks go back to the queue."""
+    record.blocked = True
+    record.blocked_reason = reason
+    record.blocked_at = utcnow()
+    open_tasks = session.scalars(
+        select(Assignment.task_id).where(
+            Assignment.project_id == record.project_id,
+            Assignment.user_id == record.user_id,
+            Assignment.status == "active",
+        )
+    ).all()
+    if not open_tasks:
+        return
+    session.execute(
+        update(Assignment)
+        .where(
+            Assignment.project_id == record.project_id,
+            Assignment.user_id == record.user_id,
+            Assignment.status == "active",
+        )
+        .values(status="revoked", finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Task)
+        .where(Task.id.in_(open_tasks))
+        .values(active=Task.active - 1)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,144 @@
+"""Review and audit: reviewers and requesters accept, fix or reject completed tasks.
+
+Completion sends a share of tasks (and every low-confidence one) to review. A reviewer sees
+the task with every answer and the consensus, and accepts it, fixes it (a new response,
+validated by the task type) or rejects it: a rejected task goes back to the queue for one more
+answer, or is marked `error` once it has been rejected `review_reject_limit` times. Requesters
+audit through the API the same way. Every verdict is kept as an audit on the task.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quorum import tasktypes
+from quorum.db.models import Annotation, Audit, Project, Task, User, utcnow
+from quorum.services import batches
+from quorum.services.errors import Forbidden, InvalidRequest, NotFound
+from quorum.services.projects import get_project, is_member
+from quorum.services.tasks import audits_of
+from quorum.services.users import Principal, Role
+from quorum.tasktypes.base import TaskValidationError
+
+DECISIONS = ("accept", "fix", "reject")
+_RESULT = {"accept": "accepted", "fix": "fixed", "reject": "rejected"}
+
+
+def _reviewer_of(session: Session, principal: Principal, project: Project) -> None:
+    if principal.role.at_least(Role.manager):
+        return
+    if is_member(session, project.id, principal.user_id) != "reviewer":
+        raise Forbidden(f"you are not a reviewer of project {project.name!r}")
+
+
+def _review_view(session: Session, task: Task) -> dict:
+    answers = session.execute(
+        select(User.name, Annotation.response, Annotation.time_spent_s)
+        .join(User, User.id == Annotation.user_id)
+        .where(Annotation.task_id == task.id)
+        .order_by(Annotation.id)
+    ).all()
+    return {
+        "task_id": task.id,
+        "params": task.params,
+        "response": task.response,
+        "confidence": task.confidence,
+        "low_confidence": task.low_confidence,
+        "answers": [
+            {
+                "annotator": a.name,
+                "response": a.response,
+                "time_spent_s": a.time_spent_s,
+                "agrees": a.response == task.response,
+            }
+            for a in answers
+        ],
+        "audits": audits_of(session, task.id),
+    }
+
+
+def next_review(session: Session, principal: Principal, project_name: str) -> dict | None:
+    """The oldest completed task of the project waiting for review, or None."""
+    project = get_project(session, project_name)
+    _reviewer_of(session, principal, project)
+    task = session.scalar(
+        select(Task)
+        .where(
+            Task.project_id == project.id,
+            Task.status == "completed",
+            Task.review_status == "pending",
+        )
+        .order_by(Task.low_confidence.desc(), Task.completed_at, Task.id)
+        .limit(1)
+    )
+    return None if task is None else _review_view(session, task)
+
+
+def decide(
+    session: Session,
+    principal: Principal,
+    task_id: str,
+    decision: str,
+    *,
+    response: Any = None,
+    comment: str | None = None,
+    source: str = "reviewer",
+) -> dict:
+    """Apply a reviewer's (or, with source `customer`, the requester's) verdict."""
+    if decision not in DECISIONS:
+        raise InvalidRequest(f"decision must be one of {', '.join(DECISIONS)}")
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"no task with id {task_id!r}")
+    project = session.get(Project, task.project_id)
+    if source == "reviewer":
+        _reviewer_of(session, principal, project)
+    if task.status != "completed":
+        raise InvalidRequest(f"task {task_id} is {task.status}; only completed tasks are audited")
+    previous = task.response
+    if decision == "fix":
+        try:
+            response = tasktypes.get(project.task_type).validate_response(task.params, response)
+        except TaskValidationError as exc:
+            err = exc.prefixed("response")
+            raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
+        task.response, task.confidence, task.low_confidence = response, 1.0, False
+    elif decision == "reject":
+        _reject(session, project, task)
+    task.review_status = _RESULT[decision]
+    task.updated_at = utcnow()
+    session.add(
+        Audit(
+            task_id=task.id,
+            user_id=principal.user_id,
+            source=source,
+            result=_RESULT[decision],
+            comment=comment,
+            previous_response=previous,
+        )
+    )
+    session.commit()
+    return {
+        "task_id": task.id,
+        "status": task.status,
+        "review_status": task.review_status,
+        "response": task.response,
+        "audits": audits_of(session, task.id),
+    }
+
+
+def _reject(session: Session, project: Project, task: Task) -> None:
+    """Back to the queue for one more answer, or `error` past the rejection limit."""
+    task.rejections += 1
+    if task.rejections > project.policy.get("review_reject_limit", 2):
+        task.status = "error"
+        session.flush()
+        if task.batch_id is not None:
+            batches.complete_if_done(session, [task.batch_id])
+        return
+    task.status = "pending"
+    task.response = task.confidence = task.completed_at = None
+    task.needed = task.answered + 1

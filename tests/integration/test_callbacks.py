@@ -1,0 +1,260 @@
+"""Callbacks on both databases: a real receiver on 127.0.0.1, retries with backoff, Scale's body
+and header, the HMAC signature, `callback_succeeded`, URL resolution and the private-address
+rule at creation and at delivery."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+import orjson
+import pytest
+from sqlalchemy import update
+from tests.callback_receiver import receiver
+
+from quorum import jobs
+from quorum.config import get_settings
+from quorum.db.models import Job, Task
+from quorum.services import batches, projects, task_create, tasks, webhooks
+from quorum.services.webhook_delivery import DeliveryPolicy, handlers
+
+FAST = DeliveryPolicy(
+    allow_private=True, first_retry_s=0.05, max_retry_s=0.2, give_up_after_s=60, timeout_s=5
+)
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    """QUORUM_CALLBACK_ALLOW_PRIVATE=1, so that callback URLs may name 127.0.0.1."""
+    monkeypatch.setenv("QUORUM_CALLBACK_ALLOW_PRIVATE", "1")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def project(db):
+    with db.session(write=True) as s:
+        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        return webhooks.project_callback(s, "p")
+
+
+def _completed_task(db, record: dict) -> str:
+    """A task as the completion flow leaves it: completed, with its response."""
+    with db.session(write=True) as s:
+        [task_id] = task_create.create_tasks(s, "p", [{"attachment": "x", **record}])
+        s.execute(
+            update(Task)
+            .where(Task.id == task_id)
+            .values(status="completed", response={"category": "a"}, confidence=0.97)
+        )
+        s.commit()
+    return task_id
+
+
+def _event(db, task_id: str, event: str = "completed") -> int | None:
+    with db.session(write=True) as s:
+        job_id = webhooks.enqueue_task_callback(s, task_id, event)
+        s.commit()
+    return job_id
+
+
+def _settle(db, job_id: int, policy: DeliveryPolicy = FAST, timeout: float = 30) -> Job:
+    """Run the worker until the job has succeeded or failed for good."""
+    worker = jobs.Worker(db, handlers(policy), poll_interval=0.01)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        worker.run_once()
+        with db.session() as s:
+            job = s.get(Job, job_id)
+        if job.status in (jobs.SUCCEEDED, jobs.FAILED):
+            return job
+        time.sleep(0.02)
+    raise AssertionError(f"job {job_id} did not finish: {job.status}, {job.last_error}")
+
+
+def _callback_succeeded(db, task_id: str) -> bool | None:
+    with db.session() as s:
+        return tasks.task_view(s, task_id)["callback_succeeded"]
+
+
+def test_a_failing_receiver_gets_the_callback_on_the_third_attempt(db, project, allow_private):
+    with receiver(500, 500, 200) as rx:
+        task_id = _completed_task(db, {"callback_url": f"{rx.url}/hook", "gold": {"category": "a"}})
+        job_id = _event(db, task_id)
+        job = _settle(db, job_id)
+    assert (job.status, job.attempts) == ("succeeded", 3)
+    assert "HTTP 500" in job.last_error  # the last failure is kept
+    assert len(rx.requests) == 3 and {r.path for r in rx.requests} == {"/hook"}
+    last = rx.requests[-1]
+    body = orjson.loads(last.body)
+    assert set(body) == {"task", "response", "task_id", "status"}
+    assert (body["task_id"], body["status"], body["response"]) == (
+        task_id,
+        "completed",
+        {"category": "a"},
+    )
+    assert body["task"]["task_id"] == task_id and body["task"]["params"]["attachment"] == "x"
+    assert "expected_response" not in body["task"]  # a gold task's answer never leaves
+    assert last.headers["content-type"] == "application/json"
+    assert last.headers["scale-callback-auth"] == project["callback_key"]
+    assert (last.headers["x-quorum-event"], last.headers["x-quorum-delivery"]) == (
+        "task.completed",
+        str(job_id),
+    )
+    expected = hmac.new(project["callback_key"].encode(), last.body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(last.headers["x-quorum-signature"], f"sha256={expected}")
+    assert _callback_succeeded(db, task_id) is True
+
+
+def test_a_receiver_that_always_fails_ends_false_after_the_retry_budget(db, project, allow_private):
+    policy = DeliveryPolicy(
+        allow_private=True, first_retry_s=0.05, max_retry_s=0.1, give_up_after_s=0.6
+    )
+    with receiver(503) as rx:
+        task_id = _completed_task(db, {"callback_url": rx.url})
+        job = _settle(db, _event(db, task_id), policy)
+    assert job.status == "failed" and job.attempts >= 3 and len(rx.requests) == job.attempts
+    assert "HTTP 503" in job.last_error and "gave up" in job.last_error
+    assert _callback_succeeded(db, task_id) is False
+
+
+def test_an_unreachable_receiver_is_retried_like_a_failing_one(db, project, allow_private):
+    with receiver() as rx:
+        url = rx.url  # closed when the block ends: nothing listens there any more
+    task_id = _completed_task(db, {"callback_url": url})
+    policy = DeliveryPolicy(allow_private=True, first_retry_s=0.05, give_up_after_s=0.3)
+    job = _settle(db, _event(db, task_id), policy)
+    assert job.status == "failed" and job.attempts >= 2 and "ConnectError" in job.last_error
+    assert _callback_succeeded(db, task_id) is False
+
+
+def test_a_host_name_resolving_to_loopback_is_refused_at_delivery(db, project):
+    with receiver() as rx:
+        port = rx.url.rsplit(":", 1)[1]
+        # A name, not an IP literal: accepted when given, refused once resolved.
+        task_id = _completed_task(db, {"callback_url": f"http://localhost:{port}/hook"})
+        job = _settle(db, _event(db, task_id), DeliveryPolicy())
+    assert (job.status, job.attempts) == ("failed", 1)  # refused at once, no retries
+    assert "refused" in job.last_error and "non-public address" in job.last_error
+    assert rx.requests == []
+    assert _callback_succeeded(db, task_id) is False
+
+
+def test_callback_urls_are_resolved_task_then_batch_then_project(db, project, allow_private):
+    with db.session(write=True) as s:
+        batches.create_batch(s, "p", "b", callback_url="http://127.0.0.1:1/batch")
+        ids = task_create.create_tasks(
+            s,
+            "p",
+            [
+                {"attachment": "1", "callback_url": "http://127.0.0.1:1/task", "batch": "b"},
+                {"attachment": "2", "batch": "b"},
+                {"attachment": "3"},
+            ],
+        )
+    first = [_event(db, i) for i in ids]
+    assert first[0] and first[1] and first[2] is None  # no URL anywhere: no job
+    with db.session(write=True) as s:
+        webhooks.set_project_callback(s, "p", {"callback_url": "http://127.0.0.1:1/project"})
+    second = [_event(db, i, "audited") for i in ids]
+    with db.session() as s:
+        payloads = [s.get(Job, j).payload for j in second]
+    assert [p["url"].rsplit("/", 1)[1] for p in payloads] == ["task", "batch", "project"]
+    assert payloads[2] == {"task_id": ids[2], "event": "audited", "url": payloads[2]["url"]}
+    with pytest.raises(ValueError, match="unknown task event"), db.session(write=True) as s:
+        webhooks.enqueue_task_callback(s, ids[0], "exploded")
+
+
+def test_batch_completion_sends_the_batch_and_its_counts(db, project, allow_private):
+    with receiver(200) as rx:
+        with db.session(write=True) as s:
+            batches.create_batch(s, "p", "b", callback_url=f"{rx.url}/batch")
+            ids = task_create.create_tasks(s, "p", [{"attachment": "1"}, {"attachment": "2"}])
+            task_create.create_tasks(s, "p", [{"attachment": "3"}], batch="b")
+            batches.finalize_batch(s, "b")
+        with db.session(write=True) as s:
+            assert s.query(Job).count() == 0
+            [in_batch] = [
+                t["task_id"] for t in tasks.list_tasks(s, tasks.TaskFilter(batch="b"))["docs"]
+            ]
+            tasks.cancel_task(s, in_batch)  # the batch's last open task: the batch completes
+            [job] = s.query(Job).all()
+        _settle(db, job.id)
+    [request] = rx.requests
+    body = orjson.loads(request.body)
+    assert body["batch"]["name"] == "b" and body["status"] == "completed"
+    assert body["counts"] == {"pending": 0, "completed": 0, "canceled": 1, "error": 0}
+    assert request.headers["x-quorum-event"] == "batch.completed"
+    assert request.headers["scale-callback-auth"] == project["callback_key"]
+    assert len(ids) == 2
+
+
+def test_project_callback_settings(db, project, client, accounts):
+    manager, annotator = accounts["manager"].headers, accounts["annotator"].headers
+    with db.session(write=True) as s:
+        projects.add_member(s, "p", "annotator", "annotator")
+    got = client.get("/api/projects/p/callback", headers=manager).json()
+    assert got == {"project": "p", "callback_url": None, "callback_key": project["callback_key"]}
+    assert len(got["callback_key"]) >= 40
+    changed = client.patch(
+        "/api/projects/p/callback",
+        json={"callback_url": "https://hooks.example.com/q", "rotate_key": True},
+        headers=manager,
+    ).json()
+    assert changed["callback_url"] == "https://hooks.example.com/q"
+    assert changed["callback_key"] != got["callback_key"]
+    # Annotators read the project, never its key.
+    seen = client.get("/api/projects/p", headers=annotator).json()
+    assert "callback_key" not in seen and changed["callback_key"] not in orjson.dumps(seen).decode()
+    assert client.get("/api/projects/p/callback", headers=annotator).status_code == 403
+    cleared = client.patch("/api/projects/p/callback", json={"callback_url": None}, headers=manager)
+    assert cleared.json()["callback_url"] is None
+    assert cleared.json()["callback_key"] == changed["callback_key"]
+    bad = client.patch("/api/projects/p/callback", json={"url": "x"}, headers=manager)
+    assert bad.status_code == 400 and "unknown field 'url'" in bad.json()["error"]
+
+
+PRIVATE_LITERALS = (
+    "http://127.0.0.1:9/hook",
+    "http://10.0.0.7/hook",
+    "http://169.254.169.254/latest/meta-data",
+    "http://[::1]/hook",
+    "http://[::ffff:192.168.0.1]/hook",
+    "http://0.0.0.0/hook",
+)
+
+
+def test_private_address_literals_are_refused_when_given(db, project, client, accounts):
+    headers = accounts["manager"].headers
+    for url in PRIVATE_LITERALS:
+        created = client.post(
+            "/api/projects/p/tasks", json={"attachment": "x", "callback_url": url}, headers=headers
+        )
+        assert created.status_code == 400, url
+        assert created.json()["errors"][0]["loc"] == "task.callback_url"
+        assert "non-public address" in created.json()["error"]
+        bulk = client.post(
+            "/api/projects/p/tasks/bulk",
+            json=[{"attachment": "ok"}, {"attachment": "x", "callback_url": url}],
+            headers=headers,
+        )
+        assert bulk.status_code == 400 and "record 2, field callback_url" in bulk.json()["error"]
+        batch = client.post(
+            "/api/batches", json={"project": "p", "name": "b", "callback_url": url}, headers=headers
+        )
+        assert batch.status_code == 400 and batch.json()["error"].startswith("callback_url points")
+        project_url = client.patch(
+            "/api/projects/p/callback", json={"callback_url": url}, headers=headers
+        )
+        assert project_url.status_code == 400 and "callback_url" in project_url.json()["error"]
+    with db.session() as s:
+        assert tasks.count_tasks(s, tasks.TaskFilter(project="p")) == 0
+
+
+def test_public_addresses_and_host_names_are_accepted_when_given(db, project, client, accounts):
+    headers = accounts["manager"].headers
+    for url in ("https://hooks.example.com/q", "http://93.184.216.34/q", "http://localhost:1/q"):
+        record = {"attachment": "x", "callback_url": url}
+        assert client.post("/api/projects/p/tasks", json=record, headers=headers).status_code == 200
