@@ -16,10 +16,12 @@ def test_annotators_complete_a_project_over_http(live_server):
         cli("users", "create", name, "--role", "annotator")
         keys[name] = cli("users", "create-key", name).stdout.splitlines()[-1]
     with QuorumClient(live_server.url, boss_key) as boss:
-        boss.create_project("animals", "categorization",
-                            params={"categories": ["cat", "dog", "bird"]},
-                            policy={"min_overlap": 2, "max_overlap": 3,
-                                    "confidence_target": 0.8})
+        boss.create_project(
+            "animals",
+            "categorization",
+            params={"categories": ["cat", "dog", "bird"]},
+            policy={"min_overlap": 2, "max_overlap": 3, "confidence_target": 0.8},
+        )
         for name in keys:
             boss.add_member("animals", name, "annotator")
         ids = boss.create_tasks("animals", [{"attachment": f"photo {i}"} for i in range(6)])
@@ -33,8 +35,7 @@ def test_annotators_complete_a_project_over_http(live_server):
                 if claimed["params"]["attachment"] == "photo 5" and name == "ann":
                     me.skip(claimed["assignment_id"], "blurry")
                     continue
-                state = me.submit(claimed["assignment_id"], {"category": "dog"},
-                                  time_spent_s=4.0)
+                state = me.submit(claimed["assignment_id"], {"category": "dog"}, time_spent_s=4.0)
                 assert state["status"] == "submitted"
                 answered[name] = answered.get(name, 0) + 1
                 with pytest.raises(QuorumError) as err:

@@ -53,7 +53,9 @@ def test_unanimous_answers_stop_early_and_split_ones_go_to_max(db, team):
         assert assignments.claim_next(s, team["a3"], "p") is None
 
         [hard] = task_create.create_tasks(s, "p", [{"attachment": "hard"}])
-        for who, label in zip(("a0", "a1", "a2", "a3", "a4"), ("cat", "dog", "cat", "dog", "cat")):
+        labels = ("cat", "dog", "cat", "dog", "cat")
+        votes = zip(("a0", "a1", "a2", "a3", "a4"), labels, strict=True)
+        for who, label in votes:
             assert _answer(s, team[who], label) == hard
         row = s.get(Task, hard)
         s.refresh(row)

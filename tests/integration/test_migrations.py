@@ -9,7 +9,6 @@ from alembic.migration import MigrationContext
 from quorum.db.migrate import alembic_config
 from quorum.db.models import Base
 
-
 # Alembic cannot compare indexes on expressions (`priority DESC`); the queue index is checked
 # by the claim tests using it instead.
 EXPRESSION_INDEXES = {"ix_tasks_queue"}

@@ -107,3 +107,23 @@ def test_annotator_table_pay_records_and_blocking(db, setup):
             assignments.submit(s, p["bob"], open_one["assignment_id"], {"category": "cat"})
         workforce.set_blocked(s, "p", "bob", False)
         assert assignments.claim_next(s, p["bob"], "p") is not None
+
+
+def test_completion_and_audits_queue_callbacks(db, setup):
+    from sqlalchemy import select
+
+    from quorum.db.models import Job
+
+    p = setup
+    with db.session(write=True) as s:
+        [task_id] = task_create.create_tasks(
+            s, "p", [{"attachment": "a", "callback_url": "https://example.com/quorum-hook"}]
+        )
+        _work(s, p["ann"], "cat")
+        review.decide(s, p["rev"], task_id, "accept")
+        queued = [j.payload for j in s.scalars(select(Job).order_by(Job.id))]
+        assert [(q["task_id"], q["event"]) for q in queued] == [
+            (task_id, "completed"),
+            (task_id, "audited"),
+        ]
+        assert queued[0]["url"] == "https://example.com/quorum-hook"

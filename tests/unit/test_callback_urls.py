@@ -7,7 +7,8 @@ import ipaddress
 
 import pytest
 
-from quorum.services.callback_urls import UnsafeCallbackUrl, _problem, is_public, resolve
+from quorum.config import Settings, get_settings
+from quorum.services.callback_urls import UnsafeCallbackUrl, is_public, resolve, url_problem
 from quorum.services.webhook_delivery import DeliveryPolicy
 
 NOT_PUBLIC = [
@@ -48,15 +49,24 @@ def test_public_addresses(address):
     assert is_public(ipaddress.ip_address(address))
 
 
-def test_url_problems_when_given():
-    assert _problem("https://hooks.example.com/x?a=1", False) is None
-    assert _problem("http://localhost:8080/x", False) is None  # names are checked at delivery
-    assert "non-public address 127.0.0.1" in _problem("http://127.0.0.1/x", False)
-    assert _problem("http://127.0.0.1/x", True) is None
-    assert _problem("ftp://example.com/x", False) == "must be an http:// or https:// URL"
-    assert _problem("http:///x", False) == "must be an http:// or https:// URL"
-    assert _problem("http://example.com:99999/x", False).startswith("is not a valid URL")
-    assert _problem("http://[::1/x", False).startswith("is not a valid URL")
+def test_url_problems_when_given(monkeypatch):
+    monkeypatch.delenv("QUORUM_CALLBACK_ALLOW_PRIVATE", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert url_problem("https://hooks.example.com/x?a=1") is None
+        assert url_problem("http://localhost:8080/x") is None  # names are checked at delivery
+        assert "non-public address 127.0.0.1" in url_problem("http://127.0.0.1/x")
+        assert "non-public address 10.0.0.1" in url_problem("http://u:p@10.0.\t0.1:80/x")
+        assert url_problem("ftp://example.com/x") == "must be an http:// or https:// URL"
+        assert url_problem("http:///x") == "must be an http:// or https:// URL"
+        assert url_problem(["http://example.com"]) == "must be an http:// or https:// URL"
+        assert url_problem("http://example.com:99999/x").startswith("is not a valid URL")
+        assert url_problem("http://[::1/x").startswith("is not a valid URL")
+        monkeypatch.setenv("QUORUM_CALLBACK_ALLOW_PRIVATE", "1")
+        get_settings.cache_clear()
+        assert url_problem("http://127.0.0.1/x") is None
+    finally:
+        get_settings.cache_clear()
 
 
 def test_resolve_pins_the_checked_address():
@@ -84,7 +94,7 @@ def test_resolve_refuses_names_that_resolve_to_private_addresses():
 
 
 def test_retry_schedule_doubles_up_to_the_cap_within_a_day():
-    policy = DeliveryPolicy()
+    policy = DeliveryPolicy.from_settings(Settings())
     start = dt.datetime(2026, 1, 1)
     delays, now, attempts = [], start, 0
     while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import typer
 
@@ -36,18 +37,16 @@ def db_upgrade() -> None:
 
 
 def _serve(host: str | None, port: int | None, workers: int) -> None:
-    import uvicorn
-
+    """Replace this process with uvicorn serving the app: the server process then holds only
+    what the app imports, not the command line's (the quality engine, rich, typer)."""
     s = settings()
-    uvicorn.run(
-        "quorum.api.app:create_app",
-        factory=True,
-        host=host or s.host,
-        port=port or s.port,
-        workers=workers,
-        access_log=False,
-        log_level="info",
-    )
+    sys.stdout.flush()
+    args = [
+        sys.executable, "-m", "uvicorn", "quorum.api.app:create_app", "--factory",
+        "--host", host or s.host, "--port", str(port or s.port), "--workers", str(workers),
+        "--no-access-log", "--log-level", "info",
+    ]  # fmt: skip
+    os.execv(sys.executable, args)
 
 
 @app.command()

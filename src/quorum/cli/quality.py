@@ -7,7 +7,7 @@ import functools
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import ParamSpec, TextIO
@@ -21,12 +21,12 @@ from quorum.quality import (
     Encoded,
     aggregate,
     annotator_agreement,
+    cohen_kappa_matrix,
     encode_records,
     fleiss_kappa,
     krippendorff_alpha,
     percent_agreement,
 )
-from quorum.quality.agreement import cohen_kappa_matrix
 
 CV_FOLDS = 5
 P = ParamSpec("P")
@@ -90,6 +90,14 @@ def output(path: Path | None) -> Iterator[TextIO]:
         raise CliError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
+def write_csv(path: Path | None, header: list[str], rows: Iterable[list[object]]) -> None:
+    """Write a CSV file, or standard output when `path` is None."""
+    with output(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
 def _number(value: float) -> str:
     return "" if math.isnan(value) else f"{value:.6f}"
 
@@ -133,20 +141,20 @@ def aggregate_command(
     answers = encoded.answers
     fit_gold = None if score_only else encoded.gold
     result = aggregate(answers, method, fit_gold)
-    with output(out) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["task", "label", "confidence"])
-        for name, label, conf in zip(encoded.tasks, result.labels, result.confidence, strict=True):
-            writer.writerow([name, encoded.classes[label], _number(conf)])
+    labelled = zip(encoded.tasks, result.labels, result.confidence, strict=True)
+    write_csv(
+        out,
+        ["task", "label", "confidence"],
+        ([name, encoded.classes[label], _number(conf)] for name, label, conf in labelled),
+    )
     if workers_out:
         n_labels = np.bincount(answers.worker, minlength=answers.n_workers)
-        with output(workers_out) as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(["worker", "skill", "n_labels"])
-            for name, skill, n in zip(
-                encoded.workers, result.worker_accuracy, n_labels, strict=True
-            ):
-                writer.writerow([name, _number(skill), int(n)])
+        skills = zip(encoded.workers, result.worker_accuracy, n_labels, strict=True)
+        write_csv(
+            workers_out,
+            ["worker", "skill", "n_labels"],
+            ([name, _number(skill), int(n)] for name, skill, n in skills),
+        )
     state = "converged" if result.converged else "stopped at the iteration cap"
     lines = [
         f"{method}: {answers.n_tasks} tasks, {answers.n_workers} workers, {len(answers)} labels, "
@@ -199,12 +207,15 @@ def agreement_command(
     if workers_out:
         per = annotator_agreement(answers)
         n_labels = np.bincount(answers.worker, minlength=answers.n_workers)
-        with output(workers_out) as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(["worker", "n_labels", "percent_agreement", "kappa", "cohen_kappa"])
-            for w, name in enumerate(encoded.workers):
-                row = (per.percent[w], per.chance_corrected[w], per.cohen_kappa[w])
-                writer.writerow([name, int(n_labels[w]), *map(_number, row)])
+        columns = (per.percent, per.chance_corrected, per.cohen_kappa)
+        write_csv(
+            workers_out,
+            ["worker", "n_labels", "percent_agreement", "kappa", "cohen_kappa"],
+            (
+                [name, int(n_labels[w]), *(_number(c[w]) for c in columns)]
+                for w, name in enumerate(encoded.workers)
+            ),
+        )
 
 
 def _one_line_errors(command: Callable[P, None]) -> Callable[P, None]:

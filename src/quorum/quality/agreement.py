@@ -165,6 +165,7 @@ class AnnotatorAgreement:
 
 
 def annotator_agreement(answers: Answers) -> AnnotatorAgreement:
+    """How much each annotator agrees with the others, raw and corrected for chance."""
     agree, chances = peer_agreement(answers)
     with np.errstate(invalid="ignore", divide="ignore"):
         percent = agree / chances

@@ -35,6 +35,7 @@ class TextResult:
 
 
 def _codes(a: Sequence[str], b: Sequence[str]) -> tuple[IntArray, IntArray]:
+    """Both token sequences as integer codes of one shared vocabulary."""
     vocabulary: dict[str, int] = {}
     to_int = [
         np.array([vocabulary.setdefault(t, len(vocabulary)) for t in s], dtype=np.int64)
@@ -68,15 +69,9 @@ def normalised_edit_distance(a: Sequence[str], b: Sequence[str]) -> float:
     return edit_distance(a, b) / max(len(a), len(b), 1)
 
 
-def _groups(
-    task: ArrayLike, worker: ArrayLike, skill: ArrayLike | None
-) -> tuple[Answers, FloatArray]:
-    answers = Answers(task, worker, np.zeros(np.size(task), dtype=np.int64))
-    skills = np.ones(answers.n_workers) if skill is None else np.asarray(skill, dtype=float)
-    return answers, answers.weight * skills[answers.worker]
-
-
 def _central(tokens: list[list[str]], weight: FloatArray) -> tuple[int, float]:
+    """Index of the answer with the least weighted normalised distance to the others, and
+    1 - that mean distance."""
     n = len(tokens)
     distance = np.zeros((n, n))
     for i in range(n):
@@ -89,6 +84,94 @@ def _central(tokens: list[list[str]], weight: FloatArray) -> tuple[int, float]:
     return best, 1.0 - mean
 
 
+Slot = tuple[str, ...]
+
+
+def _align(backbone: list[str], hypothesis: list[str]) -> list[Slot]:
+    """Slots of `hypothesis` against `backbone`: index 2p+1 holds what it has at backbone
+    word p (empty = deleted), index 2p the words it inserts before word p, and the last
+    index what it appends."""
+    table = _distance_table(backbone, hypothesis)
+    slots: list[list[str]] = [[] for _ in range(2 * len(backbone) + 1)]
+    i, j = len(backbone), len(hypothesis)
+    while i or j:
+        if i and j and table[i, j] == table[i - 1, j - 1] + (backbone[i - 1] != hypothesis[j - 1]):
+            slots[2 * i - 1] = [hypothesis[j - 1]]
+            i, j = i - 1, j - 1
+        elif i and table[i, j] == table[i - 1, j] + 1:
+            i -= 1
+        else:
+            slots[2 * i].insert(0, hypothesis[j - 1])
+            j -= 1
+    return [tuple(slot) for slot in slots]
+
+
+def _vote(aligned: list[list[Slot]], weight: FloatArray) -> tuple[list[str], float]:
+    """Weighted vote per slot; a tie goes to "nothing" (the empty slot)."""
+    output: list[str] = []
+    shares: list[float] = []
+    total = weight.sum()
+    for slot in zip(*aligned, strict=True):
+        if not any(slot):
+            continue
+        tally: dict[Slot, float] = {}
+        for value, w in zip(slot, weight, strict=True):
+            tally[value] = tally.get(value, 0.0) + w
+        winner = max(tally, key=lambda v: (tally[v], not v))
+        shares.append(tally[winner] / total if total > 0 else 0.0)
+        output.extend(winner)
+    return output, float(np.mean(shares)) if shares else 1.0
+
+
+def _keep_central(
+    tokens: list[list[str]], best: int, confidence: float, weight: FloatArray
+) -> tuple[None, float]:
+    return None, confidence
+
+
+def _rover_vote(
+    tokens: list[list[str]], best: int, confidence: float, weight: FloatArray
+) -> tuple[list[str], float]:
+    return _vote([_align(tokens[best], hypothesis) for hypothesis in tokens], weight)
+
+
+Combine = Callable[[list[list[str]], int, float, FloatArray], tuple[list[str] | None, float]]
+"""(tokens of each answer, central index, its confidence, weights) -> (tokens or None to
+keep the central answer verbatim, confidence)."""
+
+
+def _per_task(
+    task: ArrayLike,
+    worker: ArrayLike,
+    texts: Sequence[str],
+    skill: ArrayLike | None,
+    tokenize: Tokenizer,
+    join: Callable[[list[str]], str],
+    combine: Combine,
+) -> TextResult:
+    """Run `combine` on each task's answers; tasks without answers get "" and NaN."""
+    answers = Answers(task, worker, np.zeros(np.size(task), dtype=np.int64))
+    skills = np.ones(answers.n_workers) if skill is None else np.asarray(skill, dtype=float)
+    weight = answers.weight * skills[answers.worker]
+    order = np.argsort(answers.task, kind="stable")
+    bounds = np.searchsorted(answers.task[order], np.arange(answers.n_tasks + 1))
+    result, confidence, chosen = [], [], []
+    for t in range(answers.n_tasks):
+        rows = order[bounds[t] : bounds[t + 1]]
+        if not rows.size:
+            result.append("")
+            confidence.append(np.nan)
+            chosen.append(-1)
+            continue
+        tokens = [tokenize(texts[r]) for r in rows]
+        best, central = _central(tokens, weight[rows])
+        words, conf = combine(tokens, best, central, weight[rows])
+        result.append(texts[rows[best]] if words is None else join(words))
+        confidence.append(conf)
+        chosen.append(int(rows[best]))
+    return TextResult(result, np.array(confidence), np.array(chosen, dtype=np.int64))
+
+
 def most_central(
     task: ArrayLike,
     worker: ArrayLike,
@@ -97,62 +180,9 @@ def most_central(
     skill: ArrayLike | None = None,
     tokenize: Tokenizer = str.split,
 ) -> TextResult:
-    """The answer closest to all others (weighted by skill and the split-vote rule) per task;
-    ties go to the earliest answer."""
-    answers, weight = _groups(task, worker, skill)
-    chosen, confidence, result = [], [], []
-    for rows in _task_rows(answers):
-        best, conf = _central([tokenize(texts[r]) for r in rows], weight[rows])
-        chosen.append(rows[best])
-        confidence.append(conf)
-        result.append(texts[rows[best]])
-    return TextResult(result, np.array(confidence), np.array(chosen, dtype=np.int64))
-
-
-def _task_rows(answers: Answers) -> list[IntArray]:
-    """Row indices of each task's answers, in input order (empty for tasks without any)."""
-    order = np.argsort(answers.task, kind="stable")
-    bounds = np.searchsorted(answers.task[order], np.arange(answers.n_tasks + 1))
-    return [order[bounds[t] : bounds[t + 1]] for t in range(answers.n_tasks)]
-
-
-def _align(backbone: list[str], hypothesis: list[str]) -> list[str | None]:
-    """Slots of `hypothesis` against `backbone`: index 2p+1 holds what it has at backbone
-    word p (None = deleted), index 2p the words it inserts before word p (joined; None =
-    nothing), and the last index what it appends."""
-    table = _distance_table(backbone, hypothesis)
-    slots: list[list[str]] = [[] for _ in range(2 * len(backbone) + 1)]
-    words: list[str | None] = [None] * len(backbone)
-    i, j = len(backbone), len(hypothesis)
-    while i or j:
-        if i and j and table[i, j] == table[i - 1, j - 1] + (backbone[i - 1] != hypothesis[j - 1]):
-            words[i - 1] = hypothesis[j - 1]
-            i, j = i - 1, j - 1
-        elif i and table[i, j] == table[i - 1, j] + 1:
-            i -= 1
-        else:
-            slots[2 * i].insert(0, hypothesis[j - 1])
-            j -= 1
-    for p, word in enumerate(words):
-        slots[2 * p + 1] = [word] if word is not None else []
-    return [" ".join(s) if s else None for s in slots]
-
-
-def _vote(aligned: list[list[str | None]], weight: FloatArray) -> tuple[list[str], float]:
-    output: list[str] = []
-    shares: list[float] = []
-    total = weight.sum()
-    for slot in zip(*aligned, strict=True):
-        if all(v is None for v in slot):
-            continue
-        tally: dict[str | None, float] = {}
-        for value, w in zip(slot, weight, strict=True):
-            tally[value] = tally.get(value, 0.0) + w
-        winner = max(tally, key=lambda v: (tally[v], v is None))
-        shares.append(tally[winner] / total if total > 0 else 0.0)
-        if winner is not None:
-            output.append(winner)
-    return output, float(np.mean(shares)) if shares else 1.0
+    """The answer closest to all others (weighted by skill and the split-vote rule) per task,
+    returned verbatim; ties go to the earliest answer."""
+    return _per_task(task, worker, texts, skill, tokenize, " ".join, _keep_central)
 
 
 def rover(
@@ -166,14 +196,4 @@ def rover(
 ) -> TextResult:
     """ROVER voting over answers aligned to the most central one; a slot's tie goes to
     "nothing", so text is only added when it has the larger weight."""
-    answers, weight = _groups(task, worker, skill)
-    chosen, confidence, result = [], [], []
-    for rows in _task_rows(answers):
-        tokens = [tokenize(texts[r]) for r in rows]
-        best, _ = _central(tokens, weight[rows])
-        aligned = [_align(tokens[best], h) for h in tokens]
-        words, conf = _vote(aligned, weight[rows])
-        chosen.append(rows[best])
-        confidence.append(conf)
-        result.append(join(words))
-    return TextResult(result, np.array(confidence), np.array(chosen, dtype=np.int64))
+    return _per_task(task, worker, texts, skill, tokenize, join, _rover_vote)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.models import Annotation, Project, ProjectAnnotator, Task, utcnow
-from quorum.services import batches
+from quorum.services import batches, webhooks
 from quorum.services.consensus import verdict
 
 _review_sample = random.Random()
@@ -80,5 +80,6 @@ def complete(
     if low or _review_sample.random() < project.policy.get("review_rate", 0.0):
         task.review_status = "pending"
     session.flush()
+    webhooks.enqueue_task_callback(session, task.id, "completed")
     if task.batch_id is not None:
         batches.complete_if_done(session, [task.batch_id])

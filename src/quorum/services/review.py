@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.models import Annotation, Audit, Project, Task, User, utcnow
-from quorum.services import batches
+from quorum.services import batches, webhooks
 from quorum.services.errors import Forbidden, InvalidRequest, NotFound
 from quorum.services.projects import get_project, is_member
 from quorum.services.tasks import audits_of
@@ -110,6 +110,8 @@ def decide(
         _reject(session, project, task)
     task.review_status = _RESULT[decision]
     task.updated_at = utcnow()
+    if task.status != "pending":  # completed (accepted, fixed) or error: tell the requester
+        webhooks.enqueue_task_callback(session, task.id, "audited")
     session.add(
         Audit(
             task_id=task.id,

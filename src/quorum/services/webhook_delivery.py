@@ -42,11 +42,13 @@ class Unreachable(Exception):
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    allow_private: bool = False
-    first_retry_s: float = 10.0
-    max_retry_s: float = 3600.0
-    give_up_after_s: float = 86400.0
-    timeout_s: float = 10.0
+    """Where deliveries may go and how they are retried (from the QUORUM_CALLBACK_* settings)."""
+
+    allow_private: bool
+    first_retry_s: float
+    max_retry_s: float
+    give_up_after_s: float
+    timeout_s: float
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryPolicy:
@@ -126,7 +128,7 @@ def deliver_batch_callback(policy: DeliveryPolicy, ctx: JobContext) -> None:
         counts = batches.status_counts(session, batch.name)
     status = counts.pop("status")
     body = {"batch": batches.batch_view(batch, project_name), "status": status, "counts": counts}
-    _deliver(policy, ctx, key, body, f"batch.{status}", None)
+    _deliver(policy, ctx, key, body, f"batch.{status}", lambda succeeded: None)
 
 
 def _deliver(
@@ -135,28 +137,26 @@ def _deliver(
     key: str,
     body: dict[str, Any],
     event: str,
-    record: Callable[[bool], None] | None,
+    record: Callable[[bool], None],
 ) -> None:
+    """One attempt; `record` keeps the final outcome (success, refusal, giving up)."""
     url = ctx.job.payload["url"]
     data = orjson.dumps(body, option=_JSON_OPTIONS)
     try:
         status = _post(policy, url, data, key, event, ctx.job.id)
     except UnsafeCallbackUrl as exc:
-        if record:
-            record(False)
+        record(False)
         raise JobFailed(f"refused: {exc}") from None
     except Unreachable as exc:
         problem = f"{url}: {exc}"
     else:
         if 200 <= status < 300:
-            if record:
-                record(True)
+            record(True)
             return
         problem = f"{url} answered HTTP {status}"
     at = policy.retry_at(ctx.job.attempts, ctx.job.created_at, utcnow())
     if at is None:
-        if record:
-            record(False)
+        record(False)
         raise JobFailed(f"{problem}; gave up after {ctx.job.attempts} attempts")
     raise RetryAt(problem, at)
 

@@ -81,3 +81,10 @@ def test_rover_and_central_beat_a_single_answer_on_crowdwsa() -> None:
     rover_wer = np.mean([wer(voted.text[t], names[t]) for t in range(len(names))])
     # measured: single answer 0.563, most central 0.463, ROVER 0.457
     assert rover_wer <= central_wer < single - 0.05
+
+
+def test_tasks_without_answers_get_empty_text() -> None:
+    for combine in (most_central, rover):
+        result = combine([0, 0, 2], [0, 1, 0], ["a b", "a b", "x"])
+        assert result.text == ["a b", "", "x"]
+        assert np.isnan(result.confidence[1]) and result.choice[1] == -1

@@ -69,7 +69,7 @@ def dawid_skene(
 
     EM stops when the log-likelihood improves by less than `tol` (relative). Past 1e-4 the
     many confusion parameters mostly fit noise: accuracy was flat or lower on every dataset
-    we measured, for half again as many iterations."""
+    we measured, for 70 % more iterations."""
     m_step = partial(_full_m_step, diag=diag_prior, off=off_prior, prior=class_prior)
     return run_em(answers, check_gold(gold, answers), m_step, tol=tol, max_iter=max_iter)
 
