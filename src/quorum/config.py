@@ -17,11 +17,11 @@ class Settings(BaseSettings):
     port: int = 8080
     # Upper bound on one uploaded or posted body (bytes): uploads are bounded by default.
     max_upload_bytes: int = 512 * 1024 * 1024
-    # Rows per executemany call in bulk inserts.
-    bulk_chunk: int = 5000
     # `quorum serve` runs one background job worker in its process unless this is off.
     run_worker: bool = True
     worker_poll_s: float = 1.0
+    # Seconds between re-fits of a project's truth-inference model (skills, spammers).
+    refit_interval_s: float = 300.0
     # Callbacks to private, loopback, link-local or other non-public addresses are refused
     # unless this is on (tests, labs): a callback URL must not reach the internal network.
     callback_allow_private: bool = False

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.models import Project, ProjectMember, ProjectParams, User, utcnow
+from quorum.services import refit
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.policy import QualityPolicy
 from quorum.services.users import Principal, Role, get_user
@@ -80,6 +81,7 @@ def create_project(
     session.add(
         ProjectParams(project_id=project.id, version=0, params=params, instruction=instruction)
     )
+    refit.schedule(session, project.id)
     session.commit()
     return project_view(session, project)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quorum.db.models import ProjectAnnotator, User
-from quorum.services import gold
+from quorum.services import gold, refit
 from quorum.services.errors import NotFound
 from quorum.services.projects import get_project
 from quorum.services.users import get_user
@@ -56,6 +56,7 @@ def annotators(session: Session, project_name: str) -> list[dict]:
                 "gold_accuracy": accuracy,
                 "skill": record.skill,
                 "spammer_score": record.spammer_score,
+                "spammer": refit.is_spammer(record),
                 "blocked": record.blocked,
                 "blocked_reason": record.blocked_reason,
                 "earnings": _earnings(record, project.policy),

@@ -1,0 +1,99 @@
+"""The periodic model re-fit: skills from Dawid–Skene, spammers flagged and blocked, the chain."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import select
+
+from quorum.config import Settings
+from quorum.db.models import Job, ProjectAnnotator, User
+from quorum.jobs import Worker
+from quorum.services import (
+    assignments,
+    background,
+    projects,
+    refit,
+    task_create,
+    users,
+    workforce,
+)
+
+TASKS = 40
+
+
+def _crowd(s):
+    """Five annotators: three always right, one right 70 % of the time, one always says cat."""
+    truth = {}
+    people = {}
+    for i in range(5):
+        users.create_user(s, f"a{i}", "annotator")
+        projects.add_member(s, "p", f"a{i}", "annotator")
+        people[f"a{i}"] = users.authenticate_key(s, users.create_api_key(s, f"a{i}"))
+    ids = task_create.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(TASKS)])
+    for i, task_id in enumerate(ids):
+        truth[task_id] = "cat" if i % 2 else "dog"
+    rng = random.Random(7)
+
+    def answer(name, task_id):
+        if name == "a4":
+            return "cat"
+        if name == "a3" and rng.random() > 0.7:
+            return "dog" if truth[task_id] == "cat" else "cat"
+        return truth[task_id]
+
+    busy = True
+    while busy:
+        busy = False
+        for name, who in people.items():
+            claimed = assignments.claim_next(s, who, "p")
+            if claimed is None:
+                continue
+            busy = True
+            assignments.submit(
+                s, who, claimed["assignment_id"], {"category": answer(name, claimed["task_id"])}
+            )
+    return people
+
+
+def test_refit_sets_skills_and_blocks_spammers(db):
+    with db.session(write=True) as s:
+        projects.create_project(
+            s,
+            "p",
+            "categorization",
+            params={"categories": ["cat", "dog"]},
+            policy={"min_overlap": 3, "max_overlap": 3, "auto_block_spammers": True},
+        )
+        _crowd(s)
+        project_id = s.scalar(select(projects.Project.id))
+        used = refit.refit(s, project_id)
+        s.commit()
+        assert used == 3 * TASKS
+        records = {
+            name: record
+            for record, name in s.execute(
+                select(ProjectAnnotator, User.name).join(User, User.id == ProjectAnnotator.user_id)
+            )
+        }
+        assert all(records[n].skill > 0.9 for n in ("a0", "a1", "a2"))
+        assert records["a4"].spammer_score < refit.SPAMMER_BELOW
+        assert records["a4"].blocked and "spammer" in records["a4"].blocked_reason
+        assert all(records[n].spammer_score > 0.5 for n in ("a0", "a1", "a2"))
+        table = {row["annotator"]: row for row in workforce.annotators(s, "p")}
+        assert table["a4"]["spammer"] and not table["a0"]["spammer"]
+        assert refit.refit(s, project_id, known_answers=used) == used  # nothing new: no-op
+
+
+def test_refit_jobs_form_a_chain_run_by_the_worker(db):
+    with db.session(write=True) as s:
+        projects.create_project(s, "p", "categorization", params={"categories": ["cat", "dog"]})
+        assert s.scalar(select(Job.kind).where(Job.status == "queued")) == refit.REFIT
+    settings = Settings(refit_interval_s=3600)
+    worker = Worker(db, background.handlers(settings))
+    assert worker.run_once()
+    with db.session() as s:
+        jobs = s.execute(select(Job.status, Job.payload).order_by(Job.id)).all()
+    assert [j.status for j in jobs] == ["succeeded", "queued"]
+    assert jobs[1].payload["answers"] == 0
+    assert not worker.run_once()  # the next one is an hour away
