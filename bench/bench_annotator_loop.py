@@ -27,6 +27,8 @@ from quorum.services import projects, task_create, users
 
 TASKS = int(os.environ.get("BENCH_TASKS", 100_000))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 10))
+# Server processes; SQLite serialises writers, but the Python around them runs in parallel.
+WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", 1))
 PG_URL = os.environ.get("QUORUM_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -57,7 +59,7 @@ def _run(url: str, keys: list[str], seconds: float) -> dict:
     port = free_port()
     env = {**os.environ, "QUORUM_DATABASE_URL": url, "QUORUM_RUN_WORKER": "0"}
     server = subprocess.Popen(
-        [QUORUM, "serve", "--port", str(port)],
+        [QUORUM, "serve", "--port", str(port), "--workers", str(WORKERS)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -121,7 +121,8 @@ def test_completion_and_audits_queue_callbacks(db, setup):
         )
         _work(s, p["ann"], "cat")
         review.decide(s, p["rev"], task_id, "accept")
-        queued = [j.payload for j in s.scalars(select(Job).order_by(Job.id))]
+        callbacks = select(Job).where(Job.kind == "callback.task").order_by(Job.id)
+        queued = [j.payload for j in s.scalars(callbacks)]
         assert [(q["task_id"], q["event"]) for q in queued] == [
             (task_id, "completed"),
             (task_id, "audited"),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from quorum.db.engine import Database
 from quorum.services import users
@@ -25,8 +27,12 @@ def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session per request; writes (non-GET) take SQLite's write lock up front."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session per request; writes (non-GET) take SQLite's write lock up front.
+
+    Async, like the other dependencies here: making a session does no I/O, and each sync
+    dependency would cost the request one more hop through the thread pool.
+    """
     db: Database = request.app.state.db
     with db.session(write=request.method not in READ_METHODS) as session:
         yield session
@@ -48,25 +54,58 @@ def _key_from_header(header: str) -> str:
     raise Unauthorized("send the API key as a Bearer token or as the Basic auth user name")
 
 
-def get_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+async def get_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     header = request.headers.get("authorization")
     if not header:
         raise Unauthorized("missing API key (Authorization header)")
-    principal = users.authenticate_key(session, _key_from_header(header))
+    key = _key_from_header(header)
+    principal = _recent_keys.get(key)
+    if principal is None:
+        principal = await run_in_threadpool(_authenticate, session, key)
+        _recent_keys.put(key, principal)
+    request.state.principal = principal
+    return principal
+
+
+def _authenticate(session: Session, key: str) -> Principal:
+    principal = users.authenticate_key(session, key)
     # End the lookup's transaction: a write request must not hold SQLite's write lock while
     # its body is still arriving.
     session.commit()
-    request.state.principal = principal
     return principal
+
+
+class _RecentKeys:
+    """Keys this process authenticated in the last few seconds, so that the annotator loop
+    does not look its key up twice per task. A role change or a new block takes effect within
+    `ttl` seconds; nothing here is needed by another process."""
+
+    def __init__(self, ttl: float = 10.0, size: int = 10_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, key: str) -> Principal | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key: str, principal: Principal) -> None:
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic() + self.ttl, principal)
+
+
+_recent_keys = _RecentKeys()
 
 
 def require(role: Role) -> Callable[..., Principal]:
     """A dependency that lets through callers whose role is at least `role`."""
 
-    def check(principal: Principal = Depends(get_principal)) -> Principal:
+    async def check(principal: Principal = Depends(get_principal)) -> Principal:
         if not principal.role.at_least(role):
             raise Forbidden(f"this needs the {role.value} role or higher")
         return principal

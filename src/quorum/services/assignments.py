@@ -11,116 +11,177 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db import claim
-from quorum.db.models import Annotation, Assignment, Project, ProjectAnnotator, Task, utcnow
+from quorum.db.models import (
+    Annotation,
+    Assignment,
+    Project,
+    ProjectAnnotator,
+    ProjectMember,
+    ProjectParams,
+    Task,
+    utcnow,
+)
 from quorum.services import completion, gold
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from quorum.services.projects import current_params, get_project, is_member
 from quorum.services.users import Principal
 from quorum.tasktypes.base import TaskValidationError
 
 WORKER_ROLES = ("annotator", "reviewer")
 
 
-def _annotator(session: Session, project: Project, principal: Principal) -> ProjectAnnotator:
-    """The caller's record in `project`; only members who annotate or review may work on it."""
-    role = is_member(session, project.id, principal.user_id)
-    if role not in WORKER_ROLES:
-        raise Forbidden(f"you are not an annotator or reviewer of project {project.name!r}")
-    record = session.get(ProjectAnnotator, (project.id, principal.user_id))
-    if record is None:
-        record = ProjectAnnotator(
-            project_id=project.id,
-            user_id=principal.user_id,
-            served=0,
-            gold_served=0,
-            answered=0,
-            skipped=0,
-            gold_answered=0,
-            gold_correct=0.0,
-            time_spent_s=0.0,
-            blocked=False,
-        )
-        session.add(record)
-    if record.blocked:
-        raise Forbidden(f"you are blocked from project {project.name!r}: {record.blocked_reason}")
-    return record
-
-
-def expire_leases(session: Session, project_id: int, now: dt.datetime) -> None:
-    """Give back the slots of leases that ran out (the late answer may still be accepted)."""
-    expired = session.execute(
-        select(Assignment.id, Assignment.task_id).where(
-            Assignment.project_id == project_id,
-            Assignment.status == "active",
-            Assignment.lease_expires_at < now,
-        )
-    ).all()
-    if not expired:
-        return
-    session.execute(
-        update(Assignment)
-        .where(Assignment.id.in_([e.id for e in expired]))
-        .values(status="expired")
-        .execution_options(synchronize_session=False)
+# The hot statements are built once, with bind parameters, and run on the session's
+# connection: building a statement and routing it through the ORM costs five times its
+# execution, and SQLite's write lock is held for all of it.
+_INSTRUCTION = (
+    select(ProjectParams.instruction)
+    .where(ProjectParams.project_id == Project.id)
+    .order_by(ProjectParams.version.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_WORKER_CONTEXT = (
+    select(
+        Project.id, Project.task_type, Project.policy, _INSTRUCTION.label("instruction"),
+        ProjectMember.role, ProjectAnnotator.served, ProjectAnnotator.gold_served,
+        ProjectAnnotator.blocked, ProjectAnnotator.blocked_reason,
     )
-    for row in expired:
-        session.execute(
-            update(Task)
-            .where(Task.id == row.task_id)
-            .values(active=Task.active - 1)
-            .execution_options(synchronize_session=False)
-        )
+    .outerjoin(ProjectMember, (ProjectMember.project_id == Project.id)
+               & (ProjectMember.user_id == bindparam("user")))
+    .outerjoin(ProjectAnnotator, (ProjectAnnotator.project_id == Project.id)
+               & (ProjectAnnotator.user_id == bindparam("user")))
+    .where(Project.name == bindparam("project"))
+)  # fmt: skip
+_EXPIRED = select(Assignment.id, Assignment.task_id).where(
+    Assignment.project_id == bindparam("project"),
+    Assignment.status == "active",
+    Assignment.lease_expires_at < bindparam("now"),
+)
+_EXPIRE = update(Assignment).where(Assignment.id == bindparam("aid")).values(status="expired")
+_TASK_ACTIVE = (
+    update(Task).where(Task.id == bindparam("tid")).values(active=Task.active + bindparam("delta"))
+)
+_TAKE_TASK = (
+    update(Task)
+    .where(Task.id == bindparam("tid"))
+    .values(active=Task.active + 1)
+    .returning(Task.params, Task.instruction, Task.is_gold)
+)
+_NEW_ASSIGNMENT = insert(Assignment).returning(Assignment.id)
+_NEW_RECORD = insert(ProjectAnnotator)
+_RECORD = (ProjectAnnotator.project_id == bindparam("project")) & (
+    ProjectAnnotator.user_id == bindparam("user")
+)
+_COUNT_SERVED = (
+    update(ProjectAnnotator)
+    .where(_RECORD)
+    .values(
+        served=ProjectAnnotator.served + 1,
+        gold_served=ProjectAnnotator.gold_served + bindparam("gold"),
+    )
+)
+_SUBMITTED_ROW = (
+    select(
+        Assignment.user_id, Assignment.status, Assignment.task_id, Assignment.project_id,
+        Task.status.label("task_status"), Task.is_gold, Task.answered, Task.active,
+        Task.needed, Task.params, Task.batch_id, Project.task_type, Project.policy,
+    )
+    .join(Task, Task.id == Assignment.task_id)
+    .join(Project, Project.id == Assignment.project_id)
+    .where(Assignment.id == bindparam("aid"))
+)  # fmt: skip
+_NEW_ANNOTATION = insert(Annotation)
+_FINISH = (
+    update(Assignment)
+    .where(Assignment.id == bindparam("aid"))
+    .values(status="submitted", finished_at=bindparam("now"))
+)
+_ANSWERED = (
+    update(Task)
+    .where(Task.id == bindparam("tid"))
+    .values(answered=Task.answered + 1, active=Task.active - bindparam("live"))
+)
+_COUNT_ANSWER = (
+    update(ProjectAnnotator)
+    .where(_RECORD)
+    .values(
+        answered=ProjectAnnotator.answered + 1,
+        time_spent_s=ProjectAnnotator.time_spent_s + bindparam("seconds"),
+    )
+)
+
+
+def _worker_context(conn: Connection, principal: Principal, project_name: str) -> Row:
+    """The project, its newest instruction, the caller's member role and their record, in one
+    query. Only members who annotate or review may work; blocked ones may not."""
+    row = conn.execute(
+        _WORKER_CONTEXT, {"user": principal.user_id, "project": project_name}
+    ).first()
+    if row is None:
+        raise NotFound(f"no project named {project_name!r}")
+    if row.role not in WORKER_ROLES:
+        raise Forbidden(f"you are not an annotator or reviewer of project {project_name!r}")
+    if row.blocked:
+        raise Forbidden(f"you are blocked from project {project_name!r}: {row.blocked_reason}")
+    return row
+
+
+def expire_leases(conn: Connection, project_id: int, now: dt.datetime) -> None:
+    """Give back the slots of leases that ran out (the late answer may still be accepted)."""
+    for row in conn.execute(_EXPIRED, {"project": project_id, "now": now}).all():
+        conn.execute(_EXPIRE, {"aid": row.id})
+        conn.execute(_TASK_ACTIVE, {"tid": row.task_id, "delta": -1})
 
 
 def claim_next(session: Session, principal: Principal, project_name: str) -> dict | None:
     """Hand the caller the next task of the project, or None when nothing is left for them."""
-    project = get_project(session, project_name)
-    record = _annotator(session, project, principal)
-    policy = project.policy
+    conn = session.connection()
+    ctx = _worker_context(conn, principal, project_name)
+    served, gold_served = ctx.served or 0, ctx.gold_served or 0
     now = utcnow()
-    expire_leases(session, project.id, now)
-    wants_gold = gold.serve_gold_next(record, policy)
-    task_id = claim.next_task_id(session, project.id, principal.user_id, gold=wants_gold)
+    expire_leases(conn, ctx.id, now)
+    wants_gold = gold.serve_gold_next(served, gold_served, ctx.policy)
+    task_id = claim.next_task_id(session, ctx.id, principal.user_id, gold=wants_gold)
     if task_id is None and wants_gold:
-        task_id = claim.next_task_id(session, project.id, principal.user_id, gold=False)
+        task_id = claim.next_task_id(session, ctx.id, principal.user_id, gold=False)
     if task_id is None:
         session.commit()
         return None
-    task = session.get(Task, task_id)
-    assignment = Assignment(
-        task_id=task_id,
-        project_id=project.id,
-        user_id=principal.user_id,
-        status="active",
-        is_gold=task.is_gold,
-        leased_at=now,
-        lease_expires_at=now + dt.timedelta(seconds=policy["lease_seconds"]),
-    )
-    session.add(assignment)
-    task.active += 1
-    record.served += 1
-    record.gold_served += int(task.is_gold)
+    task = conn.execute(_TAKE_TASK, {"tid": task_id}).one()
+    expires = now + dt.timedelta(seconds=ctx.policy["lease_seconds"])
     try:
-        session.flush()
+        assignment_id = conn.execute(_NEW_ASSIGNMENT, {
+            "task_id": task_id, "project_id": ctx.id, "user_id": principal.user_id,
+            "status": "active", "is_gold": task.is_gold, "leased_at": now,
+            "lease_expires_at": expires,
+        }).scalar_one()  # fmt: skip
     except IntegrityError:  # the same annotator claimed this task in a parallel request
         session.rollback()
         raise Conflict("a claim for this task is already open; try again") from None
-    view = {
-        "assignment_id": assignment.id,
-        "task_id": task_id,
-        "type": project.task_type,
-        "params": task.params,
-        "instruction": task.instruction or current_params(session, project.id).instruction,
-        "lease_expires_at": assignment.lease_expires_at,
-    }
+    if ctx.served is None:
+        conn.execute(_NEW_RECORD, {
+            "project_id": ctx.id, "user_id": principal.user_id, "served": 1,
+            "gold_served": int(task.is_gold), "answered": 0, "skipped": 0,
+            "gold_answered": 0, "gold_correct": 0.0, "time_spent_s": 0.0, "blocked": False,
+        })  # fmt: skip
+    else:
+        conn.execute(
+            _COUNT_SERVED, {"project": ctx.id, "user": principal.user_id, "gold": int(task.is_gold)}
+        )
     session.commit()
-    return view
+    return {
+        "assignment_id": assignment_id,
+        "task_id": task_id,
+        "type": ctx.task_type,
+        "params": task.params,
+        "instruction": task.instruction or ctx.instruction,
+        "lease_expires_at": expires,
+    }
 
 
 def _own_assignment(session: Session, principal: Principal, assignment_id: int) -> Assignment:
@@ -128,12 +189,7 @@ def _own_assignment(session: Session, principal: Principal, assignment_id: int) 
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     assignment = session.scalar(query)
-    if assignment is None:
-        raise NotFound(f"no assignment {assignment_id}")
-    if assignment.user_id != principal.user_id:
-        raise Conflict(f"assignment {assignment_id} belongs to another annotator")
-    if assignment.status not in ("active", "expired"):
-        raise Conflict(f"assignment {assignment_id} is already {assignment.status}")
+    _check_own(assignment, principal, assignment_id)
     return assignment
 
 
@@ -154,50 +210,58 @@ def submit(
     """Record the caller's answer; the task may complete or ask for one more answer."""
     if time_spent_s is not None and not 0 <= time_spent_s <= 86_400:
         raise InvalidRequest("time_spent_s must be between 0 and 86400 seconds")
-    assignment = _own_assignment(session, principal, assignment_id)
-    task = _locked_task(session, assignment.task_id)
-    project = session.get(Project, task.project_id)
-    expired = assignment.status == "expired"
-    if task.status in ("canceled", "error"):
-        raise Conflict(f"task {task.id} was {task.status}; the answer is not needed")
+    conn = session.connection()
+    query = _SUBMITTED_ROW
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(of=Task)
+    row = conn.execute(query, {"aid": assignment_id}).first()
+    _check_own(row, principal, assignment_id)
+    expired = row.status == "expired"
+    if row.task_status in ("canceled", "error"):
+        raise Conflict(f"task {row.task_id} was {row.task_status}; the answer is not needed")
     if expired and (
-        task.status != "pending"
-        or (not task.is_gold and task.answered + task.active >= task.needed)
+        row.task_status != "pending"
+        or (not row.is_gold and row.answered + row.active >= row.needed)
     ):
         raise Conflict(
             f"the lease on assignment {assignment_id} expired and the task went to someone else"
         )
     try:
-        response = tasktypes.get(project.task_type).validate_response(task.params, response)
+        response = tasktypes.get(row.task_type).validate_response(row.params, response)
     except TaskValidationError as exc:
         err = exc.prefixed("response")
         raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
     now = utcnow()
-    session.add(
-        Annotation(
-            task_id=task.id,
-            user_id=principal.user_id,
-            assignment_id=assignment.id,
-            response=response,
-            time_spent_s=time_spent_s,
-            created_at=now,
-        )
-    )
-    assignment.status = "submitted"
-    assignment.finished_at = now
-    if not expired:
-        task.active -= 1
-    task.answered += 1
-    record = session.get(ProjectAnnotator, (project.id, principal.user_id))
-    record.answered += 1
-    record.time_spent_s += time_spent_s or 0.0
-    session.flush()
-    if task.is_gold:
-        gold.score_answer(session, project, record, task.id, response)
-    elif task.status == "pending":
-        completion.after_answer(session, project, task)
+    conn.execute(_NEW_ANNOTATION, {
+        "task_id": row.task_id, "user_id": principal.user_id, "assignment_id": assignment_id,
+        "response": response, "time_spent_s": time_spent_s, "created_at": now,
+    })  # fmt: skip
+    conn.execute(_FINISH, {"aid": assignment_id, "now": now})
+    conn.execute(_ANSWERED, {"tid": row.task_id, "live": 0 if expired else 1})
+    conn.execute(_COUNT_ANSWER, {
+        "project": row.project_id, "user": principal.user_id, "seconds": time_spent_s or 0.0,
+    })  # fmt: skip
+    if row.is_gold:
+        record = session.get(ProjectAnnotator, (row.project_id, principal.user_id))
+        gold.score_answer(session, session.get(Project, row.project_id), record, row.task_id,
+                          response)  # fmt: skip
+    elif row.task_status == "pending":
+        state = completion.TaskState(
+            row.task_id, row.params, row.answered + 1, row.active - (0 if expired else 1),
+            row.needed, row.batch_id,
+        )  # fmt: skip
+        completion.after_answer(session, row.project_id, row.task_type, row.policy, state)
     session.commit()
-    return {"assignment_id": assignment.id, "task_id": task.id, "status": assignment.status}
+    return {"assignment_id": assignment_id, "task_id": row.task_id, "status": "submitted"}
+
+
+def _check_own(row: Row | None, principal: Principal, assignment_id: int) -> None:
+    if row is None:
+        raise NotFound(f"no assignment {assignment_id}")
+    if row.user_id != principal.user_id:
+        raise Conflict(f"assignment {assignment_id} belongs to another annotator")
+    if row.status not in ("active", "expired"):
+        raise Conflict(f"assignment {assignment_id} is already {row.status}")
 
 
 def skip(session: Session, principal: Principal, assignment_id: int, reason: str) -> dict:

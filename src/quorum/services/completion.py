@@ -4,82 +4,107 @@ Adaptive overlap: a task completes once it has `min_overlap` answers and the pos
 consensus reaches `confidence_target`; below target it is handed out once more, up to
 `max_overlap` answers, after which it completes with its best label and `low_confidence`.
 Completed tasks are sampled for review at `review_rate` (low-confidence ones always go).
+It runs inside every submission, so it reads and writes with prebuilt Core statements.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Annotation, Project, ProjectAnnotator, Task, utcnow
+from quorum.db.models import Annotation, ProjectAnnotator, Task, utcnow
 from quorum.services import batches, webhooks
 from quorum.services.consensus import verdict
 
 _review_sample = random.Random()
 
+_ANSWERS = (
+    select(
+        Annotation.response, ProjectAnnotator.skill, ProjectAnnotator.gold_answered,
+        ProjectAnnotator.gold_correct,
+    )
+    .outerjoin(ProjectAnnotator, (ProjectAnnotator.user_id == Annotation.user_id)
+               & (ProjectAnnotator.project_id == bindparam("project")))
+    .where(Annotation.task_id == bindparam("tid"))
+    .order_by(Annotation.id)
+)  # fmt: skip
+_NEED = update(Task).where(Task.id == bindparam("tid")).values(needed=bindparam("needed"))
+_COMPLETE = (
+    update(Task)
+    .where(Task.id == bindparam("tid"))
+    .values(
+        status="completed", response=bindparam("response"), confidence=bindparam("confidence"),
+        low_confidence=bindparam("low"), review_status=bindparam("review"),
+        completed_at=bindparam("now"), updated_at=bindparam("now"),
+    )
+)  # fmt: skip
 
-def annotator_accuracy(record: ProjectAnnotator | None) -> float:
+
+@dataclass(frozen=True, slots=True)
+class TaskState:
+    """What the decision needs of a pending task, as it is after the new answer."""
+
+    id: str
+    params: dict[str, Any]
+    answered: int
+    active: int
+    needed: int
+    batch_id: int | None
+
+
+def accuracy(skill: float | None, gold_answered: int | None, gold_correct: float | None) -> float:
     """What routing believes of an annotator: the model's skill, else gold, else unknown."""
-    if record is None:
-        return math.nan
-    if record.skill is not None:
-        return record.skill
-    if record.gold_answered:
-        return (1.0 + record.gold_correct) / (2.0 + record.gold_answered)
+    if skill is not None:
+        return skill
+    if gold_answered:
+        return (1.0 + (gold_correct or 0.0)) / (2.0 + gold_answered)
     return math.nan
 
 
-def after_answer(session: Session, project: Project, task: Task) -> None:
+def after_answer(
+    session: Session, project_id: int, task_type: str, policy: dict[str, Any], task: TaskState
+) -> None:
     """Decide a pending task's fate after a new answer (caller commits)."""
-    rows = session.execute(
-        select(Annotation.response, ProjectAnnotator)
-        .outerjoin(
-            ProjectAnnotator,
-            (ProjectAnnotator.user_id == Annotation.user_id)
-            & (ProjectAnnotator.project_id == project.id),
-        )
-        .where(Annotation.task_id == task.id)
-        .order_by(Annotation.id)
-    ).all()
-    policy = project.policy
+    conn = session.connection()
+    rows = conn.execute(_ANSWERS, {"project": project_id, "tid": task.id}).all()
     result = verdict(
-        tasktypes.get(project.task_type),
+        tasktypes.get(task_type),
         task.params,
-        [r[0] for r in rows],
-        [annotator_accuracy(r[1]) for r in rows],
+        [r.response for r in rows],
+        [accuracy(r.skill, r.gold_answered, r.gold_correct) for r in rows],
     )
     sure = result.confidence >= policy["confidence_target"]
     if task.answered >= policy["min_overlap"] and sure:
-        complete(session, project, task, result.response, result.confidence, low=False)
+        complete(session, policy, task, result.response, result.confidence, low=False)
     elif task.answered >= policy["max_overlap"]:
-        complete(session, project, task, result.response, result.confidence, low=True)
+        complete(session, policy, task, result.response, result.confidence, low=True)
     elif task.answered >= policy["min_overlap"]:
         # Unsure: one more answer beyond those in; a live lease may still bring it.
-        task.needed = min(policy["max_overlap"], max(task.needed, task.answered + 1))
+        needed = min(policy["max_overlap"], max(task.needed, task.answered + 1))
+        if needed != task.needed:
+            conn.execute(_NEED, {"tid": task.id, "needed": needed})
 
 
 def complete(
     session: Session,
-    project: Project,
-    task: Task,
+    policy: dict[str, Any],
+    task: TaskState,
     response: dict,
     confidence: float,
     *,
     low: bool,
 ) -> None:
-    now = utcnow()
-    task.status = "completed"
-    task.response = response
-    task.confidence = round(confidence, 6)
-    task.low_confidence = low
-    task.completed_at = task.updated_at = now
-    if low or _review_sample.random() < project.policy.get("review_rate", 0.0):
-        task.review_status = "pending"
-    session.flush()
+    review = low or _review_sample.random() < policy.get("review_rate", 0.0)
+    session.connection().execute(_COMPLETE, {
+        "tid": task.id, "response": response, "confidence": round(confidence, 6), "low": low,
+        "review": "pending" if review else None, "now": utcnow(),
+    })  # fmt: skip
     webhooks.enqueue_task_callback(session, task.id, "completed")
     if task.batch_id is not None:
         batches.complete_if_done(session, [task.batch_id])

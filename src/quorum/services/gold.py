@@ -17,12 +17,13 @@ from quorum.db.models import Assignment, GoldAnswer, Project, ProjectAnnotator, 
 from quorum.services.consensus import gold_score
 
 
-def serve_gold_next(record: ProjectAnnotator, policy: dict[str, Any]) -> bool:
-    """Whether this annotator's next task should be gold (deterministic, no dice)."""
-    if record.gold_served < policy.get("qualification_count", 0):
+def serve_gold_next(served: int, gold_served: int, policy: dict[str, Any]) -> bool:
+    """Whether an annotator who was served `served` tasks, `gold_served` of them gold, gets
+    gold next (deterministic, no dice)."""
+    if gold_served < policy.get("qualification_count", 0):
         return True
     rate = policy.get("gold_rate", 0.0)
-    return rate > 0 and record.gold_served < rate * (record.served + 1)
+    return rate > 0 and gold_served < rate * (served + 1)
 
 
 def accuracy_interval(correct: float, total: float) -> tuple[float, float, float]:

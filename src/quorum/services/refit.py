@@ -126,7 +126,8 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
         [g.expected_response["category"] for g in gold_rows],
     )
     result = aggregate(encoded.answers, MODEL, encoded.gold)
-    spam = spammer_score(result.confusion)
+    # With one class answered so far there is no confusion to tell spammers by.
+    spam = spammer_score(result.confusion) if len(encoded.classes) > 1 else None
     user_ids = dict(
         session.execute(select(User.name, User.id).where(User.name.in_(encoded.workers))).all()
     )
@@ -135,7 +136,7 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
         if record is None:
             continue
         record.skill = round(float(result.worker_accuracy[index]), 6)
-        record.spammer_score = round(float(spam[index]), 6)
+        record.spammer_score = None if spam is None else round(float(spam[index]), 6)
         if project.policy.get("auto_block_spammers") and not record.blocked and is_spammer(record):
             gold.block(session, record, f"spammer score {record.spammer_score:.2f}")
     session.flush()
@@ -146,8 +147,11 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
             ~Task.is_gold,
             Task.answered >= project.policy["min_overlap"],
         )
-    ):
-        completion.after_answer(session, project, task)
+    ).all():
+        state = completion.TaskState(
+            task.id, task.params, task.answered, task.active, task.needed, task.batch_id
+        )
+        completion.after_answer(session, project_id, project.task_type, project.policy, state)
     return answered
 
 
