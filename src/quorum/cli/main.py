@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from quorum.cli import admin, data, quality, worker
+from quorum.cli import admin, data, quality, simulate, worker
 from quorum.cli.common import open_db, reports_errors, settings
 from quorum.config import get_settings
 
@@ -26,6 +26,7 @@ app.command("import")(data.import_file)
 app.command("export")(data.export_file)
 quality.register(app)
 worker.register(app)
+simulate.register(app)
 
 
 @db_app.command("upgrade")

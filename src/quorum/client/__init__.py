@@ -116,6 +116,10 @@ class QuorumClient:
     def list_members(self, project: str) -> list[dict]:
         return self._request("GET", f"/api/projects/{_seg(project)}/members")
 
+    def list_annotators(self, project: str) -> list[dict]:
+        """Each annotator's answers, gold accuracy with its interval, skill and pay (managers)."""
+        return self._request("GET", f"/api/projects/{_seg(project)}/annotators")
+
     def remove_member(self, project: str, user: str) -> dict:
         return self._request("DELETE", f"/api/projects/{_seg(project)}/members/{_seg(user)}")
 

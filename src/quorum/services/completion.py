@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db.models import Annotation, ProjectAnnotator, Task, utcnow
 from quorum.services import batches, webhooks
-from quorum.services.consensus import verdict
+from quorum.services.consensus import DEFAULT_ACCURACY, verdict
 
 _review_sample = random.Random()
 
@@ -58,12 +58,18 @@ class TaskState:
     batch_id: int | None
 
 
+# Gold answers are pooled with this many pseudo-answers at the default accuracy, so that two
+# misses on gold do not make a newcomer's vote count against the label they chose.
+GOLD_PRIOR_ANSWERS = 4.0
+
+
 def accuracy(skill: float | None, gold_answered: int | None, gold_correct: float | None) -> float:
     """What routing believes of an annotator: the model's skill, else gold, else unknown."""
     if skill is not None:
         return skill
     if gold_answered:
-        return (1.0 + (gold_correct or 0.0)) / (2.0 + gold_answered)
+        prior = GOLD_PRIOR_ANSWERS * DEFAULT_ACCURACY
+        return (prior + (gold_correct or 0.0)) / (GOLD_PRIOR_ANSWERS + gold_answered)
     return math.nan
 
 

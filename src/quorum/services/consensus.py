@@ -9,6 +9,7 @@ JSON counts as the same answer), weighted the same way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +33,14 @@ Adapter = Callable[[dict[str, Any], Sequence[dict[str, Any]], Sequence[float]], 
 def _posterior(labels: list[int], n_classes: int, accuracies: Sequence[float]) -> tuple[int, float]:
     from quorum.quality import decide
 
+    # Below chance is treated as no information, never as a vote for the other labels: an
+    # estimate that low comes from too few answers far more often than from a saboteur.
+    chance = 1.0 / n_classes
+    floored = [a if math.isnan(a) else max(a, chance) for a in accuracies]
     decision = decide(
         labels,
         n_classes,
-        accuracy=list(accuracies),
+        accuracy=floored,
         default_accuracy=DEFAULT_ACCURACY,
         target=1.0,
         max_overlap=len(labels) + 1,

@@ -11,6 +11,7 @@ last one only re-queues itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -28,6 +29,7 @@ from quorum.db.models import (
     User,
     utcnow,
 )
+from quorum.services.consensus import DEFAULT_ACCURACY
 
 REFIT = "quality.refit"
 MODEL = "ds"
@@ -35,6 +37,13 @@ MODEL = "ds"
 # this after enough answers is flagged, and blocked where the project asks for it.
 SPAMMER_BELOW = 0.1
 SPAMMER_MIN_ANSWERS = 20
+PRIOR_ANSWERS = 10.0
+
+
+def _shrunk(fitted: float, n_answers: int) -> float:
+    """A fitted accuracy pulled toward the default by `PRIOR_ANSWERS` pseudo-answers: on a
+    handful of answers the model's estimate swings to 0 or 1 and would outvote everyone."""
+    return (fitted * n_answers + DEFAULT_ACCURACY * PRIOR_ANSWERS) / (n_answers + PRIOR_ANSWERS)
 
 
 def is_spammer(record: ProjectAnnotator) -> bool:
@@ -128,6 +137,7 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
     result = aggregate(encoded.answers, MODEL, encoded.gold)
     # With one class answered so far there is no confusion to tell spammers by.
     spam = spammer_score(result.confusion) if len(encoded.classes) > 1 else None
+    answers = Counter(r.name for r in rows)
     user_ids = dict(
         session.execute(select(User.name, User.id).where(User.name.in_(encoded.workers))).all()
     )
@@ -135,7 +145,7 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
         record = session.get(ProjectAnnotator, (project_id, user_ids[name]))
         if record is None:
             continue
-        record.skill = round(float(result.worker_accuracy[index]), 6)
+        record.skill = round(_shrunk(float(result.worker_accuracy[index]), answers[name]), 6)
         record.spammer_score = None if spam is None else round(float(spam[index]), 6)
         if project.policy.get("auto_block_spammers") and not record.blocked and is_spammer(record):
             gold.block(session, record, f"spammer score {record.spammer_score:.2f}")
