@@ -203,3 +203,30 @@ def test_gold_accuracy_blocks_and_returns_open_tasks(db, team):
         assert record.blocked and record.gold_answered == 2 and record.gold_correct == 0
         assert s.get(Assignment, held["assignment_id"]).status == "revoked"
         assert s.get(Task, held["task_id"]).active == 0
+
+
+def test_a_comparison_task_completes_on_the_preferred_candidate(db, team):
+    with db.session(write=True) as s:
+        projects.create_project(
+            s,
+            "pairs",
+            "comparison",
+            params={
+                "prompt": "Say hi",
+                "candidates": [{"id": "m1", "content": "Hi"}, {"id": "m2", "content": "Hello!"}],
+            },
+            policy={"min_overlap": 2, "max_overlap": 3, "confidence_target": 0.8},
+        )
+        for who in ("a0", "a1"):
+            projects.add_member(s, "pairs", who, "annotator")
+        [task_id] = task_create.create_tasks(s, "pairs", [{}])
+        for who in ("a0", "a1"):
+            claimed = assignments.claim_next(s, team[who], "pairs")
+            assignments.submit(
+                s,
+                team[who],
+                claimed["assignment_id"],
+                {"choice": "m2", "justification": f"{who}: friendlier"},
+            )
+        view = tasks.task_view(s, task_id)
+        assert view["status"] == "completed" and view["response"]["choice"] == "m2"

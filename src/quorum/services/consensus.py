@@ -80,7 +80,24 @@ def _whole_response_vote(
     return Verdict(responses[keys.index(distinct[label])], confidence)
 
 
-ADAPTERS: dict[str, Adapter] = {"categorical": _categorical}
+def _preference(
+    params: dict[str, Any], responses: Sequence[dict[str, Any]], accuracies: Sequence[float]
+) -> Verdict:
+    """Pick-the-best comparisons vote on the choice; the verdict is the first answer that made
+    the winning choice (so its ratings and justification come along). Rankings, until a
+    ranking aggregator is wired in, vote on whole orderings."""
+    if any("choice" not in r for r in responses):
+        return _whole_response_vote(params, responses, accuracies)
+    options = [c["id"] for c in params["candidates"]] + (["tie"] if params.get("allow_tie") else [])
+    index = {option: i for i, option in enumerate(options)}
+    label, confidence = _posterior(
+        [index[r["choice"]] for r in responses], len(options), accuracies
+    )
+    winner = next(r for r in responses if r["choice"] == options[label])
+    return Verdict(winner, confidence)
+
+
+ADAPTERS: dict[str, Adapter] = {"categorical": _categorical, "preference": _preference}
 
 
 def verdict(

@@ -1,0 +1,53 @@
+"""Consensus verdicts per task type, on the answers of one task."""
+
+from __future__ import annotations
+
+import math
+
+from quorum import tasktypes
+from quorum.services.consensus import gold_score, verdict
+
+NAN = math.nan
+
+
+def test_categorical_single_and_multiple():
+    cat = tasktypes.get("categorization")
+    params = {"categories": ["cat", "dog", "bird"]}
+    v = verdict(cat, params, [{"category": "dog"}] * 3, [NAN] * 3)
+    assert v.response == {"category": "dog"} and v.confidence > 0.9
+    split = verdict(cat, params, [{"category": "dog"}, {"category": "cat"}], [0.9, 0.6])
+    assert split.response == {"category": "dog"} and split.confidence < 0.9
+    multi = {"categories": ["a", "b", "c"], "allow_multiple": True}
+    answers = [{"category": ["a", "b"]}, {"category": ["a"]}, {"category": ["a", "b"]}]
+    assert verdict(cat, multi, answers, [NAN] * 3).response == {"category": ["a", "b"]}
+
+
+def test_below_chance_skill_is_no_information():
+    cat = tasktypes.get("categorization")
+    params = {"categories": ["cat", "dog"]}
+    v = verdict(cat, params, [{"category": "dog"}, {"category": "cat"}], [0.1, NAN])
+    assert v.response == {"category": "cat"}  # the low estimate does not vote for "cat"
+
+
+def test_comparison_choice_keeps_the_winning_answer():
+    comparison = tasktypes.get("comparison")
+    params = {"candidates": [{"id": "m1"}, {"id": "m2"}]}
+    answers = [
+        {"choice": "m2", "justification": "more accurate"},
+        {"choice": "m1", "justification": "shorter"},
+        {"choice": "m2", "justification": "correct facts"},
+    ]
+    v = verdict(comparison, params, answers, [NAN] * 3)
+    assert v.response == answers[0] and 0.5 < v.confidence < 1
+
+
+def test_other_types_vote_on_whole_responses():
+    audio = tasktypes.get("audiotranscription")
+    answers = [{"transcript": "turn left"}, {"transcript": "turn left"}, {"transcript": "turn"}]
+    v = verdict(audio, {}, answers, [NAN] * 3)
+    assert v.response == {"transcript": "turn left"}
+
+
+def test_gold_score_ignores_the_order_of_chosen_categories():
+    assert gold_score({"category": ["a", "b"]}, {"category": ["b", "a"]}) == 1.0
+    assert gold_score({"category": "a"}, {"category": "b"}) == 0.0
