@@ -41,11 +41,25 @@ def test_comparison_choice_keeps_the_winning_answer():
     assert v.response == answers[0] and 0.5 < v.confidence < 1
 
 
-def test_other_types_vote_on_whole_responses():
+def test_transcripts_take_the_most_central_answer():
     audio = tasktypes.get("audiotranscription")
-    answers = [{"transcript": "turn left"}, {"transcript": "turn left"}, {"transcript": "turn"}]
+    answers = [
+        {"transcript": "turn left at the lights"},
+        {"transcript": "turn left at the light"},
+        {"transcript": "turn left at the lights"},
+    ]
     v = verdict(audio, {}, answers, [NAN] * 3)
-    assert v.response == {"transcript": "turn left"}
+    assert v.response == {"transcript": "turn left at the lights"} and 0.5 < v.confidence < 1
+    same = verdict(audio, {}, answers[:1] * 2, [NAN] * 2)
+    assert same.confidence == 1.0
+
+
+def test_other_types_vote_on_whole_responses():
+    ner = tasktypes.get("namedentityrecognition")
+    span = {"annotations": [{"start": 0, "end": 5, "label": "PER"}]}
+    other = {"annotations": [{"start": 0, "end": 4, "label": "PER"}]}
+    v = verdict(ner, {}, [span, other, span], [NAN] * 3)
+    assert v.response == span
 
 
 def test_gold_score_ignores_the_order_of_chosen_categories():

@@ -97,7 +97,26 @@ def _preference(
     return Verdict(winner, confidence)
 
 
-ADAPTERS: dict[str, Adapter] = {"categorical": _categorical, "preference": _preference}
+def _text(
+    _params: dict[str, Any], responses: Sequence[dict[str, Any]], accuracies: Sequence[float]
+) -> Verdict:
+    """Transcripts: the answer closest to all the others (normalised edit distance, weighted
+    by skill) wins whole, segments included; its confidence is one minus its mean distance."""
+    from quorum.quality import most_central
+
+    skill = [DEFAULT_ACCURACY if math.isnan(a) else a for a in accuracies]
+    result = most_central(
+        [0] * len(responses), list(range(len(responses))),
+        [r["transcript"] for r in responses], skill=skill,
+    )  # fmt: skip
+    return Verdict(responses[int(result.choice[0])], float(result.confidence[0]))
+
+
+ADAPTERS: dict[str, Adapter] = {
+    "categorical": _categorical,
+    "preference": _preference,
+    "text": _text,
+}
 
 
 def verdict(
