@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from quorum import tasktypes
@@ -54,11 +55,11 @@ def test_transcripts_take_the_most_central_answer():
     assert same.confidence == 1.0
 
 
-def test_other_types_vote_on_whole_responses():
-    ner = tasktypes.get("namedentityrecognition")
+def test_a_type_without_an_adapter_votes_on_whole_responses():
+    unknown = dataclasses.replace(tasktypes.get("namedentityrecognition"), aggregator="unknown")
     span = {"annotations": [{"start": 0, "end": 5, "label": "PER"}]}
     other = {"annotations": [{"start": 0, "end": 4, "label": "PER"}]}
-    v = verdict(ner, {}, [span, other, span], [NAN] * 3)
+    v = verdict(unknown, {}, [span, other, span], [NAN] * 3)
     assert v.response == span
 
 

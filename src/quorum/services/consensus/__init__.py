@@ -1,0 +1,55 @@
+"""From one task's answers so far to a verdict: the consensus response and its confidence.
+
+Each task type names an aggregator; an adapter in this package turns that type's responses into
+what the quality engine takes and its result back into a response of the type: one-coin
+posteriors for categories and choices, Bradley–Terry for rankings, segment voting for entity
+spans, object fusion for image annotations, the most central answer for free text, and forms
+field by field. Every adapter weighs each annotator by their accuracy (NaN: unknown, taken as
+`DEFAULT_ACCURACY`), so the confidence grows with agreement and skill and adaptive overlap can
+stop early or buy one more answer.
+
+The adapters load NumPy and SciPy on the first verdict, not when the server starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from quorum.tasktypes.base import TaskType
+
+DEFAULT_ACCURACY = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    response: dict[str, Any]
+    confidence: float
+
+
+Adapter = Callable[[dict[str, Any], Sequence[dict[str, Any]], Sequence[float]], Verdict]
+
+
+def verdict(
+    task_type: TaskType,
+    params: dict[str, Any],
+    responses: Sequence[dict[str, Any]],
+    accuracies: Sequence[float],
+) -> Verdict:
+    """The consensus of `responses` given each answering annotator's accuracy (NaN: unknown)."""
+    from quorum.services.consensus.registry import adapter
+
+    return adapter(task_type.aggregator)(params, responses, accuracies)
+
+
+def gold_score(expected: dict[str, Any], response: dict[str, Any]) -> float:
+    """Credit in [0, 1] for an answer to a gold task: 1 for the expected response, partial
+    credit for spans, shapes, form fields, rankings and transcripts that come close (matched
+    F1, share of fields, pairs in order, one minus the edit distance)."""
+    from quorum.services.consensus.registry import gold_agreement
+
+    return gold_agreement(expected)(expected, response)
+
+
+__all__ = ["DEFAULT_ACCURACY", "Adapter", "Verdict", "gold_score", "verdict"]

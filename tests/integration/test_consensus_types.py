@@ -1,0 +1,102 @@
+"""Consensus of entity spans and image annotations through the API, on both databases: two nearly
+identical answers complete the task with their merged response; split answers buy a third."""
+
+from __future__ import annotations
+
+import pytest
+
+POLICY = {"min_overlap": 2, "max_overlap": 3, "confidence_target": 0.8}
+ANNOTATORS = ("ann1", "ann2", "ann3")
+
+
+def _car(left: float) -> dict:
+    return {"type": "box", "label": "car", "left": left, "top": 10, "width": 100, "height": 50}
+
+
+CASES = {
+    "namedentityrecognition": {
+        "params": {
+            "text": "Ada Lovelace moved to New York City.",
+            "labels": [{"name": "PER"}, {"name": "LOC"}],
+        },
+        "near": [  # "New York" or "New York City"
+            {"annotations": [{"start": 0, "end": 12, "label": "PER"},
+                             {"start": 22, "end": 30, "label": "LOC"}]},
+            {"annotations": [{"start": 0, "end": 12, "label": "PER"},
+                             {"start": 22, "end": 35, "label": "LOC"}]},
+        ],
+        "merged": {"annotations": [
+            {"start": 0, "end": 12, "label": "PER", "text": "Ada Lovelace"},
+            {"start": 22, "end": 35, "label": "LOC", "text": "New York City"},
+        ]},
+        "split": [{"annotations": [{"start": 0, "end": 12, "label": "PER"}]}, {"annotations": []}],
+    },
+    "imageannotation": {
+        "params": {
+            "attachment": "https://example.com/street.jpg",
+            "geometries": {"box": {"objects_to_annotate": ["car"]}},
+        },
+        "near": [{"annotations": [_car(10)]}, {"annotations": [_car(15)]}],  # IoU 0.9
+        "merged": {
+            "annotations": [{**_car(12.5), "attributes": {}}],
+            "links": [],
+            "global_attributes": {},
+        },
+        "split": [{"annotations": [_car(10)]}, {"annotations": []}],
+    },
+}  # fmt: skip
+
+
+@pytest.fixture
+def annotators(client, accounts) -> dict[str, dict[str, str]]:
+    """Three annotators' auth headers."""
+    admin = accounts["admin"].headers
+    headers = {}
+    for name in ANNOTATORS:
+        created = client.post("/api/users", headers=admin, json={"name": name, "role": "annotator"})
+        assert created.status_code == 200, created.text
+        key = client.post(f"/api/users/{name}/keys", headers=admin).json()["api_key"]
+        headers[name] = {"Authorization": f"Bearer {key}"}
+    return headers
+
+
+def _answer(client, headers: dict[str, str], project: str, response: dict) -> str:
+    claimed = client.post(f"/api/projects/{project}/next", headers=headers)
+    assert claimed.status_code == 200, claimed.text
+    body = claimed.json()
+    submitted = client.post(
+        f"/api/assignments/{body['assignment_id']}/submit",
+        headers=headers,
+        json={"response": response, "time_spent_s": 5},
+    )
+    assert submitted.status_code == 200, submitted.text
+    return body["task_id"]
+
+
+@pytest.mark.parametrize("task_type", CASES)
+def test_near_answers_merge_and_split_ones_buy_another(client, accounts, annotators, task_type):
+    case, manager = CASES[task_type], accounts["manager"].headers
+    project = {"name": "p", "type": task_type, "params": case["params"], "policy": POLICY}
+    assert client.post("/api/projects", headers=manager, json=project).status_code == 200
+    for name in ANNOTATORS:
+        member = {"user": name, "role": "annotator"}
+        assert (
+            client.post("/api/projects/p/members", headers=manager, json=member).status_code == 200
+        )
+
+    near = client.post("/api/projects/p/tasks", headers=manager, json={}).json()["task_id"]
+    for name, response in zip(ANNOTATORS, case["near"], strict=False):
+        assert _answer(client, annotators[name], "p", response) == near
+    task = client.get(f"/api/tasks/{near}", headers=manager).json()
+    assert task["status"] == "completed" and task["response"] == case["merged"]
+    assert task["confidence"] >= POLICY["confidence_target"] and not task["low_confidence"]
+    assert client.post("/api/projects/p/next", headers=annotators["ann3"]).status_code == 204
+
+    split = client.post("/api/projects/p/tasks", headers=manager, json={}).json()["task_id"]
+    for name, response in zip(ANNOTATORS, case["split"], strict=False):
+        assert _answer(client, annotators[name], "p", response) == split
+    task = client.get(f"/api/tasks/{split}", headers=manager).json()
+    assert task["status"] == "pending" and task["confidence"] is None
+    assert _answer(client, annotators["ann3"], "p", case["split"][0]) == split
+    task = client.get(f"/api/tasks/{split}", headers=manager).json()
+    assert task["status"] == "completed" and len(task["annotations"]) == 3
