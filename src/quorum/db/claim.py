@@ -9,9 +9,9 @@ SQLite the caller's write transaction (BEGIN IMMEDIATE) already serialises claim
 
 from __future__ import annotations
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
+from quorum.db.hot import SQL
 from quorum.db.models import QUEUE_PREDICATE
 
 _NOT_SEEN = (
@@ -19,23 +19,27 @@ _NOT_SEEN = (
     " AND assignments.user_id = :user)"
 )
 
-_NEXT_TASK = f"""
+
+def _claim(sql: str) -> SQL:
+    return SQL(sql, postgresql=sql + " FOR UPDATE SKIP LOCKED")
+
+
+_NEXT_TASK = _claim(f"""
 SELECT id FROM tasks
 WHERE project_id = :project AND {QUEUE_PREDICATE}
   AND answered + active < needed AND {_NOT_SEEN}
 ORDER BY priority DESC, al_score DESC, id
-LIMIT 1"""
+LIMIT 1""")
 
-_NEXT_GOLD = f"""
+_NEXT_GOLD = _claim(f"""
 SELECT id FROM tasks
 WHERE project_id = :project AND status = 'pending' AND is_gold AND NOT held AND {_NOT_SEEN}
 ORDER BY id
-LIMIT 1"""
+LIMIT 1""")
 
 
-def next_task_id(session: Session, project_id: int, user_id: int, *, gold: bool) -> str | None:
+def next_task_id(conn: Connection, project_id: int, user_id: int, *, gold: bool) -> str | None:
     """Id of the task to hand to `user_id` next (locked on PostgreSQL), or None."""
     sql = _NEXT_GOLD if gold else _NEXT_TASK
-    if session.get_bind().dialect.name == "postgresql":
-        sql += " FOR UPDATE SKIP LOCKED"
-    return session.execute(text(sql), {"project": project_id, "user": user_id}).scalar()
+    row = sql.run(conn, {"project": project_id, "user": user_id}).fetchone()
+    return None if row is None else row[0]

@@ -2,24 +2,33 @@
 
 SQLite runs in WAL mode with a busy timeout. Its driver's own transaction handling is turned
 off so that write transactions start with BEGIN IMMEDIATE: a writer takes the write lock up
-front instead of failing with "database is locked" when it upgrades a read snapshot. Writers of
-one process also queue on an in-process lock before BEGIN IMMEDIATE, handed over the moment
-the previous writer's COMMIT returns: SQLite's own busy handler sleeps and polls, which under
-many concurrent writers turns milliseconds of work into long tails.
+front instead of failing with "database is locked" when it upgrades a read snapshot. Writers
+also queue on a gate before BEGIN IMMEDIATE (a lock in the process, a file lock between
+processes), handed over the moment the previous writer's COMMIT returns: SQLite's own busy
+handler sleeps and polls, which under many concurrent writers turns milliseconds of work into
+long tails.
 """
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
+T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Page cache per connection: bulk inserts touch four B-trees and thrash the 2 MB default.
 SQLITE_CACHE_KIB = 65_536
@@ -29,11 +38,12 @@ def _json_dumps(value: object) -> str:
     return orjson.dumps(value).decode()
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """Create an engine for `url`; SQLite files get their directory created."""
+def make_engine(url: str, *, pool_size: int = 10, gate: _WriterGate | None = None) -> Engine:
+    """Create an engine for `url`; SQLite files get their directory created, and their writers
+    queue on `gate` (a gate of their own if none is given)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database)
+        return _sqlite_engine(url, gate or writer_gate(parsed.database))
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(
@@ -46,9 +56,16 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     )
 
 
-def _sqlite_engine(url: str, database: str | None) -> Engine:
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+def writer_gate(database: str | None) -> _WriterGate:
+    """The gate of an SQLite database (in memory: for this process only); a file database gets
+    its directory created."""
+    if not database or database == ":memory:":
+        return _WriterGate(None)
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+    return _WriterGate(f"{database}-writer.lock")
+
+
+def _sqlite_engine(url: str, gate: _WriterGate) -> Engine:
     engine = create_engine(
         url,
         json_serializer=_json_dumps,
@@ -65,8 +82,6 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cur.close()
-
-    gate = _WriterGate()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
@@ -106,21 +121,70 @@ def _raw(connection: object) -> object:
 
 
 class _WriterGate:
-    """One SQLite writer at a time in this process, in arrival order. Waiting is bounded by the
-    busy timeout; past it the writer goes on and SQLite's own locking decides."""
+    """One SQLite writer at a time, in arrival order: across this process's threads by a lock,
+    across processes by an advisory lock on a file beside the database, which the kernel hands
+    to the next waiter the moment it is released (SQLite's own busy handler sleeps and polls).
+    Waiting in this process is bounded by the busy timeout; past it the writer goes on and
+    SQLite's locking decides. The gate belongs to the connection whose transaction holds it,
+    or, between `try_enter` and that transaction's BEGIN, to the thread that reserved it.
+    """
 
-    def __init__(self) -> None:
+    def __init__(self, lock_path: str | None) -> None:
         self._lock = threading.Lock()
         self._holder: object | None = None
+        self._path = lock_path
+        # Open only while held (a few microseconds): a gate never holds a descriptor idle.
+        self._fd: int | None = None
+
+    def try_enter(self) -> bool:
+        """Reserve the gate for this thread's next write transaction, if no one holds it."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        if not self._lock_file(fcntl.LOCK_EX | fcntl.LOCK_NB):
+            self._lock.release()
+            return False
+        self._holder = _Reservation(threading.get_ident())
+        return True
 
     def enter(self, dbapi_conn: object) -> None:
-        if self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        if self._holder == _Reservation(threading.get_ident()):
+            self._holder = _raw(dbapi_conn)
+        elif self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            self._lock_file(fcntl.LOCK_EX)
             self._holder = _raw(dbapi_conn)
 
     def leave(self, dbapi_conn: object) -> None:
         if self._holder is _raw(dbapi_conn):
-            self._holder = None
-            self._lock.release()
+            self._release()
+
+    def cancel(self) -> None:
+        """Give up this thread's reservation if no transaction took it up."""
+        if self._holder == _Reservation(threading.get_ident()):
+            self._release()
+
+    def _lock_file(self, operation: int) -> bool:
+        if self._path is None:
+            return True
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, operation)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def _release(self) -> None:
+        self._holder = None
+        if self._fd is not None:
+            os.close(self._fd)  # which drops the file lock
+            self._fd = None
+        self._lock.release()
+
+
+@dataclass(frozen=True, slots=True)
+class _Reservation:
+    thread: int
 
 
 class Database:
@@ -128,13 +192,16 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
-        self.engine = make_engine(url, pool_size=pool_size)
-        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._gate = writer_gate(parsed.database) if self.is_sqlite else None
+        self.engine = make_engine(url, pool_size=pool_size, gate=self._gate)
         write_bind = (
             self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         )
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(write_bind, expire_on_commit=False)
+        self._writer: ThreadPoolExecutor | None = None
 
     def session(self, *, write: bool = False) -> Session:
         return (self._write if write else self._read)()
@@ -145,5 +212,34 @@ class Database:
         with self.session(write=write) as session, session.begin():
             yield session
 
+    async def run_write(self, work: Callable[..., T], *args: object) -> T:
+        """Run `work(session, *args)`, one short write transaction, for the event loop.
+
+        On SQLite, when no other writer holds the lock, it runs right here on the loop: the
+        annotator loop's transactions take a fraction of a millisecond, less than handing them
+        to a thread and back costs, and writers on the loop never wait for each other. When the
+        lock is taken (a bulk import, the job worker, another process), the work waits in one
+        writer thread instead, so the loop never blocks. On PostgreSQL it runs in the thread
+        pool, side by side with other requests.
+        """
+
+        def call() -> T:
+            with self.session(write=True) as session:
+                return work(session, *args)
+
+        if self._gate is None:
+            return await run_in_threadpool(call)
+        if self._gate.try_enter():
+            try:
+                return call()
+            finally:
+                self._gate.cancel()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
+        return await asyncio.get_running_loop().run_in_executor(self._writer, call)
+
     def dispose(self) -> None:
+        if self._writer is not None:
+            self._writer.shutdown()
+            self._writer = None
         self.engine.dispose()

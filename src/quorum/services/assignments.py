@@ -9,24 +9,16 @@ the last guard against anyone answering a task twice.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db import claim
-from quorum.db.models import (
-    Annotation,
-    Assignment,
-    Project,
-    ProjectAnnotator,
-    ProjectMember,
-    ProjectParams,
-    Task,
-    utcnow,
-)
+from quorum.db import claim, hot
+from quorum.db.hot import SQL
+from quorum.db.models import Assignment, Project, ProjectAnnotator, Task, utcnow
 from quorum.services import completion, gold
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from quorum.services.users import Principal
@@ -35,151 +27,137 @@ from quorum.tasktypes.base import TaskValidationError
 WORKER_ROLES = ("annotator", "reviewer")
 
 
-# The hot statements are built once, with bind parameters, and run on the session's
-# connection: building a statement and routing it through the ORM costs five times its
-# execution, and SQLite's write lock is held for all of it.
-_INSTRUCTION = (
-    select(ProjectParams.instruction)
-    .where(ProjectParams.project_id == Project.id)
-    .order_by(ProjectParams.version.desc())
-    .limit(1)
-    .scalar_subquery()
+# The loop's statements, run on the driver's cursor (see quorum.db.hot): the whole of a claim
+# or a submission runs inside SQLite's one write lock.
+_WORKER_CONTEXT = SQL("""
+SELECT p.id, p.task_type, p.policy,
+       (SELECT pp.instruction FROM project_params pp WHERE pp.project_id = p.id
+        ORDER BY pp.version DESC LIMIT 1),
+       m.role, a.served, a.gold_served, a.blocked, a.blocked_reason
+FROM projects p
+LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = :user
+LEFT JOIN project_annotators a ON a.project_id = p.id AND a.user_id = :user
+WHERE p.name = :project""")
+_EXPIRE = SQL("""
+UPDATE assignments SET status = 'expired'
+WHERE project_id = :project AND status = 'active' AND lease_expires_at < :now
+RETURNING task_id""")
+_GIVE_BACK = SQL("UPDATE tasks SET active = active - 1 WHERE id = :tid")
+_TAKE_TASK = SQL(
+    "UPDATE tasks SET active = active + 1 WHERE id = :tid RETURNING params, instruction, is_gold"
 )
-_WORKER_CONTEXT = (
-    select(
-        Project.id, Project.task_type, Project.policy, _INSTRUCTION.label("instruction"),
-        ProjectMember.role, ProjectAnnotator.served, ProjectAnnotator.gold_served,
-        ProjectAnnotator.blocked, ProjectAnnotator.blocked_reason,
-    )
-    .outerjoin(ProjectMember, (ProjectMember.project_id == Project.id)
-               & (ProjectMember.user_id == bindparam("user")))
-    .outerjoin(ProjectAnnotator, (ProjectAnnotator.project_id == Project.id)
-               & (ProjectAnnotator.user_id == bindparam("user")))
-    .where(Project.name == bindparam("project"))
-)  # fmt: skip
-_EXPIRED = select(Assignment.id, Assignment.task_id).where(
-    Assignment.project_id == bindparam("project"),
-    Assignment.status == "active",
-    Assignment.lease_expires_at < bindparam("now"),
+_NEW_ASSIGNMENT = SQL("""
+INSERT INTO assignments (task_id, project_id, user_id, status, is_gold, leased_at,
+                         lease_expires_at)
+VALUES (:tid, :project, :user, 'active', :gold, :now, :expires)
+RETURNING id""")
+_NEW_RECORD = SQL("""
+INSERT INTO project_annotators (project_id, user_id, served, gold_served, answered, skipped,
+                                gold_answered, gold_correct, time_spent_s, blocked)
+VALUES (:project, :user, 1, :gold, 0, 0, 0, 0.0, 0.0, :no)""")
+_COUNT_SERVED = SQL("""
+UPDATE project_annotators SET served = served + 1, gold_served = gold_served + :gold
+WHERE project_id = :project AND user_id = :user""")
+_SUBMITTED_ROW = SQL(
+    """
+SELECT s.user_id, s.status, s.task_id, s.project_id, t.status, t.is_gold, t.answered,
+       t.active, t.needed, t.params, t.batch_id, p.task_type, p.policy,
+       COALESCE(t.callback_url, b.callback_url, p.callback_url)
+FROM assignments s
+JOIN tasks t ON t.id = s.task_id
+JOIN projects p ON p.id = s.project_id
+LEFT JOIN batches b ON b.id = t.batch_id
+WHERE s.id = :aid""",
+    postgresql="""
+SELECT s.user_id, s.status, s.task_id, s.project_id, t.status, t.is_gold, t.answered,
+       t.active, t.needed, t.params, t.batch_id, p.task_type, p.policy,
+       COALESCE(t.callback_url, b.callback_url, p.callback_url)
+FROM assignments s
+JOIN tasks t ON t.id = s.task_id
+JOIN projects p ON p.id = s.project_id
+LEFT JOIN batches b ON b.id = t.batch_id
+WHERE s.id = :aid
+FOR UPDATE OF t""",
 )
-_EXPIRE = update(Assignment).where(Assignment.id == bindparam("aid")).values(status="expired")
-_TASK_ACTIVE = (
-    update(Task).where(Task.id == bindparam("tid")).values(active=Task.active + bindparam("delta"))
-)
-_TAKE_TASK = (
-    update(Task)
-    .where(Task.id == bindparam("tid"))
-    .values(active=Task.active + 1)
-    .returning(Task.params, Task.instruction, Task.is_gold)
-)
-_NEW_ASSIGNMENT = insert(Assignment).returning(Assignment.id)
-_NEW_RECORD = insert(ProjectAnnotator)
-_RECORD = (ProjectAnnotator.project_id == bindparam("project")) & (
-    ProjectAnnotator.user_id == bindparam("user")
-)
-_COUNT_SERVED = (
-    update(ProjectAnnotator)
-    .where(_RECORD)
-    .values(
-        served=ProjectAnnotator.served + 1,
-        gold_served=ProjectAnnotator.gold_served + bindparam("gold"),
-    )
-)
-_SUBMITTED_ROW = (
-    select(
-        Assignment.user_id, Assignment.status, Assignment.task_id, Assignment.project_id,
-        Task.status.label("task_status"), Task.is_gold, Task.answered, Task.active,
-        Task.needed, Task.params, Task.batch_id, Project.task_type, Project.policy,
-    )
-    .join(Task, Task.id == Assignment.task_id)
-    .join(Project, Project.id == Assignment.project_id)
-    .where(Assignment.id == bindparam("aid"))
-)  # fmt: skip
-_NEW_ANNOTATION = insert(Annotation)
-_FINISH = (
-    update(Assignment)
-    .where(Assignment.id == bindparam("aid"))
-    .values(status="submitted", finished_at=bindparam("now"))
-)
-_ANSWERED = (
-    update(Task)
-    .where(Task.id == bindparam("tid"))
-    .values(answered=Task.answered + 1, active=Task.active - bindparam("live"))
-)
-_COUNT_ANSWER = (
-    update(ProjectAnnotator)
-    .where(_RECORD)
-    .values(
-        answered=ProjectAnnotator.answered + 1,
-        time_spent_s=ProjectAnnotator.time_spent_s + bindparam("seconds"),
-    )
-)
+_NEW_ANNOTATION = SQL("""
+INSERT INTO annotations (task_id, user_id, assignment_id, response, time_spent_s, created_at)
+VALUES (:tid, :user, :aid, :response, :seconds, :now)""")
+_FINISH = SQL("UPDATE assignments SET status = 'submitted', finished_at = :now WHERE id = :aid")
+_ANSWERED = SQL("UPDATE tasks SET answered = answered + 1, active = active - :live WHERE id = :tid")
+_COUNT_ANSWER = SQL("""
+UPDATE project_annotators SET answered = answered + 1, time_spent_s = time_spent_s + :seconds
+WHERE project_id = :project AND user_id = :user""")
 
 
-def _worker_context(conn: Connection, principal: Principal, project_name: str) -> Row:
+@dataclass(frozen=True, slots=True)
+class _WorkerContext:
+    project_id: int
+    task_type: str
+    policy: dict[str, Any]
+    instruction: str | None
+    served: int | None
+    gold_served: int
+
+
+def _worker_context(conn: Connection, principal: Principal, project_name: str) -> _WorkerContext:
     """The project, its newest instruction, the caller's member role and their record, in one
     query. Only members who annotate or review may work; blocked ones may not."""
-    row = conn.execute(
-        _WORKER_CONTEXT, {"user": principal.user_id, "project": project_name}
-    ).first()
+    row = _WORKER_CONTEXT.run(conn, {"user": principal.user_id, "project": project_name}).fetchone()
     if row is None:
         raise NotFound(f"no project named {project_name!r}")
-    if row.role not in WORKER_ROLES:
+    project_id, task_type, policy, instruction, role, served, gold_served, blocked, reason = row
+    if role not in WORKER_ROLES:
         raise Forbidden(f"you are not an annotator or reviewer of project {project_name!r}")
-    if row.blocked:
-        raise Forbidden(f"you are blocked from project {project_name!r}: {row.blocked_reason}")
-    return row
+    if blocked:
+        raise Forbidden(f"you are blocked from project {project_name!r}: {reason}")
+    return _WorkerContext(
+        project_id, task_type, hot.json_value(policy), instruction, served, gold_served or 0
+    )
 
 
 def expire_leases(conn: Connection, project_id: int, now: dt.datetime) -> None:
     """Give back the slots of leases that ran out (the late answer may still be accepted)."""
-    for row in conn.execute(_EXPIRED, {"project": project_id, "now": now}).all():
-        conn.execute(_EXPIRE, {"aid": row.id})
-        conn.execute(_TASK_ACTIVE, {"tid": row.task_id, "delta": -1})
+    expired = _EXPIRE.run(conn, {"project": project_id, "now": hot.time_param(conn, now)})
+    for (task_id,) in expired.fetchall():
+        _GIVE_BACK.run(conn, {"tid": task_id})
 
 
 def claim_next(session: Session, principal: Principal, project_name: str) -> dict | None:
     """Hand the caller the next task of the project, or None when nothing is left for them."""
     conn = session.connection()
     ctx = _worker_context(conn, principal, project_name)
-    served, gold_served = ctx.served or 0, ctx.gold_served or 0
+    served = ctx.served or 0
     now = utcnow()
-    expire_leases(conn, ctx.id, now)
-    wants_gold = gold.serve_gold_next(served, gold_served, ctx.policy)
-    task_id = claim.next_task_id(session, ctx.id, principal.user_id, gold=wants_gold)
+    expire_leases(conn, ctx.project_id, now)
+    wants_gold = gold.serve_gold_next(served, ctx.gold_served, ctx.policy)
+    task_id = claim.next_task_id(conn, ctx.project_id, principal.user_id, gold=wants_gold)
     if task_id is None and wants_gold:
-        task_id = claim.next_task_id(session, ctx.id, principal.user_id, gold=False)
+        task_id = claim.next_task_id(conn, ctx.project_id, principal.user_id, gold=False)
     if task_id is None:
         session.commit()
         return None
-    task = conn.execute(_TAKE_TASK, {"tid": task_id}).one()
+    params, instruction, is_gold = _TAKE_TASK.run(conn, {"tid": task_id}).fetchone()
     expires = now + dt.timedelta(seconds=ctx.policy["lease_seconds"])
+    mine = {"project": ctx.project_id, "user": principal.user_id, "gold": int(is_gold)}
     try:
-        assignment_id = conn.execute(_NEW_ASSIGNMENT, {
-            "task_id": task_id, "project_id": ctx.id, "user_id": principal.user_id,
-            "status": "active", "is_gold": task.is_gold, "leased_at": now,
-            "lease_expires_at": expires,
-        }).scalar_one()  # fmt: skip
-    except IntegrityError:  # the same annotator claimed this task in a parallel request
+        (assignment_id,) = _NEW_ASSIGNMENT.run(conn, {
+            **mine, "tid": task_id, "gold": bool(is_gold), "now": hot.time_param(conn, now),
+            "expires": hot.time_param(conn, expires),
+        }).fetchone()  # fmt: skip
+    except hot.integrity_error(conn):  # the same annotator claimed it in a parallel request
         session.rollback()
         raise Conflict("a claim for this task is already open; try again") from None
     if ctx.served is None:
-        conn.execute(_NEW_RECORD, {
-            "project_id": ctx.id, "user_id": principal.user_id, "served": 1,
-            "gold_served": int(task.is_gold), "answered": 0, "skipped": 0,
-            "gold_answered": 0, "gold_correct": 0.0, "time_spent_s": 0.0, "blocked": False,
-        })  # fmt: skip
+        _NEW_RECORD.run(conn, {**mine, "no": False})
     else:
-        conn.execute(
-            _COUNT_SERVED, {"project": ctx.id, "user": principal.user_id, "gold": int(task.is_gold)}
-        )
+        _COUNT_SERVED.run(conn, mine)
     session.commit()
     return {
         "assignment_id": assignment_id,
         "task_id": task_id,
         "type": ctx.task_type,
-        "params": task.params,
-        "instruction": task.instruction or ctx.instruction,
+        "params": hot.json_value(params),
+        "instruction": instruction or ctx.instruction,
         "lease_expires_at": expires,
     }
 
@@ -200,6 +178,24 @@ def _locked_task(session: Session, task_id: str) -> Task:
     return session.scalar(query)
 
 
+@dataclass(frozen=True, slots=True)
+class _Submitted:
+    user_id: int
+    status: str
+    task_id: str
+    project_id: int
+    task_status: str
+    is_gold: bool
+    answered: int
+    active: int
+    needed: int
+    params: Any
+    batch_id: int | None
+    task_type: str
+    policy: Any
+    callback_url: str | None
+
+
 def submit(
     session: Session,
     principal: Principal,
@@ -211,10 +207,8 @@ def submit(
     if time_spent_s is not None and not 0 <= time_spent_s <= 86_400:
         raise InvalidRequest("time_spent_s must be between 0 and 86400 seconds")
     conn = session.connection()
-    query = _SUBMITTED_ROW
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(of=Task)
-    row = conn.execute(query, {"aid": assignment_id}).first()
+    found = _SUBMITTED_ROW.run(conn, {"aid": assignment_id}).fetchone()
+    row = None if found is None else _Submitted(*found)
     _check_own(row, principal, assignment_id)
     expired = row.status == "expired"
     if row.task_status in ("canceled", "error"):
@@ -226,36 +220,38 @@ def submit(
         raise Conflict(
             f"the lease on assignment {assignment_id} expired and the task went to someone else"
         )
+    params = hot.json_value(row.params)
     try:
-        response = tasktypes.get(row.task_type).validate_response(row.params, response)
+        response = tasktypes.get(row.task_type).validate_response(params, response)
     except TaskValidationError as exc:
         err = exc.prefixed("response")
         raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
-    now = utcnow()
-    conn.execute(_NEW_ANNOTATION, {
-        "task_id": row.task_id, "user_id": principal.user_id, "assignment_id": assignment_id,
-        "response": response, "time_spent_s": time_spent_s, "created_at": now,
+    now = hot.time_param(conn, utcnow())
+    mine = {"project": row.project_id, "user": principal.user_id, "seconds": time_spent_s or 0.0}
+    _NEW_ANNOTATION.run(conn, {
+        **mine, "tid": row.task_id, "aid": assignment_id, "seconds": time_spent_s, "now": now,
+        "response": hot.json_param(conn, response),
     })  # fmt: skip
-    conn.execute(_FINISH, {"aid": assignment_id, "now": now})
-    conn.execute(_ANSWERED, {"tid": row.task_id, "live": 0 if expired else 1})
-    conn.execute(_COUNT_ANSWER, {
-        "project": row.project_id, "user": principal.user_id, "seconds": time_spent_s or 0.0,
-    })  # fmt: skip
+    _FINISH.run(conn, {"aid": assignment_id, "now": now})
+    _ANSWERED.run(conn, {"tid": row.task_id, "live": 0 if expired else 1})
+    _COUNT_ANSWER.run(conn, mine)
     if row.is_gold:
         record = session.get(ProjectAnnotator, (row.project_id, principal.user_id))
         gold.score_answer(session, session.get(Project, row.project_id), record, row.task_id,
                           response)  # fmt: skip
     elif row.task_status == "pending":
         state = completion.TaskState(
-            row.task_id, row.params, row.answered + 1, row.active - (0 if expired else 1),
-            row.needed, row.batch_id,
+            row.task_id, params, row.answered + 1, row.active - (0 if expired else 1),
+            row.needed, row.batch_id, row.callback_url,
         )  # fmt: skip
-        completion.after_answer(session, row.project_id, row.task_type, row.policy, state)
+        completion.after_answer(
+            session, row.project_id, row.task_type, hot.json_value(row.policy), state
+        )
     session.commit()
     return {"assignment_id": assignment_id, "task_id": row.task_id, "status": "submitted"}
 
 
-def _check_own(row: Row | None, principal: Principal, assignment_id: int) -> None:
+def _check_own(row: Any, principal: Principal, assignment_id: int) -> None:
     if row is None:
         raise NotFound(f"no assignment {assignment_id}")
     if row.user_id != principal.user_id:

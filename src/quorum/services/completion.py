@@ -4,7 +4,7 @@ Adaptive overlap: a task completes once it has `min_overlap` answers and the pos
 consensus reaches `confidence_target`; below target it is handed out once more, up to
 `max_overlap` answers, after which it completes with its best label and `low_confidence`.
 Completed tasks are sampled for review at `review_rate` (low-confidence ones always go).
-It runs inside every submission, so it reads and writes with prebuilt Core statements.
+It runs inside every submission, so it reads and writes on the driver's cursor (quorum.db.hot).
 """
 
 from __future__ import annotations
@@ -14,36 +14,29 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Annotation, ProjectAnnotator, Task, utcnow
+from quorum.db import hot
+from quorum.db.hot import SQL
+from quorum.db.models import utcnow
 from quorum.services import batches, webhooks
 from quorum.services.consensus import DEFAULT_ACCURACY, verdict
 
 _review_sample = random.Random()
 
-_ANSWERS = (
-    select(
-        Annotation.response, ProjectAnnotator.skill, ProjectAnnotator.gold_answered,
-        ProjectAnnotator.gold_correct,
-    )
-    .outerjoin(ProjectAnnotator, (ProjectAnnotator.user_id == Annotation.user_id)
-               & (ProjectAnnotator.project_id == bindparam("project")))
-    .where(Annotation.task_id == bindparam("tid"))
-    .order_by(Annotation.id)
-)  # fmt: skip
-_NEED = update(Task).where(Task.id == bindparam("tid")).values(needed=bindparam("needed"))
-_COMPLETE = (
-    update(Task)
-    .where(Task.id == bindparam("tid"))
-    .values(
-        status="completed", response=bindparam("response"), confidence=bindparam("confidence"),
-        low_confidence=bindparam("low"), review_status=bindparam("review"),
-        completed_at=bindparam("now"), updated_at=bindparam("now"),
-    )
-)  # fmt: skip
+_ANSWERS = SQL("""
+SELECT n.response, a.skill, a.gold_answered, a.gold_correct
+FROM annotations n
+LEFT JOIN project_annotators a ON a.user_id = n.user_id AND a.project_id = :project
+WHERE n.task_id = :tid
+ORDER BY n.id""")
+_NEED = SQL("UPDATE tasks SET needed = :needed WHERE id = :tid")
+_COMPLETE = SQL("""
+UPDATE tasks SET status = 'completed', response = :response, confidence = :confidence,
+                 low_confidence = :low, review_status = :review, completed_at = :now,
+                 updated_at = :now
+WHERE id = :tid""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +49,7 @@ class TaskState:
     active: int
     needed: int
     batch_id: int | None
+    callback_url: str | None
 
 
 # Gold answers are pooled with this many pseudo-answers at the default accuracy, so that two
@@ -78,12 +72,12 @@ def after_answer(
 ) -> None:
     """Decide a pending task's fate after a new answer (caller commits)."""
     conn = session.connection()
-    rows = conn.execute(_ANSWERS, {"project": project_id, "tid": task.id}).all()
+    rows = _ANSWERS.run(conn, {"project": project_id, "tid": task.id}).fetchall()
     result = verdict(
         tasktypes.get(task_type),
         task.params,
-        [r.response for r in rows],
-        [accuracy(r.skill, r.gold_answered, r.gold_correct) for r in rows],
+        [hot.json_value(r[0]) for r in rows],
+        [accuracy(skill, answered, correct) for _, skill, answered, correct in rows],
     )
     sure = result.confidence >= policy["confidence_target"]
     if task.answered >= policy["min_overlap"] and sure:
@@ -94,7 +88,7 @@ def after_answer(
         # Unsure: one more answer beyond those in; a live lease may still bring it.
         needed = min(policy["max_overlap"], max(task.needed, task.answered + 1))
         if needed != task.needed:
-            conn.execute(_NEED, {"tid": task.id, "needed": needed})
+            _NEED.run(conn, {"tid": task.id, "needed": needed})
 
 
 def complete(
@@ -107,10 +101,12 @@ def complete(
     low: bool,
 ) -> None:
     review = low or _review_sample.random() < policy.get("review_rate", 0.0)
-    session.connection().execute(_COMPLETE, {
-        "tid": task.id, "response": response, "confidence": round(confidence, 6), "low": low,
-        "review": "pending" if review else None, "now": utcnow(),
+    conn = session.connection()
+    _COMPLETE.run(conn, {
+        "tid": task.id, "response": hot.json_param(conn, response),
+        "confidence": round(confidence, 6), "low": low, "review": "pending" if review else None,
+        "now": hot.time_param(conn, utcnow()),
     })  # fmt: skip
-    webhooks.enqueue_task_callback(session, task.id, "completed")
+    webhooks.enqueue_task_event(session, task.id, "completed", task.callback_url)
     if task.batch_id is not None:
         batches.complete_if_done(session, [task.batch_id])

@@ -124,7 +124,7 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
     # Imported here: the quality engine loads NumPy (not at server start), and completion
     # needs projects, which schedules refits through this module.
     from quorum.quality import aggregate, encode_records, spammer_score
-    from quorum.services import completion, gold
+    from quorum.services import completion, gold, webhooks
 
     rows, gold_rows = _categorical_answers(session, project)
     encoded = encode_records(
@@ -159,8 +159,9 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
         )
     ).all():
         state = completion.TaskState(
-            task.id, task.params, task.answered, task.active, task.needed, task.batch_id
-        )
+            task.id, task.params, task.answered, task.active, task.needed, task.batch_id,
+            webhooks.task_callback_url(session, task.id),
+        )  # fmt: skip
         completion.after_answer(session, project_id, project.task_type, project.policy, state)
     return answered
 

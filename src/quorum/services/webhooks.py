@@ -30,8 +30,11 @@ def enqueue_task_callback(session: Session, task_id: str, event: str = "complete
 
     The body is built at delivery, so it shows the task as it is then.
     """
-    if event not in TASK_EVENTS:
-        raise ValueError(f"unknown task event {event!r}; one of {', '.join(TASK_EVENTS)}")
+    return enqueue_task_event(session, task_id, event, task_callback_url(session, task_id))
+
+
+def task_callback_url(session: Session, task_id: str) -> str | None:
+    """Where a task's events go: its own URL, else its batch's, else its project's."""
     row = session.execute(
         select(Task.callback_url, Batch.callback_url, Project.callback_url)
         .join(Project, Project.id == Task.project_id)
@@ -40,7 +43,13 @@ def enqueue_task_callback(session: Session, task_id: str, event: str = "complete
     ).first()
     if row is None:
         raise NotFound(f"no task with id {task_id!r}")
-    url = next((u for u in row if u), None)
+    return next((u for u in row if u), None)
+
+
+def enqueue_task_event(session: Session, task_id: str, event: str, url: str | None) -> int | None:
+    """`enqueue_task_callback` for a caller that already knows the task's callback URL."""
+    if event not in TASK_EVENTS:
+        raise ValueError(f"unknown task event {event!r}; one of {', '.join(TASK_EVENTS)}")
     if url is None:
         return None
     return jobs.enqueue(session, TASK_CALLBACK, {"task_id": task_id, "event": event, "url": url})

@@ -9,8 +9,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from quorum.api.deps import any_user, get_session
+from quorum.api.deps import any_user, get_db, get_session
 from quorum.api.wire import JSONRoute
+from quorum.db.engine import Database
 from quorum.services import assignments
 from quorum.services.users import Principal
 
@@ -31,21 +32,23 @@ class SkipIn(BaseModel):
     operation_id="claimNextTask",
     responses={204: {"description": "nothing is left for you in this project"}},
 )
-def next_task(
-    project: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
+async def next_task(
+    project: str, principal: Principal = Depends(any_user), db: Database = Depends(get_db)
 ) -> Any:
-    claimed = assignments.claim_next(session, principal, project)
+    claimed = await db.run_write(assignments.claim_next, principal, project)
     return Response(status_code=204) if claimed is None else claimed
 
 
 @router.post("/api/assignments/{assignment_id}/submit", operation_id="submitAssignment")
-def submit(
+async def submit(
     assignment_id: int,
     body: SubmitIn,
     principal: Principal = Depends(any_user),
-    session: Session = Depends(get_session),
+    db: Database = Depends(get_db),
 ) -> dict:
-    return assignments.submit(session, principal, assignment_id, body.response, body.time_spent_s)
+    return await db.run_write(
+        assignments.submit, principal, assignment_id, body.response, body.time_spent_s
+    )
 
 
 @router.post("/api/assignments/{assignment_id}/skip", operation_id="skipAssignment")
