@@ -81,6 +81,9 @@ class Project(Base):
     task_type: Mapped[str] = mapped_column(String(50))
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The Scale task type the project was created as through /v1 (e.g. `transcription` on a
+    # textcollection project): Scale's face shows tasks in that type's shape.
+    scale_type: Mapped[str | None] = mapped_column(String(50))
     # Where task and batch events go when neither the task nor its batch names a URL.
     callback_url: Mapped[str | None] = mapped_column(Text)
     # Never NULL (new rows get a key, migration 0002 gave old ones theirs); the column is
@@ -132,6 +135,8 @@ class Batch(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finalized_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Scale Studio's batch order: 1 is served first; NULL = not ordered (creation order).
+    studio_priority: Mapped[int | None] = mapped_column(Integer)
 
 
 # Which tasks the queue may hand out; the claim query repeats it word for word so that both
@@ -344,3 +349,33 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class StoredFile(Base):
+    """A file uploaded or imported through Scale's `files` API, kept under the data directory.
+
+    Who may read it: its uploader, managers, and members of a project linked to it (named at
+    upload or using it as an attachment).
+    """
+
+    __tablename__ = "files"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(400))
+    mime_type: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FileProject(Base):
+    __tablename__ = "file_projects"
+
+    file_id: Mapped[str] = mapped_column(
+        ForeignKey("files.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

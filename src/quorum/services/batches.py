@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,6 +14,7 @@ from quorum.db.models import Batch, Project, Task, utcnow
 from quorum.services.callback_urls import check_callback_url
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.projects import check_name, get_project
+from quorum.services.task_records import MAX_METADATA_BYTES
 from quorum.services.webhooks import enqueue_batch_callback
 
 STATUSES = ("staging", "in_progress", "completed")
@@ -74,8 +77,14 @@ def list_batches(
     status: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    created_after: dt.datetime | None = None,
+    created_before: dt.datetime | None = None,
 ) -> tuple[list[dict], int]:
     query = select(Batch, Project.name).join(Project)
+    if created_after is not None:
+        query = query.where(Batch.created_at >= created_after)
+    if created_before is not None:
+        query = query.where(Batch.created_at < created_before)
     if project is not None:
         query = query.where(Batch.project_id == get_project(session, project).id)
     if status is not None:
@@ -100,6 +109,18 @@ def finalize_batch(session: Session, name: str) -> dict:
         )
         session.flush()
         complete_if_done(session, [batch.id])
+    session.commit()
+    return batch_view(batch, project_name)
+
+
+def set_metadata(session: Session, name: str, metadata: Any) -> dict:
+    """Replace the batch's metadata."""
+    if not isinstance(metadata, dict):
+        raise InvalidRequest("metadata must be a JSON object")
+    if len(orjson.dumps(metadata)) > MAX_METADATA_BYTES:
+        raise InvalidRequest(f"metadata is larger than {MAX_METADATA_BYTES} bytes")
+    batch, project_name = get_batch(session, name)
+    batch.metadata_ = metadata
     session.commit()
     return batch_view(batch, project_name)
 

@@ -60,6 +60,7 @@ def create_project(
     instruction: str = "",
     policy: dict[str, Any] | None = None,
     created_by: int | None = None,
+    scale_type: str | None = None,
 ) -> dict:
     check_name(name, "project")
     try:
@@ -70,7 +71,11 @@ def create_project(
     instruction = params.pop("instruction", None) or instruction or ""
     _check_defaults(task_type, params)
     project = Project(
-        name=name, task_type=task_type, policy=parse_policy(policy), created_by=created_by
+        name=name,
+        task_type=task_type,
+        policy=parse_policy(policy),
+        created_by=created_by,
+        scale_type=scale_type,
     )
     session.add(project)
     try:

@@ -3,7 +3,8 @@
 A record is a task's params plus the optional envelope keys below (the shape of Scale's
 create-task body and of every import file). Params are merged over the project's newest
 default params (task-level values win) and validated by the task type; `gold` carries the
-expected response of a gold task and is validated as a response.
+expected response of a gold task and the param `hypothesis` a pre-label, both validated as
+responses.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class ParsedRecord:
     expected_response: dict[str, Any] | None
 
 
-def _check_unique_id(value: Any) -> str | None:
+def check_unique_id(value: Any) -> str | None:
     if isinstance(value, str) and 0 < len(value) <= 400:
         return None
     return "must be a non-empty string of at most 400 chars"
@@ -82,7 +83,7 @@ def _check_gold(value: Any) -> str | None:
 
 # Envelope key -> check returning a problem or None; every other key of a record is a param.
 ENVELOPE = {
-    "unique_id": _check_unique_id,
+    "unique_id": check_unique_id,
     "metadata": _check_metadata,
     "tags": _check_tags,
     "priority": _check_priority,
@@ -113,6 +114,12 @@ def parse_record(task_type: TaskType, defaults: dict[str, Any], record: Any) -> 
         params = task_type.validate_params(params)
     except TaskValidationError as exc:
         problems.extend(exc.errors)
+    if not problems and params.get("hypothesis") is not None:
+        # A pre-label shown to annotators: it must be a valid answer to this very task.
+        try:
+            params["hypothesis"] = task_type.validate_response(params, params["hypothesis"])
+        except TaskValidationError as exc:
+            problems.extend(exc.prefixed("hypothesis").errors)
     expected = envelope.get("gold")
     if not problems and expected is not None:
         try:

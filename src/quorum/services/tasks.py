@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quorum.db.models import (
@@ -28,8 +29,8 @@ from quorum.db.models import (
     utcnow,
 )
 from quorum.services import batches as batch_service
-from quorum.services.errors import InvalidRequest, NotFound
-from quorum.services.task_records import MAX_METADATA_BYTES, MAX_TAGS
+from quorum.services.errors import Conflict, InvalidRequest, NotFound
+from quorum.services.task_records import MAX_METADATA_BYTES, MAX_TAGS, check_unique_id
 
 STATUSES = batch_service.TASK_STATUSES
 MAX_PAGE = 1000
@@ -51,6 +52,8 @@ class TaskFilter:
     updated_after: dt.datetime | None = None
     updated_before: dt.datetime | None = None
     is_gold: bool | None = None
+    task_type: str | None = None
+    review_statuses: list[str] = field(default_factory=list)
 
 
 def to_utc_naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -119,6 +122,12 @@ def _apply(session: Session, query: Select, f: TaskFilter) -> Select:
             query = query.where(column < to_utc_naive(before))
     if f.is_gold is not None:
         query = query.where(Task.is_gold == f.is_gold)
+    if f.task_type is not None:
+        query = query.where(
+            Task.project_id.in_(select(Project.id).where(Project.task_type == f.task_type))
+        )
+    if f.review_statuses:
+        query = query.where(Task.review_status.in_(f.review_statuses))
     return query
 
 
@@ -341,3 +350,17 @@ def set_priority(session: Session, task_id: str, priority: int) -> None:
     task.priority = priority
     task.updated_at = utcnow()
     session.commit()
+
+
+def set_unique_id(session: Session, task_id: str, unique_id: Any) -> None:
+    """Give the task a new `unique_id` (409 if another task has it), or clear it with None."""
+    if unique_id is not None and (problem := check_unique_id(unique_id)):
+        raise InvalidRequest(f"unique_id {problem}")
+    task = get_task_row(session, task_id)
+    task.unique_id = unique_id
+    task.updated_at = utcnow()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(f"unique_id {unique_id!r} is already used by another task") from None

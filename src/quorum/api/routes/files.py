@@ -1,0 +1,41 @@
+"""Stored files (Scale `files/upload` and `files/import`), read back as task attachments."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import any_user, get_session
+from quorum.services import files
+from quorum.services.users import Principal
+
+router = APIRouter(tags=["files"])
+
+
+@router.get(
+    "/api/files/{file_id}",
+    operation_id="getFile",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def get_file(
+    file_id: str,
+    request: Request,
+    principal: Principal = Depends(any_user),
+    session: Session = Depends(get_session),
+) -> FileResponse:
+    """The file's bytes: for its uploader, managers, and members of a project using it."""
+    stored = files.open_for(session, request.app.state.settings, principal, file_id)
+    return FileResponse(
+        stored.path,
+        media_type=stored.row.mime_type,
+        filename=stored.row.filename,
+        content_disposition_type="inline",
+        # The type is the uploader's word: an HTML or SVG file must not run scripts in
+        # Quorum's origin, where annotators' sessions live.
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )

@@ -1,0 +1,106 @@
+"""Scale v1 batches: create, read, list (offset paging, `totalDocs`), finalize, status, metadata."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import get_session, manager
+from quorum.api.scale import shapes
+from quorum.api.scale.routing import parse_bool, parse_time
+from quorum.api.wire import JSONRoute
+from quorum.services import batches
+from quorum.services.errors import InvalidRequest
+from quorum.services.users import Principal
+
+router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
+
+
+@router.post("/batches", operation_id="scaleCreateBatch")
+def create_batch(
+    body: dict[str, Any] = Body(
+        description="`project`, `name`, `callback` (a URL or empty), `metadata`; "
+        "`calibration_batch` and `self_label_batch` are accepted and have no effect"
+    ),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    for key in ("project", "name"):
+        if not isinstance(body.get(key), str):
+            raise InvalidRequest(f"{key} is required (a string)")
+    callback = body.get("callback") or None
+    if callback is not None and not isinstance(callback, str):
+        raise InvalidRequest("callback must be a URL")
+    view = batches.create_batch(
+        session,
+        body["project"],
+        body["name"],
+        callback_url=callback,
+        metadata=body.get("metadata") or {},
+    )
+    return shapes.batch_out(view)
+
+
+@router.get("/batches", operation_id="scaleListBatches")
+def list_batches(
+    project: str | None = None,
+    status: str | None = None,
+    start_time: str | None = None,
+    end_time: str | None = None,
+    exclude_archived: str | None = Query(None, description="accepted; batches are not archived"),
+    limit: int = Query(100, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    parse_bool(exclude_archived, "exclude_archived")
+    docs, total = batches.list_batches(
+        session,
+        project=project,
+        status=status,
+        limit=limit,
+        offset=offset,
+        created_after=parse_time(start_time, "start_time"),
+        created_before=parse_time(end_time, "end_time"),
+    )
+    return {
+        "docs": [shapes.batch_out(d) for d in docs],
+        "totalDocs": total,
+        "limit": limit,
+        "offset": offset,
+        "has_more": offset + len(docs) < total,
+    }
+
+
+@router.get("/batches/{name:scale_name}", operation_id="scaleGetBatch")
+def get_batch(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return shapes.batch_of(session, name)
+
+
+@router.post("/batches/{name:scale_name}/finalize", operation_id="scaleFinalizeBatch")
+def finalize(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    """Releases the batch's tasks to annotators; finalizing again is a no-op."""
+    return shapes.batch_out(batches.finalize_batch(session, name))
+
+
+@router.get("/batches/{name:scale_name}/status", operation_id="scaleGetBatchStatus")
+def status(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return batches.status_counts(session, name)
+
+
+@router.post("/batches/{name:scale_name}/setMetadata", operation_id="scaleSetBatchMetadata")
+def set_metadata(
+    name: str,
+    metadata: Any = Body(description="the new metadata (replaces the old)"),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return shapes.batch_out(batches.set_metadata(session, name, metadata))

@@ -1,0 +1,96 @@
+"""Scale v1 files: upload (multipart) and import (from a URL); both answer `attachment_url`,
+which tasks use as an attachment and which is served at `/api/files/{id}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request as StarletteRequest
+from starlette.types import Message
+
+from quorum.api.deps import get_session, manager, read_body
+from quorum.api.wire import JSONRoute
+from quorum.services import files
+from quorum.services.errors import InvalidRequest
+from quorum.services.users import Principal
+
+router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
+
+_MULTIPART = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "project_name": {"type": "string"},
+                    },
+                    "required": ["file"],
+                }
+            }
+        },
+    }
+}
+
+
+def _project_name(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequest("project_name must be a string")
+    return value
+
+
+@router.post("/files/upload", operation_id="scaleUploadFile", openapi_extra=_MULTIPART)
+async def upload(
+    request: Request,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """The body is read within the upload bound first, then parsed as multipart."""
+    body = await read_body(request)
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    # A malformed body raises Starlette's HTTPException(400), which the app answers as usual.
+    form = await StarletteRequest(request.scope, replay).form()
+    part = form.get("file")
+    if not isinstance(part, UploadFile):
+        raise InvalidRequest("file is required: a multipart part named `file`")
+    data = await part.read()
+    row = await run_in_threadpool(
+        files.store,
+        session,
+        request.app.state.settings,
+        principal,
+        data,
+        filename=part.filename or "file",
+        mime_type=part.content_type if part.content_type != "application/octet-stream" else None,
+        project_name=_project_name(form.get("project_name")),
+    )
+    return await run_in_threadpool(files.file_view, session, row, str(request.base_url))
+
+
+@router.post("/files/import", operation_id="scaleImportFile")
+def import_file(
+    request: Request,
+    body: dict[str, Any] = Body(description='{"file_url": URL, "project_name"?: str}'),
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """Fetches the URL now; public addresses only, unless the operator allows private ones."""
+    row = files.import_url(
+        session,
+        request.app.state.settings,
+        principal,
+        body.get("file_url"),
+        project_name=_project_name(body.get("project_name")),
+    )
+    return files.file_view(session, row, str(request.base_url))

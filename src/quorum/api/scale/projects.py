@@ -1,0 +1,97 @@
+"""Scale v1 projects: create, read, list (a bare array), new params versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import get_session, manager
+from quorum.api.scale import shapes
+from quorum.api.scale.tasktypes import of_project, scale_type
+from quorum.api.wire import JSONRoute
+from quorum.services import projects
+from quorum.services.errors import InvalidRequest
+from quorum.services.users import Principal
+
+router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
+
+
+@router.post("/projects", operation_id="scaleCreateProject")
+def create_project(
+    body: dict[str, Any] = Body(
+        description="`name`, `type`, `params` (default task params, `instruction` among them); "
+        "`rapid`, `studio` and `datasetId` are accepted and have no effect"
+    ),
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    name = body.get("name")
+    if not isinstance(name, str):
+        raise InvalidRequest("name is required (a string)")
+    stype = scale_type(body.get("type"))
+    params = body.get("params") or {}
+    if not isinstance(params, dict):
+        raise InvalidRequest("params must be a JSON object")
+    projects.create_project(
+        session,
+        name,
+        stype.quorum_type,
+        params=stype.params_in(params),
+        created_by=principal.user_id,
+        scale_type=stype.name if stype.name != stype.quorum_type else None,
+    )
+    return shapes.project_out(session, name)
+
+
+@router.get("/projects", operation_id="scaleListProjects")
+def list_projects(
+    principal: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> list:
+    return [
+        shapes.project_out(session, p["name"]) for p in projects.list_projects(session, principal)
+    ]
+
+
+@router.get("/projects/{name:scale_name}", operation_id="scaleGetProject")
+def get_project(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return shapes.project_out(session, name)
+
+
+@router.post("/projects/{name:scale_name}/setParams", operation_id="scaleSetProjectParams")
+def set_params(
+    name: str,
+    body: dict[str, Any] = Body(
+        description="the new default params; `patch: true` keeps those not given, otherwise "
+        "they are replaced; `instruction` sets the instructions"
+    ),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    params = dict(body)
+    patch = params.pop("patch", False)
+    if not isinstance(patch, bool):
+        raise InvalidRequest("patch must be true or false")
+    project = projects.get_project(session, name)
+    stype = of_project(project.task_type, project.scale_type)
+    instruction = params.pop("instruction", None)
+    if instruction is not None and not isinstance(instruction, str):
+        raise InvalidRequest("instruction must be a string")
+    projects.set_params(
+        session, name, stype.params_in(params), instruction=instruction, patch=patch
+    )
+    return shapes.project_out(session, name)
+
+
+@router.get("/projects/{name:scale_name}/taskTemplates", operation_id="scaleGetProjectTemplate")
+def get_template(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    projects.get_project(session, name)
+    raise InvalidRequest(
+        "task templates (Scale's Chat and GenAI projects) are not supported; tasks carry "
+        "their params directly"
+    )

@@ -1,0 +1,116 @@
+"""Scale v1 Studio: assignments are project memberships, batch priorities order the queue.
+
+Quorum has no labeler groups: who works on a project is decided by membership (assignments),
+so the group routes answer 400 saying so, rather than pretend.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import get_session, manager
+from quorum.api.wire import JSONRoute
+from quorum.services import batches, projects, studio
+from quorum.services.errors import InvalidRequest
+from quorum.services.users import Principal
+
+router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
+_ASSIGN_BODY = Body(description='{"emails": [...], "projects": [...]}')
+NO_GROUPS = (
+    "Quorum has no labeler groups: project membership decides who works on a project "
+    "(use studio assignments)"
+)
+
+
+@router.get("/studio/assignments", operation_id="scaleListStudioAssignments")
+def list_assignments(
+    _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return studio.assignments(session)
+
+
+@router.post("/studio/assignments/add", operation_id="scaleAddStudioAssignments")
+def add_assignments(
+    body: dict[str, Any] = _ASSIGN_BODY,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return studio.add_assignments(session, body.get("emails"), body.get("projects"))
+
+
+@router.post("/studio/assignments/remove", operation_id="scaleRemoveStudioAssignments")
+def remove_assignments(
+    body: dict[str, Any] = _ASSIGN_BODY,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return studio.remove_assignments(session, body.get("emails"), body.get("projects"))
+
+
+@router.get("/studio/projects/{project:scale_name}/groups", operation_id="scaleListProjectGroups")
+def list_groups(
+    project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> list:
+    projects.get_project(session, project)
+    raise InvalidRequest(NO_GROUPS)
+
+
+@router.post("/studio/projects/{project:scale_name}/groups", operation_id="scaleCreateProjectGroup")
+def create_group(
+    project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    projects.get_project(session, project)
+    raise InvalidRequest(NO_GROUPS)
+
+
+@router.put(
+    "/studio/projects/{project:scale_name}/groups/{group:scale_name}",
+    operation_id="scaleUpdateProjectGroup",
+)
+def update_group(
+    project: str,
+    group: str,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    projects.get_project(session, project)
+    raise InvalidRequest(NO_GROUPS)
+
+
+@router.get("/studio/batches", operation_id="scaleListStudioBatches")
+def list_studio_batches(
+    _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> list:
+    return studio.studio_batches(session)
+
+
+@router.put("/studio/batches/{name:scale_name}", operation_id="scaleAssignStudioBatch")
+def assign_batch(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    batches.get_batch(session, name)
+    raise InvalidRequest(NO_GROUPS)
+
+
+@router.post("/studio/batches/set_priorities", operation_id="scaleSetStudioBatchPriorities")
+def set_priorities(
+    body: dict[str, Any] = Body(description='{"batches": [{"name": ...}, ...]} in order'),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> list:
+    listed = body.get("batches")
+    if not isinstance(listed, list) or not all(
+        isinstance(b, dict) and isinstance(b.get("name"), str) for b in listed
+    ):
+        raise InvalidRequest('batches must be a list of {"name": batch name}')
+    return studio.set_priorities(session, [b["name"] for b in listed])
+
+
+@router.post("/studio/batches/reset_priorities", operation_id="scaleResetStudioBatchPriorities")
+def reset_priorities(
+    _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> list:
+    return studio.reset_priorities(session)

@@ -1,0 +1,288 @@
+"""Scale v1 tasks: create (also evaluation and training tasks), read, list, change, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import get_session, manager
+from quorum.api.scale import shapes
+from quorum.api.scale.routing import parse_bool, parse_time
+from quorum.api.scale.tasktypes import ScaleType, scale_type
+from quorum.api.wire import JSONRoute
+from quorum.services import batches, files, projects, review, task_create, tasks, test_mode
+from quorum.services.errors import InvalidRequest
+from quorum.services.users import Principal
+
+router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
+
+PAGE = 100
+REVIEW_STATUSES = ("pending", "accepted", "fixed", "rejected", "commented")
+TRAINING_TAG = "training"
+_BODY = Body(description="Scale's create-task parameters (see docs/scale-compatibility.md)")
+
+
+def _create(
+    session: Session,
+    principal: Principal,
+    stype: ScaleType,
+    body: dict[str, Any],
+    *,
+    expected: Any = None,
+    tags: tuple[str, ...] = (),
+) -> str:
+    """Create one task from Scale's create body; `expected` makes it a gold task."""
+    record = dict(body)
+    project_name = record.pop("project", None)
+    if project_name is None and isinstance(record.get("batch"), str):
+        project_name = batches.get_batch(session, record["batch"])[1]
+    if not isinstance(project_name, str) or not project_name:
+        raise InvalidRequest("project is required (the name of a project, or give a batch)")
+    project = projects.get_project(session, project_name)
+    if project.task_type != stype.quorum_type:
+        raise InvalidRequest(
+            f"project {project_name!r} has task type {project.task_type}; "
+            f"{stype.name} tasks go to a {stype.quorum_type} project"
+        )
+    if stype.translates_responses and project.scale_type != stype.name:
+        raise InvalidRequest(f"{stype.name} tasks go to a project created as {stype.name}")
+    record = stype.params_in(record)
+    if record.get("hypothesis") is not None:
+        record["hypothesis"] = stype.response_in(record["hypothesis"], record)
+    if expected is not None:
+        record["gold"] = stype.response_in(expected, record)
+    if tags:
+        given = record.get("tags")
+        record["tags"] = [*(given if isinstance(given, list) else []), *tags]
+    [task_id] = task_create.create_tasks(
+        session, project_name, [record], created_by=principal.user_id, describe=lambda _: "task"
+    )
+    files.link_to_project(session, project.id, record)
+    session.commit()
+    if principal.is_test_key:
+        test_mode.complete_by_machine(session, [task_id])
+    return task_id
+
+
+@router.post("/task/{task_type}", operation_id="scaleCreateTask")
+def create_task(
+    task_type: str,
+    body: dict[str, Any] = _BODY,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    task_id = _create(session, principal, scale_type(task_type), body)
+    return shapes.task(session, task_id)
+
+
+def _quality_task(
+    session: Session, principal: Principal, task_type: str, body: dict[str, Any], tags: tuple
+) -> tuple[str, Any]:
+    body = dict(body)
+    expected = body.pop("expected_response", None)
+    if not isinstance(expected, dict):
+        raise InvalidRequest("expected_response is required: the correct response, an object")
+    if body.pop("initial_response", None) is not None:
+        raise InvalidRequest("initial_response (review-phase evaluation) is not supported")
+    return _create(session, principal, scale_type(task_type), body, expected=expected, tags=tags)
+
+
+@router.post("/evaluation_tasks/{task_type}", operation_id="scaleCreateEvaluationTask")
+def create_evaluation_task(
+    task_type: str,
+    body: dict[str, Any] = _BODY,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """A gold task: served to annotators like any other, scored against `expected_response`."""
+    task_id = _quality_task(session, principal, task_type, body, ())
+    return {"id": task_id, "expected_response": body["expected_response"],
+            **shapes.task(session, task_id)}  # fmt: skip
+
+
+@router.post("/training_tasks/{task_type}", operation_id="scaleCreateTrainingTask")
+def create_training_task(
+    task_type: str,
+    body: dict[str, Any] = _BODY,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """A gold task tagged `training`; the project's qualification covers every training task,
+    so each new annotator answers them before other work."""
+    task_id = _quality_task(session, principal, task_type, body, (TRAINING_TAG,))
+    view = shapes.task(session, task_id)
+    count = tasks.count_tasks(
+        session, tasks.TaskFilter(project=view["project"], tags=[TRAINING_TAG], is_gold=True)
+    )
+    policy = projects.get_project(session, view["project"]).policy
+    if policy.get("qualification_count", 0) < count <= 100:
+        projects.set_policy(session, view["project"], {"qualification_count": count})
+    return {"id": task_id, "expected_response": body["expected_response"], **view}
+
+
+@router.get("/task/{task_id}", operation_id="scaleGetTask")
+def get_task(
+    task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    return shapes.task(session, task_id)
+
+
+@router.post("/task/{task_id}/cancel", operation_id="scaleCancelTask")
+def cancel_task(
+    task_id: str,
+    clear_unique_id: str | None = None,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """Only pending tasks; any other gets 400 (never 409: the client would crash on it)."""
+    clear = bool(parse_bool(clear_unique_id, "clear_unique_id"))
+    tasks.cancel_task(session, task_id, clear_unique_id=clear)
+    return shapes.task(session, task_id)
+
+
+@router.post("/task/{task_id}/audit", operation_id="scaleAuditTask")
+def audit_task(
+    task_id: str,
+    body: dict[str, Any] = Body(description='{"accepted": bool, "comments": str | null}'),
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    accepted = body.get("accepted")
+    if not isinstance(accepted, bool):
+        raise InvalidRequest("accepted must be true or false")
+    comments = body.get("comments")
+    if comments is not None and not isinstance(comments, str):
+        raise InvalidRequest("comments must be a string")
+    decision = "accept" if accepted else "reject"
+    review.decide(session, principal, task_id, decision, comment=comments, source="customer")
+    return shapes.task(session, task_id)
+
+
+@router.post("/task/{task_id}/unique_id", operation_id="scaleSetTaskUniqueId")
+def set_unique_id(
+    task_id: str,
+    body: dict[str, Any] = Body(description='{"unique_id": str}'),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    if body.get("unique_id") is None:
+        raise InvalidRequest("unique_id is required")
+    tasks.set_unique_id(session, task_id, body["unique_id"])
+    return shapes.task(session, task_id)
+
+
+@router.delete("/task/{task_id}/unique_id", operation_id="scaleClearTaskUniqueId")
+def clear_unique_id(
+    task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    tasks.set_unique_id(session, task_id, None)
+    return shapes.task(session, task_id)
+
+
+@router.post("/task/{task_id}/setMetadata", operation_id="scaleSetTaskMetadata")
+def set_metadata(
+    task_id: str,
+    metadata: Any = Body(description="the new metadata (replaces the old)"),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    tasks.set_metadata(session, task_id, metadata)
+    return shapes.task(session, task_id)
+
+
+def _tag_route(mode: str):  # type: ignore[no-untyped-def]
+    def change(
+        task_id: str,
+        tags: Any = Body(description="a JSON list of tags"),
+        _: Principal = Depends(manager),
+        session: Session = Depends(get_session),
+    ) -> dict:
+        tasks.change_tags(session, task_id, tags, mode=mode)
+        return shapes.task(session, task_id)
+
+    return change
+
+
+for _method, _mode, _summary in (
+    ("POST", "set", "Replace the task's tags"),
+    ("PUT", "add", "Add tags to the task"),
+    ("DELETE", "remove", "Remove tags from the task"),
+):
+    router.add_api_route(
+        "/task/{task_id}/tags",
+        _tag_route(_mode),
+        methods=[_method],
+        operation_id=f"scale{_mode.capitalize()}TaskTags",
+        summary=_summary,
+    )
+
+
+@router.get("/tasks", operation_id="scaleListTasks")
+def list_tasks(
+    project: str | None = None,
+    batch: str | None = None,
+    status: str | None = None,
+    type: str | None = None,
+    start_time: str | None = None,
+    end_time: str | None = None,
+    completed_after: str | None = None,
+    completed_before: str | None = None,
+    updated_after: str | None = None,
+    updated_before: str | None = None,
+    customer_review_status: str | None = None,
+    tags: list[str] = Query([], description="tasks with all of these tags"),
+    unique_id: list[str] = Query([]),
+    limit: int = Query(PAGE, ge=1, le=PAGE),
+    next_token: str | None = None,
+    limited_response: str | None = None,
+    include_attachment_url: str | None = Query(None, description="accepted; URLs are plain"),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """Newest first; `next_token` carries the cursor and the offset of the next page."""
+    review_statuses = [s for s in (customer_review_status or "").split(",") if s]
+    for value in review_statuses:
+        if value not in REVIEW_STATUSES:
+            raise InvalidRequest(f"customer_review_status must be among {REVIEW_STATUSES}")
+    f = tasks.TaskFilter(
+        project=project,
+        batch=batch,
+        status=status,
+        tags=tags,
+        unique_ids=unique_id,
+        created_after=parse_time(start_time, "start_time"),
+        created_before=parse_time(end_time, "end_time"),
+        completed_after=parse_time(completed_after, "completed_after"),
+        completed_before=parse_time(completed_before, "completed_before"),
+        updated_after=parse_time(updated_after, "updated_after"),
+        updated_before=parse_time(updated_before, "updated_before"),
+        task_type=scale_type(type).quorum_type if type else None,
+        review_statuses=review_statuses,
+    )
+    cursor, offset = _read_token(next_token)
+    page = tasks.list_tasks(session, f, limit=limit, cursor=cursor)
+    if parse_bool(limited_response, "limited_response"):
+        docs = [shapes.limited(d) for d in page["docs"]]
+    else:
+        types = shapes.ProjectTypes(session)
+        docs = [shapes.task(session, d["task_id"], types) for d in page["docs"]]
+    after = offset + len(docs)
+    return {
+        "docs": docs,
+        "total": tasks.count_tasks(session, f),
+        "limit": limit,
+        "offset": offset,
+        "has_more": page["has_more"],
+        "next_token": f"{page['next_cursor']}.{after}" if page["has_more"] else None,
+    }
+
+
+def _read_token(token: str | None) -> tuple[str | None, int]:
+    if not token:
+        return None, 0
+    cursor, _, offset = token.partition(".")
+    if not offset.isdigit():
+        raise InvalidRequest("next_token is not one this server issued")
+    return cursor, int(offset)

@@ -1,0 +1,179 @@
+"""Scale's task types (the `{type}` of `/v1/task/{type}`) onto Quorum's task types.
+
+Most are Quorum's own types under Scale's names. The legacy single-geometry types
+(`annotation`, `polygonannotation`, `lineannotation`, `pointannotation`) become `imageannotation`
+with one geometry; `transcription` becomes a `textcollection` form of text fields, and its
+responses are shown back in Scale's `{"fields": …, "repeatable_fields": …}` shape. Types with
+no Quorum counterpart are refused with 400 naming the supported ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from quorum.services.errors import InvalidRequest
+
+Params = dict[str, Any]
+Response = dict[str, Any]
+
+
+def _same(value: Any, _params: Params | None = None) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class ScaleType:
+    """`params_in` turns Scale params into Quorum's; `response_out(response, params)` shows a
+    stored response as Scale has it; `response_in(response, params)` reads a Scale response
+    (an expected response, a hypothesis) into Quorum's shape."""
+
+    name: str
+    quorum_type: str
+    params_in: Callable[[Params], Params] = _same
+    response_out: Callable[[Any, Params], Any] = _same
+    response_in: Callable[[Any, Params], Any] = _same
+
+    @property
+    def translates_responses(self) -> bool:
+        return self.response_out is not _same
+
+
+# Keys of a legacy single-geometry task that describe its one geometry.
+_GEOMETRY_KEYS = {
+    "box": ("objects_to_annotate", "min_width", "min_height"),
+    "polygon": ("objects_to_annotate", "min_vertices", "max_vertices"),
+    "line": ("objects_to_annotate", "min_vertices", "max_vertices"),
+    "point": ("objects_to_annotate",),
+}
+
+
+def _one_geometry(geometry: str) -> tuple[Callable[[Params], Params], Callable[[Any, Params], Any]]:
+    def params_in(params: Params) -> Params:
+        params = dict(params)
+        params.pop("with_labels", None)  # Quorum's geometries always carry labels
+        spec = {k: params.pop(k) for k in _GEOMETRY_KEYS[geometry] if k in params}
+        if spec and "geometries" not in params:
+            params["geometries"] = {geometry: spec}
+        return params
+
+    def response_in(response: Any, _params: Params) -> Any:
+        if not isinstance(response, dict) or not isinstance(response.get("annotations"), list):
+            return response
+        annotations = [
+            {"type": geometry, **a} if isinstance(a, dict) else a for a in response["annotations"]
+        ]
+        return {**response, "annotations": annotations}
+
+    return params_in, response_in
+
+
+def _transcription_params(params: Params) -> Params:
+    params = dict(params)
+    fields, repeatable = params.pop("fields", None), params.pop("repeatable_fields", None)
+    if isinstance(fields, list):  # already Quorum's form
+        params["fields"] = fields
+    elif fields is not None or repeatable is not None:
+        for key, value in (("fields", fields), ("repeatable_fields", repeatable)):
+            if value is not None and not isinstance(value, dict):
+                raise InvalidRequest(f"{key} must be an object {{key: description}}")
+        form = [
+            {"type": "text", "field_id": k, "title": str(v) or k} for k, v in (fields or {}).items()
+        ]
+        form += [
+            {"type": "text", "field_id": k, "title": str(v) or k, "required": False,
+             "max_responses_required": 100}
+            for k, v in (repeatable or {}).items()
+        ]  # fmt: skip
+        params["fields"] = form
+    if "attachment" in params and "attachments" not in params:
+        kind = params.pop("attachment_type", "image")
+        params["attachments"] = [{"type": kind, "content": params.pop("attachment")}]
+    return params
+
+
+def _repeatable(params: Params) -> set[str]:
+    return {
+        f["field_id"]
+        for f in params.get("fields", [])
+        if isinstance(f, dict) and f.get("max_responses_required", 1) > 1
+    }
+
+
+def _transcription_out(response: Any, params: Params) -> Any:
+    if not isinstance(response, dict) or not isinstance(response.get("annotations"), dict):
+        return response
+    repeatable = _repeatable(params)
+    fields, repeated = {}, {}
+    for key, answer in response["annotations"].items():
+        entries = answer.get("response", [])
+        if key in repeatable:
+            repeated[key] = entries
+        else:
+            fields[key] = entries[0] if entries else None
+    return {"fields": fields, "repeatable_fields": repeated}
+
+
+def _transcription_in(response: Any, params: Params) -> Any:
+    if not isinstance(response, dict) or "annotations" in response:
+        return response
+    annotations = {}
+    for key, value in (response.get("fields") or {}).items():
+        annotations[key] = {"type": "text", "field_id": key, "response": [value]}
+    for key, values in (response.get("repeatable_fields") or {}).items():
+        entries = values if isinstance(values, list) else [values]
+        annotations[key] = {"type": "text", "field_id": key, "response": entries}
+    return {"annotations": annotations}
+
+
+def _legacy(name: str, geometry: str) -> ScaleType:
+    params_in, response_in = _one_geometry(geometry)
+    return ScaleType(name, "imageannotation", params_in=params_in, response_in=response_in)
+
+
+SUPPORTED: dict[str, ScaleType] = {
+    t.name: t
+    for t in (
+        ScaleType("categorization", "categorization"),
+        ScaleType("textcollection", "textcollection"),
+        ScaleType("namedentityrecognition", "namedentityrecognition"),
+        ScaleType("imageannotation", "imageannotation"),
+        _legacy("annotation", "box"),
+        _legacy("polygonannotation", "polygon"),
+        _legacy("lineannotation", "line"),
+        _legacy("pointannotation", "point"),
+        ScaleType("comparison", "comparison"),
+        ScaleType("audiotranscription", "audiotranscription"),
+        ScaleType(
+            "transcription",
+            "textcollection",
+            params_in=_transcription_params,
+            response_out=_transcription_out,
+            response_in=_transcription_in,
+        ),
+    )
+}
+# Scale types the client knows that Quorum has no task type for, and why.
+UNSUPPORTED = {
+    "documenttranscription": "its document-layout response (pages, typed blocks, refs) has "
+    "no Quorum task type",
+}
+
+
+def scale_type(name: str) -> ScaleType:
+    """The Scale type named in a path or body; 400 naming the supported ones otherwise."""
+    found = SUPPORTED.get(name) if isinstance(name, str) else None
+    if found is not None:
+        return found
+    why = UNSUPPORTED.get(name, "Quorum has no task type for it")
+    raise InvalidRequest(
+        f"task type {name!r} is not supported ({why}); supported: {', '.join(sorted(SUPPORTED))}"
+    )
+
+
+def of_project(quorum_type: str, stored_scale_type: str | None) -> ScaleType:
+    """How a project's tasks look on Scale's wire: the type it was created as, else its own."""
+    if stored_scale_type in SUPPORTED:
+        return SUPPORTED[stored_scale_type]
+    return SUPPORTED.get(quorum_type) or ScaleType(quorum_type, quorum_type)

@@ -1,0 +1,43 @@
+"""Scale v1 teams: teammates are Quorum users (see quorum.services.studio for the role map)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import get_session, manager
+from quorum.api.wire import JSONRoute
+from quorum.services import studio
+from quorum.services.users import Principal
+
+router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
+_TEAM_BODY = Body(description='{"emails": [...], "team_role": "labeler|member|manager|admin"}')
+
+
+@router.get("/teams", operation_id="scaleListTeammates")
+def list_teammates(
+    _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> list:
+    return studio.list_teammates(session)
+
+
+@router.post("/teams/invite", operation_id="scaleInviteTeammates")
+def invite(
+    body: dict[str, Any] = _TEAM_BODY,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> list:
+    """New teammates are users named by their email; they sign in once an admin gives them
+    a password or a key."""
+    return studio.invite(session, principal, body.get("emails"), body.get("team_role"))
+
+
+@router.post("/teams/set_role", operation_id="scaleSetTeammatesRole")
+def set_role(
+    body: dict[str, Any] = _TEAM_BODY,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> list:
+    return studio.set_role(session, principal, body.get("emails"), body.get("team_role"))

@@ -1,0 +1,238 @@
+"""Scale's team and Studio concepts on Quorum's users, project members and task priorities.
+
+Teammates are users, addressed by email (a user without one by name). Scale's team roles map
+onto Quorum roles: labeler -> annotator, member -> reviewer, manager, admin. Managers may invite
+and re-role labelers and members; making or changing a manager or admin takes an admin.
+A Studio assignment is a project membership. Studio batch priorities order the queue: the
+pending tasks of the first batch get the highest task priority, and so on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from quorum.db.models import Batch, Project, ProjectMember, Task, User
+from quorum.services import projects, users
+from quorum.services.errors import Forbidden, InvalidRequest, NotFound
+from quorum.services.users import Principal, Role
+
+TEAM_ROLES = {"labeler": Role.annotator, "member": Role.reviewer, "manager": Role.manager,
+              "admin": Role.admin}  # fmt: skip
+_SCALE_ROLE = {quorum: scale for scale, quorum in TEAM_ROLES.items()}
+PENDING_BATCH = ("staging", "in_progress")
+
+
+def _teammate(user: User) -> dict:
+    role = Role(user.role)
+    return {
+        "email": user.email or user.name,
+        "role": _SCALE_ROLE[role],
+        "name": user.name,
+        "company": None,
+        "firstName": None,
+        "lastName": None,
+        "isStudioLabeler": role == Role.annotator,
+        "expiry": None,
+    }
+
+
+def _emails(value: Any, *, new: bool = False) -> list[str]:
+    """Teammates' emails (names for users without one); `new` ones must be addresses."""
+    if not isinstance(value, list) or not value:
+        raise InvalidRequest("emails must be a non-empty list of email addresses")
+    for email in value:
+        if not isinstance(email, str) or not email or len(email) > 320:
+            raise InvalidRequest(f"emails: {email!r} is not an email address")
+        if new and "@" not in email:
+            raise InvalidRequest(f"emails: {email!r} is not an email address")
+    return list(dict.fromkeys(value))
+
+
+def _team_role(principal: Principal, value: Any) -> Role:
+    if value not in TEAM_ROLES:
+        raise InvalidRequest(f"team_role must be one of {', '.join(TEAM_ROLES)}")
+    role = TEAM_ROLES[value]
+    if role.at_least(Role.manager) and not principal.role.at_least(Role.admin):
+        raise Forbidden(f"making a teammate {value} needs the admin role")
+    return role
+
+
+def _user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(
+        select(User).where(or_(User.email == email, User.name == email)).order_by(User.id)
+    )
+
+
+def list_teammates(session: Session) -> list[dict]:
+    return [_teammate(u) for u in session.scalars(select(User).order_by(User.id))]
+
+
+def invite(session: Session, principal: Principal, emails: Any, team_role: Any) -> list[dict]:
+    """Create a user for every email not yet on the team (named by the email); teammates
+    already there keep their role (set_role changes it)."""
+    emails = _emails(emails, new=True)
+    role = _team_role(principal, team_role)
+    for email in emails:
+        if _user_by_email(session, email) is None:
+            users.create_user(session, email, role.value, email=email)
+    return [_teammate(_user_by_email(session, e)) for e in emails]
+
+
+def set_role(session: Session, principal: Principal, emails: Any, team_role: Any) -> list[dict]:
+    emails = _emails(emails)
+    role = _team_role(principal, team_role)
+    found = []
+    for email in emails:
+        user = _user_by_email(session, email)
+        if user is None:
+            raise NotFound(f"no teammate with email {email!r}")
+        if Role(user.role).at_least(Role.manager) and not principal.role.at_least(Role.admin):
+            raise Forbidden(f"changing the role of {email!r} ({user.role}) needs the admin role")
+        found.append(user)
+    for user in found:
+        user.role = role.value
+    session.commit()
+    return [_teammate(u) for u in found]
+
+
+def assignments(session: Session) -> dict[str, list[str]]:
+    """Every teammate with projects to work on: {email: [project, ...]}."""
+    rows = session.execute(
+        select(User.email, User.name, Project.name)
+        .join(ProjectMember, ProjectMember.user_id == User.id)
+        .join(Project, Project.id == ProjectMember.project_id)
+        .order_by(User.id, Project.name)
+    )
+    out: dict[str, list[str]] = {}
+    for email, name, project in rows:
+        out.setdefault(email or name, []).append(project)
+    return out
+
+
+def _members_and_projects(
+    session: Session, emails: Any, project_names: Any
+) -> tuple[list[User], list[str]]:
+    """Check every teammate and project first, so that a bad one changes nothing."""
+    emails = _emails(emails)
+    if not isinstance(project_names, list) or not all(isinstance(p, str) for p in project_names):
+        raise InvalidRequest("projects must be a list of project names")
+    for name in project_names:
+        projects.get_project(session, name)
+    found = []
+    for email in emails:
+        user = _user_by_email(session, email)
+        if user is None:
+            raise NotFound(f"no teammate with email {email!r}")
+        found.append(user)
+    return found, project_names
+
+
+def add_assignments(session: Session, emails: Any, project_names: Any) -> dict[str, list[str]]:
+    """Make the teammates members of the projects: annotators annotate, others review."""
+    found, names = _members_and_projects(session, emails, project_names)
+    for user in found:
+        role = "annotator" if user.role == Role.annotator.value else "reviewer"
+        for name in names:
+            projects.add_member(session, name, user.name, role)
+    return assignments(session)
+
+
+def remove_assignments(session: Session, emails: Any, project_names: Any) -> dict[str, list[str]]:
+    found, names = _members_and_projects(session, emails, project_names)
+    for name in names:
+        project = projects.get_project(session, name)
+        for user in found:
+            member = session.get(ProjectMember, (project.id, user.id))
+            if member is not None:
+                session.delete(member)
+    session.commit()
+    return assignments(session)
+
+
+def studio_batches(session: Session) -> list[dict]:
+    """Batches not yet completed, in Studio priority order (unordered ones last, oldest
+    first), with their task counts (gold tasks are not counted)."""
+    counts = (
+        select(
+            Task.batch_id,
+            func.count().label("total"),
+            func.sum(case((Task.status == "completed", 1), else_=0)).label("completed"),
+        )
+        .where(Task.batch_id.is_not(None), ~Task.is_gold)
+        .group_by(Task.batch_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Batch, Project.name, counts.c.total, counts.c.completed)
+        .join(Project, Project.id == Batch.project_id)
+        .outerjoin(counts, counts.c.batch_id == Batch.id)
+        .where(Batch.status.in_(PENDING_BATCH))
+        .order_by(Batch.studio_priority.is_(None), Batch.studio_priority, Batch.id)
+    )
+    return [
+        {
+            "id": str(batch.id),
+            "name": batch.name,
+            "projectId": str(batch.project_id),
+            "projectName": project,
+            "batchType": "Production",
+            "studioPriority": batch.studio_priority,
+            "total": total or 0,
+            "completed": completed or 0,
+            "groups": [],
+        }
+        for batch, project, total, completed in rows
+    ]
+
+
+def set_priorities(session: Session, names: Any) -> list[dict]:
+    """Order the listed pending batches, first served first; the others lose their place."""
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise InvalidRequest('batches must be a list of {"name": batch name}')
+    if len(set(names)) != len(names):
+        raise InvalidRequest("batches: a batch is listed more than once")
+    found = []
+    for name in names:
+        batch = session.scalar(select(Batch).where(Batch.name == name))
+        if batch is None:
+            raise NotFound(f"no batch named {name!r}")
+        if batch.status not in PENDING_BATCH:
+            raise InvalidRequest(f"batch {name!r} is {batch.status}; only pending batches")
+        found.append(batch)
+    _clear_priorities(session)
+    for rank, batch in enumerate(found):
+        batch.studio_priority = rank + 1
+        session.execute(
+            update(Task)
+            .where(Task.batch_id == batch.id, Task.status == "pending")
+            .values(priority=len(found) - rank)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+    return studio_batches(session)
+
+
+def reset_priorities(session: Session) -> list[dict]:
+    """Back to creation order: no batch ordered, their pending tasks at priority 0."""
+    _clear_priorities(session)
+    session.commit()
+    return studio_batches(session)
+
+
+def _clear_priorities(session: Session) -> None:
+    ordered = select(Batch.id).where(Batch.studio_priority.is_not(None))
+    session.execute(
+        update(Task)
+        .where(Task.batch_id.in_(ordered), Task.status == "pending")
+        .values(priority=0)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Batch)
+        .where(Batch.studio_priority.is_not(None))
+        .values(studio_priority=None)
+        .execution_options(synchronize_session=False)
+    )
