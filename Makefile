@@ -24,6 +24,7 @@ demo: $(VENV)/.base
 
 test: $(VENV)/.test
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
 

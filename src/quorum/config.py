@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     callback_retry_max_s: float = 3600.0
     callback_retry_window_s: float = 86400.0
     callback_timeout_s: float = 10.0
+    # Signs browser session cookies; unset, a random key is kept in the data directory.
+    # Servers on several machines must share one.
+    secret_key: str | None = None
+    session_hours: float = 12.0
 
     @property
     def resolved_database_url(self) -> str:

@@ -14,8 +14,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from quorum import __version__
-from quorum.api.routes import batches, export, projects, review, tasks, users, work
+from quorum import __version__, web
+from quorum.api import scale
+from quorum.api.routes import batches, export, files, projects, review, tasks, users, work
+from quorum.api.scale.routing import RawScalePaths
 from quorum.api.wire import JSON, error_body
 from quorum.config import Settings, get_settings
 from quorum.db.engine import Database
@@ -74,8 +76,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     def healthz() -> dict:
         return {"status": "ok", "version": __version__}
 
-    for module in (users, projects, batches, tasks, export, work, review):
+    # The annotator loop first: routes are matched in order, and its two are the busiest.
+    for module in (work, users, projects, batches, tasks, export, review, files, scale):
         app.include_router(module.router)
+    app.add_middleware(RawScalePaths)
+    web.install(app)
     # Demo sample media (public sample data), served locally: nothing comes from the internet.
     app.mount("/demo-media", StaticFiles(directory=DEMO_MEDIA), name="demo-media")
     return app

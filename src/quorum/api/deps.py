@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from quorum.api import cookie_auth
 from quorum.db.engine import Database
 from quorum.services import users
 from quorum.services.errors import Forbidden, ServiceError, Unauthorized
@@ -23,7 +24,7 @@ class BodyTooLarge(ServiceError):
     status = 413
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     return request.app.state.db
 
 
@@ -54,28 +55,32 @@ def _key_from_header(header: str) -> str:
     raise Unauthorized("send the API key as a Bearer token or as the Basic auth user name")
 
 
-async def get_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+async def get_principal(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     header = request.headers.get("authorization")
     if not header:
-        raise Unauthorized("missing API key (Authorization header)")
+        with request.app.state.db.session() as session:
+            principal = await cookie_auth.session_principal(request, session)
+        if principal is None:
+            raise Unauthorized("missing API key (Authorization header)")
+        request.state.principal = principal
+        return principal
     key = _key_from_header(header)
     principal = _recent_keys.get(key)
     if principal is None:
-        principal = await run_in_threadpool(_authenticate, session, key)
+        principal = await run_in_threadpool(_authenticate, request.app.state.db, key)
         _recent_keys.put(key, principal)
     request.state.principal = principal
     return principal
 
 
-def _authenticate(session: Session, key: str) -> Principal:
-    principal = users.authenticate_key(session, key)
-    # End the lookup's transaction: a write request must not hold SQLite's write lock while
-    # its body is still arriving.
-    session.commit()
-    return principal
+def _authenticate(db: Database, key: str) -> Principal:
+    # A read session of its own: the request's session may be a writer's, and must not hold
+    # SQLite's write lock while the body is still arriving.
+    with db.session() as session:
+        return users.authenticate_key(session, key)
 
 
 class _RecentKeys:

@@ -88,6 +88,7 @@ def demo(
     s = settings()
     url = f"http://{host or s.host}:{port or s.port}"
     print(f"Quorum demo: {url}  (API docs: {url}/docs)")
+    print(f"web app: {url}/login  (log in with any user below)")
     print(f"data directory: {s.data_dir.resolve()}")
     for name, role, password in seeded["users"]:
         print(f"  login {name:<11} password {password:<18} ({role})")

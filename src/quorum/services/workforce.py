@@ -17,7 +17,8 @@ from quorum.services.users import get_user
 PAY_COLUMNS = ("annotator", "answers", "skipped", "time_spent_s", "earnings")
 
 
-def _earnings(record: ProjectAnnotator, policy: dict) -> float:
+def earnings(record: ProjectAnnotator, policy: dict) -> float:
+    """What the project owes the annotator: per answer plus per hour spent."""
     per_task = policy.get("pay_per_task", 0.0) * record.answered
     per_hour = policy.get("pay_per_hour", 0.0) * record.time_spent_s / 3600.0
     return round(per_task + per_hour, 2)
@@ -59,7 +60,7 @@ def annotators(session: Session, project_name: str) -> list[dict]:
                 "spammer": refit.is_spammer(record),
                 "blocked": record.blocked,
                 "blocked_reason": record.blocked_reason,
-                "earnings": _earnings(record, project.policy),
+                "earnings": earnings(record, project.policy),
             }
         )
     return out

@@ -1,0 +1,115 @@
+"""What an annotator sees of their own work: their projects with what is left, their statistics.
+
+Nothing here tells which tasks are gold: counts of work left leave gold out (it is served on
+top), and gold accuracy is shown only as a band rounded outward to tenths once enough gold
+answers back it, never with its count of gold answers.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import and_, exists, func, select, text
+from sqlalchemy.orm import Session
+
+from quorum.db.models import (
+    QUEUE_PREDICATE,
+    Annotation,
+    Assignment,
+    Project,
+    ProjectAnnotator,
+    ProjectMember,
+    Task,
+    utcnow,
+)
+from quorum.services import gold
+from quorum.services.assignments import WORKER_ROLES
+from quorum.services.users import Principal
+from quorum.services.workforce import earnings
+
+MIN_GOLD_FOR_BAND = 5
+
+
+def my_projects(session: Session, principal: Principal) -> list[dict]:
+    """The projects the caller annotates or reviews, with the tasks still open to them."""
+    rows = session.execute(
+        select(
+            Project.id, Project.name, Project.task_type, ProjectMember.role,
+            ProjectAnnotator.answered, ProjectAnnotator.blocked,
+        )
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .outerjoin(ProjectAnnotator, and_(ProjectAnnotator.project_id == Project.id,
+                                          ProjectAnnotator.user_id == principal.user_id))
+        .where(ProjectMember.user_id == principal.user_id, ProjectMember.role.in_(WORKER_ROLES),
+               Project.archived.is_(False))
+        .order_by(Project.name)
+    ).all()  # fmt: skip
+    seen = exists().where(Assignment.task_id == Task.id, Assignment.user_id == principal.user_id)
+    open_counts = dict(
+        session.execute(
+            select(Task.project_id, func.count())
+            .where(
+                Task.project_id.in_([r.id for r in rows]),
+                text(QUEUE_PREDICATE),
+                Task.answered + Task.active < Task.needed,
+                ~seen,
+            )
+            .group_by(Task.project_id)
+        ).all()
+    )
+    return [
+        {
+            "name": r.name,
+            "type": r.task_type,
+            "role": r.role,
+            "open_tasks": 0 if r.blocked else open_counts.get(r.id, 0),
+            "answered": r.answered or 0,
+            "blocked": bool(r.blocked),
+        }
+        for r in rows
+    ]
+
+
+def _accuracy_band(record: ProjectAnnotator) -> dict | None:
+    if record.gold_answered < MIN_GOLD_FOR_BAND:
+        return None
+    _, low, high = gold.accuracy_interval(record.gold_correct, record.gold_answered)
+    return {"low": math.floor(low * 10) / 10, "high": math.ceil(high * 10) / 10}
+
+
+def my_stats(session: Session, principal: Principal) -> dict:
+    """The caller's answers, time, gold accuracy band and earnings, per project and in total."""
+    rows = session.execute(
+        select(ProjectAnnotator, Project.name, Project.policy)
+        .join(Project, Project.id == ProjectAnnotator.project_id)
+        .where(ProjectAnnotator.user_id == principal.user_id)
+        .order_by(Project.name)
+    ).all()
+    day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = session.scalar(
+        select(func.count())
+        .select_from(Annotation)
+        .where(Annotation.user_id == principal.user_id, Annotation.created_at >= day_start)
+    )
+    projects = [
+        {
+            "project": name,
+            "answers": record.answered,
+            "skipped": record.skipped,
+            "time_spent_s": round(record.time_spent_s, 1),
+            "seconds_per_answer": round(record.time_spent_s / record.answered, 1)
+            if record.answered
+            else None,
+            "gold_accuracy_band": _accuracy_band(record),
+            "earnings": earnings(record, policy),
+            "blocked": record.blocked,
+        }
+        for record, name, policy in rows
+    ]
+    return {
+        "answers": sum(p["answers"] for p in projects),
+        "answers_today": today or 0,
+        "time_spent_s": round(sum(p["time_spent_s"] for p in projects), 1),
+        "earnings": round(sum(p["earnings"] for p in projects), 2),
+        "projects": projects,
+    }

@@ -1,0 +1,20 @@
+"""The browser face of Quorum: server-rendered page shells and a no-build ES-module app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages, their JSON routes and the static files to the application."""
+    from quorum.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.add_exception_handler(pages.PageDenied, pages.denied_response)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

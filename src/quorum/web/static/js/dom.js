@@ -1,0 +1,36 @@
+// Building elements without HTML strings: text always goes in as text.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "value") continue; // set after the children (a select needs its options)
+    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key === "class") el.className = value;
+    else if (key in el && typeof value !== "string") el[key] = value;
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  if (attrs.value !== undefined && attrs.value !== null) el.value = attrs.value;
+  return el;
+}
+
+// Markdown rendered by the server (raw HTML escaped there) into a container.
+export function markdownBlock(html, cls = "markdown") {
+  const el = h("div", { class: cls });
+  el.innerHTML = html;
+  return el;
+}
+
+export function kbd(keys) {
+  return keys.split(" ").map((k, i) => [i ? " " : "", h("kbd", {}, k)]);
+}
+
+export const isTyping = (el) =>
+  el instanceof HTMLTextAreaElement ||
+  el instanceof HTMLSelectElement ||
+  (el instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit"].includes(el.type)) ||
+  el?.isContentEditable;
