@@ -58,8 +58,7 @@ VALUES (:project, :user, 1, :gold, 0, 0, 0, 0.0, 0.0, :no)""")
 _COUNT_SERVED = SQL("""
 UPDATE project_annotators SET served = served + 1, gold_served = gold_served + :gold
 WHERE project_id = :project AND user_id = :user""")
-_SUBMITTED_ROW = SQL(
-    """
+_SUBMITTED = """
 SELECT s.user_id, s.status, s.task_id, s.project_id, t.status, t.is_gold, t.answered,
        t.active, t.needed, t.params, t.batch_id, p.task_type, p.policy,
        COALESCE(t.callback_url, b.callback_url, p.callback_url)
@@ -67,18 +66,8 @@ FROM assignments s
 JOIN tasks t ON t.id = s.task_id
 JOIN projects p ON p.id = s.project_id
 LEFT JOIN batches b ON b.id = t.batch_id
-WHERE s.id = :aid""",
-    postgresql="""
-SELECT s.user_id, s.status, s.task_id, s.project_id, t.status, t.is_gold, t.answered,
-       t.active, t.needed, t.params, t.batch_id, p.task_type, p.policy,
-       COALESCE(t.callback_url, b.callback_url, p.callback_url)
-FROM assignments s
-JOIN tasks t ON t.id = s.task_id
-JOIN projects p ON p.id = s.project_id
-LEFT JOIN batches b ON b.id = t.batch_id
-WHERE s.id = :aid
-FOR UPDATE OF t""",
-)
+WHERE s.id = :aid"""
+_SUBMITTED_ROW = SQL(_SUBMITTED, postgresql=_SUBMITTED + " FOR UPDATE OF t")
 _NEW_ANNOTATION = SQL("""
 INSERT INTO annotations (task_id, user_id, assignment_id, response, time_spent_s, created_at)
 VALUES (:tid, :user, :aid, :response, :seconds, :now)""")
