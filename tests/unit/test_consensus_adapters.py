@@ -142,6 +142,11 @@ def test_agreeing_shapes_are_the_consensus():
     assert v.response == scene and v.confidence > 0.9
 
 
+def test_nobody_drawing_anything_is_agreement_on_nothing():
+    v = image([drawn()] * 3)
+    assert v.response["annotations"] == [] and v.confidence > 0.9
+
+
 def test_boxes_at_iou_09_count_as_agreement():
     a = drawn(box(10, 10), LANE)
     b = drawn(box(15, 10), outline("line", "lane", [(0, 303), (400, 303)]))  # IoU 95 / 105
@@ -292,6 +297,17 @@ def test_a_form_is_as_sure_as_its_least_sure_field():
     assert close_numbers.confidence == unanimous.confidence > far_numbers.confidence
 
 
+def test_a_free_text_field_grows_surer_with_answers_close_to_it():
+    # summaries a word apart: 0.70, 0.80, 0.87 (one minus the mean distance gave 1.0, 0.83, 0.82)
+    summaries = ["a crowd at the match", "a big crowd at the match", "a crowd at a match"]
+    sure = [
+        decide("textcollection", FORM, [filled(summary) for summary in summaries[:n]]).confidence
+        for n in (1, 2, 3)
+    ]
+    assert sure[0] == pytest.approx(0.7) and sure[0] < sure[1] < sure[2]
+    assert sure[2] > 0.8
+
+
 def test_a_skilled_annotator_outweighs_two_unskilled_on_forms():
     answers = [filled(people=7, topic="tech", safe=False), filled(), filled()]
     got = responses_of(decide("textcollection", FORM, answers, SKILLED_VS_TWO))
@@ -312,22 +328,29 @@ def test_the_chosen_count_stays_within_the_field_bounds():
 # --- gold: partial credit ----------------------------------------------------------------
 
 
+def credit(type_name: str, expected: dict, response: dict) -> float:
+    return gold_score(tasktypes.get(type_name), expected, response)
+
+
 def test_gold_credits_spans_found_and_shapes_matched():
     expected = spans(PERSON, CITY)
-    assert gold_score(expected, spans(PERSON, NEW_YORK)) == 1.0  # a token off is found
-    assert gold_score(expected, spans(PERSON)) == pytest.approx(2 / 3)
-    assert gold_score(expected, spans(entity(0, 12, "LOC"))) == 0.0
+    found = spans(PERSON, NEW_YORK)
+    assert credit("namedentityrecognition", expected, found) == 1.0  # a token off is found
+    assert credit("namedentityrecognition", expected, spans(PERSON)) == pytest.approx(2 / 3)
+    assert credit("namedentityrecognition", expected, spans(entity(0, 12, "LOC"))) == 0.0
     scene = drawn(box(10, 10), LIGHT)
-    assert gold_score(scene, drawn(box(15, 10), LIGHT)) == 1.0  # IoU 0.9
-    assert gold_score(scene, drawn(box(10, 10))) == pytest.approx(2 / 3)
-    assert gold_score(scene, drawn(box(10, 10, parked="yes"), LIGHT)) == 0.5
+    assert credit("imageannotation", scene, drawn(box(15, 10), LIGHT)) == 1.0  # IoU 0.9
+    assert credit("imageannotation", scene, drawn(box(10, 10))) == pytest.approx(2 / 3)
+    assert credit("imageannotation", scene, drawn(box(10, 10, parked="yes"), LIGHT)) == 0.5
 
 
 def test_gold_credits_form_fields_rankings_and_transcripts_in_part():
-    assert gold_score(filled(), filled()) == 1.0
-    assert gold_score(filled(), filled(safe=False)) == pytest.approx(4 / 5)
-    assert gold_score(filled(), filled(note="extra")) == pytest.approx(5 / 6)
-    assert gold_score({"ranking": list("abc")}, {"ranking": list("bac")}) == pytest.approx(2 / 3)
-    assert gold_score({"choice": "a"}, {"choice": "a", "justification": "why"}) == 1.0
-    assert gold_score({"transcript": "one two three four"}, {"transcript": "one two three"}) == 0.75
-    assert gold_score({"category": "a"}, {"category": "b"}) == 0.0
+    assert credit("textcollection", filled(), filled()) == 1.0
+    assert credit("textcollection", filled(), filled(safe=False)) == pytest.approx(4 / 5)
+    assert credit("textcollection", filled(), filled(note="extra")) == pytest.approx(5 / 6)
+    ranked = credit("comparison", {"ranking": list("abc")}, {"ranking": list("bac")})
+    assert ranked == pytest.approx(2 / 3)
+    assert credit("comparison", {"choice": "a"}, {"choice": "a", "justification": "why"}) == 1.0
+    heard = {"transcript": "one two three"}
+    assert credit("audiotranscription", {"transcript": "one two three four"}, heard) == 0.75
+    assert credit("categorization", {"category": "a"}, {"category": "b"}) == 0.0

@@ -122,17 +122,18 @@ def fuse(
     """Fuse boxes (`kind="box"`, coords (n, 4), matched at IoU >= `min_iou`) or points
     (`kind="point"`, coords (n, 2), matched within `max_distance`). Responses list every
     (task, worker) that submitted, including those who drew nothing: they count against
-    objects they did not draw."""
+    objects they did not draw, and when nobody drew anything the result is empty."""
     t, w, lab = (np.asarray(v, dtype=np.int64) for v in (task, worker, label))
-    xy = np.asarray(coords, dtype=float).reshape(t.size, -1)
     if kind == "box":
-        similarity, threshold = box_iou, min_iou
-        if (xy[:, 2:] < xy[:, :2]).any():
-            raise ValueError("boxes need x0 <= x1 and y0 <= y1")
+        similarity, threshold, width = box_iou, min_iou, 4
     elif kind == "point":
-        similarity, threshold = point_similarity(max_distance), 1e-12
+        similarity, threshold, width = point_similarity(max_distance), 1e-12, 2
     else:
         raise ValueError("kind must be 'box' or 'point'")
+    # the width comes from the kind, not the data: no objects at all is still a valid input
+    xy = np.asarray(coords, dtype=float).reshape(t.size, width)
+    if kind == "box" and (xy[:, 2:] < xy[:, :2]).any():
+        raise ValueError("boxes need x0 <= x1 and y0 <= y1")
     skills, task_weight = responder_weights(response_task, response_worker, t, w, skill)
     out: list[tuple[int, int, FloatArray, float, float, int]] = []
     group = t * (int(lab.max(initial=0)) + 1) + lab  # one group per (task, label)
@@ -152,7 +153,6 @@ def fuse(
                 np.average(similarity(xy[objects], fused[None])[:, 0], weights=weight)
             )
             out.append((t[objects[0]], lab[objects[0]], fused, support, agreement, objects.size))
-    width = xy.shape[1]
     return FusedObjects(
         task=np.array([o[0] for o in out], dtype=np.int64),
         label=np.array([o[1] for o in out], dtype=np.int64),

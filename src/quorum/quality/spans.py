@@ -82,8 +82,11 @@ def vote_segments(
     min_share: float = 0.5,
 ) -> SpanResult:
     """Segment voting: a piece of text gets the label with the largest weighted vote if that
-    vote is at least `min_share` of the annotator weight on the task (0.5: a majority)."""
+    vote is at least `min_share` of the annotator weight on the task (0.5: a majority).
+    Responses without any span are agreement on no spans: the result is empty, not an error."""
     sp = _prepare(task, worker, start, end, label, response_task, response_worker, skill)
+    if not sp.start.size:  # nobody marked anything: no piece of text to vote on
+        return SpanResult(*(np.empty(0, dtype=np.int64) for _ in range(4)), np.empty(0))
     n_l, n_w = sp.n_labels, sp.skill.size
     key = int(sp.end.max(initial=0)) + 1  # (task, offset) -> one sortable integer
     bounds = np.unique(np.r_[sp.task * key + sp.start, sp.task * key + sp.end])

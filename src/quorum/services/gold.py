@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from quorum import tasktypes
 from quorum.db.models import Assignment, GoldAnswer, Project, ProjectAnnotator, Task, utcnow
 from quorum.services.consensus import gold_score
 
@@ -48,7 +49,7 @@ def score_answer(
         select(GoldAnswer.expected_response).where(GoldAnswer.task_id == task_id)
     )
     record.gold_answered += 1
-    record.gold_correct += gold_score(expected, response)
+    record.gold_correct += gold_score(tasktypes.get(project.task_type), expected, response)
     policy = project.policy
     qualifying = policy.get("qualification_count", 0)
     if qualifying and record.gold_answered == qualifying:

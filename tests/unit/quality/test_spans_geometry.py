@@ -51,6 +51,13 @@ def test_spans_need_a_response() -> None:
         vote_segments(**SPANS, response_task=[0], response_worker=[0])
 
 
+def test_nobody_marking_anything_gives_no_spans() -> None:
+    none: list[int] = []
+    for vote in (vote_segments, vote_exact_spans):
+        result = vote(none, none, none, none, none, response_task=[0, 0], response_worker=[0, 1])
+        assert all(column.size == 0 for column in vars(result).values())
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     spans=st.lists(
@@ -157,3 +164,10 @@ def test_polygons_become_boxes_and_iou_is_exact() -> None:
     np.testing.assert_allclose(boxes, [[0, 1, 5, 7], [10, 0, 12, 4]])
     iou = box_iou(np.array([[0.0, 0, 2, 2]]), np.array([[1.0, 1, 3, 3], [5, 5, 6, 6]]))
     np.testing.assert_allclose(iou, [[1 / 7, 0.0]])
+
+
+@pytest.mark.parametrize(("kind", "width"), [("box", 4), ("point", 2)])
+def test_nobody_drawing_anything_gives_no_objects(kind: str, width: int) -> None:
+    result = fuse([], [], [], [], kind=kind, response_task=[0, 0], response_worker=[0, 1])
+    assert result.coords.shape == (0, width)
+    assert all(v.size == 0 for k, v in vars(result).items() if k != "coords")

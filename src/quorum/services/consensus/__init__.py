@@ -43,13 +43,15 @@ def verdict(
     return adapter(task_type.aggregator)(params, responses, accuracies)
 
 
-def gold_score(expected: dict[str, Any], response: dict[str, Any]) -> float:
+def gold_score(task_type: TaskType, expected: dict[str, Any], response: dict[str, Any]) -> float:
     """Credit in [0, 1] for an answer to a gold task: 1 for the expected response, partial
     credit for spans, shapes, form fields, rankings and transcripts that come close (matched
-    F1, share of fields, pairs in order, one minus the edit distance)."""
+    F1, share of fields, pairs in order, one minus the edit distance). The task type decides
+    the measure, as it decides the adapter: a response's shape alone could not tell a type
+    added later from one of these."""
     from quorum.services.consensus.registry import gold_agreement
 
-    return gold_agreement(expected)(expected, response)
+    return gold_agreement(task_type.aggregator)(expected, response)
 
 
 __all__ = ["DEFAULT_ACCURACY", "Adapter", "Verdict", "gold_score", "verdict"]

@@ -148,8 +148,6 @@ def _fuse(
     annotations = [_of_kind(r, kind) for r in responses]
     drawn = [_drawn(kind, a) for a in annotations]
     labels = list(dict.fromkeys(label for d in drawn for label in d.labels))
-    if not labels:  # the engine needs at least one object
-        return []
     worker = np.repeat(np.arange(len(drawn)), [len(d.labels) for d in drawn])
     fused = fuse(
         np.zeros_like(worker), worker, [labels.index(lab) for d in drawn for lab in d.labels],

@@ -1,4 +1,5 @@
-"""Which adapter makes the verdict for an aggregator, and which agreement scores a gold answer."""
+"""Which adapter makes the verdict for an aggregator, and which agreement scores a gold answer
+to a task of that aggregator."""
 
 from __future__ import annotations
 
@@ -30,16 +31,17 @@ def adapter(aggregator: str) -> Adapter:
 
 Agreement = Callable[[dict[str, Any], dict[str, Any]], float]
 
-# A gold answer is stored without its task type, but the response shapes the types validate
-# never overlap, so the expected response tells which agreement applies (first match wins).
-GOLD_AGREEMENTS: tuple[tuple[Callable[[dict[str, Any]], bool], Agreement], ...] = (
-    (lambda r: isinstance(r.get("annotations"), dict), form_agreement),
-    (lambda r: "links" in r, shape_agreement),
-    (lambda r: "annotations" in r, span_agreement),
-    (lambda r: "choice" in r or "ranking" in r, comparison_agreement),
-    (lambda r: "transcript" in r, transcript_agreement),
-)
+GOLD_AGREEMENTS: dict[str, Agreement] = {
+    "categorical": exact_agreement,
+    "preference": comparison_agreement,
+    "text": transcript_agreement,
+    "spans": span_agreement,
+    "geometry": shape_agreement,
+    "form": form_agreement,
+}
 
 
-def gold_agreement(expected: dict[str, Any]) -> Agreement:
-    return next((score for fits, score in GOLD_AGREEMENTS if fits(expected)), exact_agreement)
+def gold_agreement(aggregator: str) -> Agreement:
+    """A type without its own adapter is voted on whole responses, so its gold answers are
+    right or wrong as a whole too."""
+    return GOLD_AGREEMENTS.get(aggregator, exact_agreement)

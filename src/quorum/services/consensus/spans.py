@@ -55,9 +55,8 @@ def _vote(
         for who, r in enumerate(responses)
         for s in r["annotations"]
     ]
-    if not rows:  # the engine needs at least one span
-        return []
-    worker, start, end, label = np.array(rows, dtype=np.int64).T
+    # four columns even without rows: nobody marking anything is a vote for no spans
+    worker, start, end, label = np.array(rows, dtype=np.int64).reshape(-1, 4).T
     result = vote_segments(
         np.zeros_like(worker), worker, start, end, label,
         response_task=np.zeros(len(responses), dtype=np.int64),
