@@ -109,6 +109,9 @@ POLICY = {
     ("GET", "/api/me/projects"): "annotator",
     ("GET", "/api/me/stats"): "annotator",
     ("POST", "/api/markdown"): "annotator",
+    # The reviewer's and manager's pages' JSON.
+    ("GET", "/api/me/reviews"): "reviewer",
+    ("GET", "/api/projects/{project}/dashboard"): "manager",
 }
 # HTML pages (not in the OpenAPI document), signed in by the session cookie: anonymous visitors
 # are sent to the login page. "member" = members who annotate or review; others get 404.
@@ -118,6 +121,11 @@ PAGES = {
     ("GET", "/work"): "annotator",
     ("GET", "/work/{project}"): "member",
     ("GET", "/stats"): "annotator",
+    ("GET", "/review"): "reviewer",
+    ("GET", "/review/{project}"): "reviewer",  # reviewers of the project (here: one), managers
+    ("GET", "/manage"): "manager",
+    ("GET", "/manage/new"): "manager",
+    ("GET", "/manage/{project}"): "manager",
 }
 # Pages that take a form: logging in needs no session, logging out needs the CSRF token.
 FORM_PAGES = {("POST", "/login"), ("POST", "/logout")}

@@ -1,4 +1,5 @@
-"""Seeding the demo: users with known passwords and one project per task type with sample tasks.
+"""Seeding the demo: users with known passwords, one project per task type with sample tasks,
+and past work on one of them (services/demo_history.py).
 
 Safe to run on every start: what exists already is left as it is.
 """
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quorum.db.models import Project, User
-from quorum.services import projects, task_create, users
+from quorum.services import demo_history, projects, task_create, users
 
 DEMO_USERS = (
     ("admin", "admin", "quorum-admin"),
@@ -55,4 +56,6 @@ def seed(session: Session) -> dict[str, Any]:
         ]
         task_create.create_tasks(session, spec["name"], records, created_by=admin_id)
         created.append(spec["name"])
+    if demo_history.PROJECT in created:
+        demo_history.seed_history(session)
     return {"users": DEMO_USERS, "created_projects": created}

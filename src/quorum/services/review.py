@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Annotation, Audit, Project, Task, User, utcnow
+from quorum.db.models import Annotation, Audit, Project, ProjectMember, Task, User, utcnow
 from quorum.services import batches, webhooks
+from quorum.services.consensus import gold_score
 from quorum.services.errors import Forbidden, InvalidRequest, NotFound
 from quorum.services.projects import get_project, is_member
 from quorum.services.tasks import audits_of
@@ -25,6 +26,9 @@ from quorum.tasktypes.base import TaskValidationError
 
 DECISIONS = ("accept", "fix", "reject")
 _RESULT = {"accept": "accepted", "fix": "fixed", "reject": "rejected"}
+# An answer this close to the consensus (gold-style partial credit) counts as agreeing: merged
+# spans and fused boxes rarely equal any one answer exactly.
+AGREES_AT = 0.9
 
 
 def _reviewer_of(session: Session, principal: Principal, project: Project) -> None:
@@ -34,13 +38,18 @@ def _reviewer_of(session: Session, principal: Principal, project: Project) -> No
         raise Forbidden(f"you are not a reviewer of project {project.name!r}")
 
 
-def _review_view(session: Session, task: Task) -> dict:
+def _review_view(session: Session, project: Project, task: Task) -> dict:
     answers = session.execute(
         select(User.name, Annotation.response, Annotation.time_spent_s)
         .join(User, User.id == Annotation.user_id)
         .where(Annotation.task_id == task.id)
         .order_by(Annotation.id)
     ).all()
+    kind = tasktypes.get(project.task_type)
+    scores = [
+        round(gold_score(kind, task.response, a.response), 3) if task.response else None
+        for a in answers
+    ]
     return {
         "task_id": task.id,
         "params": task.params,
@@ -52,12 +61,34 @@ def _review_view(session: Session, task: Task) -> dict:
                 "annotator": a.name,
                 "response": a.response,
                 "time_spent_s": a.time_spent_s,
-                "agrees": a.response == task.response,
+                "agreement": score,
+                "agrees": score is not None and score >= AGREES_AT,
             }
-            for a in answers
+            for a, score in zip(answers, scores, strict=True)
         ],
         "audits": audits_of(session, task.id),
     }
+
+
+def queues(session: Session, principal: Principal) -> list[dict]:
+    """The projects the caller reviews (every project, for managers) with the tasks waiting."""
+    waiting = (
+        select(Task.project_id, func.count().label("n"))
+        .where(Task.status == "completed", Task.review_status == "pending")
+        .group_by(Task.project_id)
+        .subquery()
+    )
+    query = (
+        select(Project.name, Project.task_type, func.coalesce(waiting.c.n, 0))
+        .outerjoin(waiting, waiting.c.project_id == Project.id)
+        .where(Project.archived.is_(False))
+        .order_by(Project.name)
+    )
+    if not principal.role.at_least(Role.manager):
+        query = query.join(ProjectMember, ProjectMember.project_id == Project.id).where(
+            ProjectMember.user_id == principal.user_id, ProjectMember.role == "reviewer"
+        )
+    return [{"name": n, "type": t, "waiting": w} for n, t, w in session.execute(query)]
 
 
 def next_review(session: Session, principal: Principal, project_name: str) -> dict | None:
@@ -74,7 +105,7 @@ def next_review(session: Session, principal: Principal, project_name: str) -> di
         .order_by(Task.low_confidence.desc(), Task.completed_at, Task.id)
         .limit(1)
     )
-    return None if task is None else _review_view(session, task)
+    return None if task is None else _review_view(session, project, task)
 
 
 def decide(

@@ -29,6 +29,7 @@ _NAV = (
     ("/work", "Projects", Role.annotator),
     ("/stats", "My statistics", Role.annotator),
     ("/review", "Review", Role.reviewer),
+    ("/manage", "Manage", Role.manager),
 )
 
 

@@ -1,6 +1,6 @@
 // Calls to Quorum's JSON API with the session cookie and the page's CSRF token.
 
-const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+export const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 
 export class ApiError extends Error {
   constructor(status, message, errors) {

@@ -1,0 +1,33 @@
+"""JSON routes for the reviewer's and manager's pages: review queues and the project dashboard."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from quorum.api.deps import get_session, manager, require
+from quorum.api.wire import JSONRoute
+from quorum.services import dashboard, review
+from quorum.services.users import Principal, Role
+
+router = APIRouter(tags=["web"], route_class=JSONRoute)
+
+
+@router.get("/api/me/reviews", operation_id="listMyReviewQueues")
+def my_review_queues(
+    principal: Principal = Depends(require(Role.reviewer)),
+    session: Session = Depends(get_session),
+) -> list:
+    """Projects the caller reviews (all, for managers), with the tasks waiting for review."""
+    return review.queues(session, principal)
+
+
+@router.get("/api/projects/{project}/dashboard", operation_id="getProjectDashboard")
+def project_dashboard(
+    project: str,
+    hours: int = Query(48, ge=1, le=dashboard.MAX_HOURS, description="throughput window"),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """Throughput per hour, queue, confidence histogram, confusion matrix and annotators."""
+    return dashboard.dashboard(session, project, hours)

@@ -1,0 +1,108 @@
+"""Page shells for reviewers (review queues) and managers (projects, setup, dashboard).
+
+Like the annotator's pages, each checks the session and role: a reviewer sees only the review
+queues of projects they review (others look missing); managers see every project.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from quorum import tasktypes
+from quorum.api.deps import get_session
+from quorum.db.models import Project
+from quorum.formats.exporters import EXPORTERS
+from quorum.services import projects
+from quorum.services.errors import NotFound
+from quorum.services.users import Role
+from quorum.web import markdown
+from quorum.web.pages import PageDenied, Viewer, viewer_for
+from quorum.web.shell import data_attrs
+
+router = APIRouter(include_in_schema=False)
+
+
+def _project(session: Session, name: str) -> Project:
+    try:
+        return projects.get_project(session, name)
+    except NotFound:
+        raise PageDenied(404, f"No project named {name!r}.") from None
+
+
+def _instructions_dialog(session: Session, project: Project) -> str:
+    instruction = projects.current_params(session, project.id).instruction
+    return (
+        '<dialog id="instructions" aria-labelledby="instructions-title">'
+        '<h2 id="instructions-title">Instructions</h2>'
+        f'<div class="markdown" id="instructions-body">{markdown.render(instruction or "")}</div>'
+        '<form method="dialog"><button class="primary">Close (Esc)</button></form></dialog>'
+    )
+
+
+@router.get("/review")
+def review_queues(viewer: Viewer = Depends(viewer_for(Role.reviewer))) -> Response:
+    body = '<h1>Review</h1><div id="queues" aria-live="polite"><p class="muted">Loading…</p></div>'
+    return viewer.page("Review", body, current="/review", script="review_queues.js")
+
+
+@router.get("/review/{project}")
+def review_page(
+    project: str,
+    viewer: Viewer = Depends(viewer_for(Role.reviewer)),
+    session: Session = Depends(get_session),
+) -> Response:
+    """One project's review queue: the task, every answer, the consensus; accept, fix, reject."""
+    found = _project(session, project)
+    if not viewer.principal.role.at_least(Role.manager) and (
+        projects.is_member(session, found.id, viewer.principal.user_id) != "reviewer"
+    ):
+        raise PageDenied(404, f"No project named {project!r} is open to you for review.")
+    attrs = data_attrs(project=found.name, type=found.task_type)
+    body = (
+        f'<div id="review" class="workspace" {attrs}>'
+        f'<div class="ws-head"><h1>Review · {escape(found.name)}</h1>'
+        '<p id="status" class="muted" role="status" aria-live="polite">Loading…</p></div>'
+        '<div id="item"></div></div>' + _instructions_dialog(session, found)
+    )
+    return viewer.page(f"Review {found.name}", body, current="/review", script="review.js")
+
+
+@router.get("/manage")
+def manage(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
+    body = (
+        '<div class="ws-head"><h1>Manage projects</h1>'
+        '<a class="button primary" href="/manage/new">New project</a></div>'
+        '<div id="projects" aria-live="polite"><p class="muted">Loading…</p></div>'
+    )
+    return viewer.page("Manage projects", body, current="/manage", script="manage.js")
+
+
+@router.get("/manage/new")
+def new_project(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
+    attrs = data_attrs(types=",".join(tasktypes.names()))
+    body = (
+        f'<h1>New project</h1><form id="new-project" class="card stack form-grid" {attrs}></form>'
+    )
+    return viewer.page("New project", body, current="/manage", script="project_form.js")
+
+
+@router.get("/manage/{project}")
+def project_dashboard(
+    project: str,
+    viewer: Viewer = Depends(viewer_for(Role.manager)),
+    session: Session = Depends(get_session),
+) -> Response:
+    """The project's dashboard, with upload, members, settings and exports around it."""
+    found = _project(session, project)
+    attrs = data_attrs(project=found.name, type=found.task_type, exports=",".join(EXPORTERS))
+    body = (
+        f'<div id="dashboard" {attrs}><div class="ws-head"><h1>{escape(found.name)}</h1>'
+        f'<p class="muted">{escape(found.task_type)}</p></div>'
+        '<p id="status" class="muted" role="status" aria-live="polite">Loading…</p>'
+        '<div id="panels"></div></div>'
+    )
+    return viewer.page(found.name, body, current="/manage", script="dashboard.js")

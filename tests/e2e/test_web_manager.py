@@ -1,0 +1,84 @@
+"""A manager creates a project, uploads its tasks with progress shown, watches the dashboard
+follow the annotators' answers (sent through the native API), and blocks an annotator."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from playwright.sync_api import expect
+
+from quorum.db.engine import Database
+from quorum.services import users
+
+TASKS = 300
+
+
+def _annotator_key(db_url: str) -> str:
+    db = Database(db_url, pool_size=1)
+    with db.session(write=True) as s:
+        key = users.create_api_key(s, "ann")
+    db.dispose()
+    return key
+
+
+def _answer(url: str, key: str, project: str, count: int) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=url, headers=headers) as client:
+        for i in range(count):
+            claim = client.post(f"/api/projects/{project}/next").json()
+            label = "Bug" if i % 3 else "Question"
+            done = client.post(
+                f"/api/assignments/{claim['assignment_id']}/submit",
+                json={"response": {"category": label}, "time_spent_s": 4.0},
+            )
+            assert done.status_code == 200, done.text
+
+
+def test_manager_creates_uploads_watches_and_blocks(login, web, tmp_path):
+    page = login("boss")
+    page.get_by_role("link", name="Manage").click()
+    page.get_by_role("link", name="feedback").wait_for()
+    page.shot("manage")
+
+    page.get_by_role("link", name="New project").click()
+    page.get_by_label("Name").fill("intake")
+    page.get_by_label("Task type").select_option("categorization")
+    page.get_by_label("Categories").fill("Bug\nQuestion\nOther")
+    page.get_by_label("Instructions for annotators").fill("Sort each **ticket**.")
+    page.get_by_label("Answers per task, at least").fill("1")
+    page.get_by_label("Answers per task, at most").fill("1")
+    page.shot("new-project")
+    page.get_by_role("button", name="Create project").click()
+    page.wait_for_url("**/manage/intake")
+
+    page.get_by_label("User", exact=True).fill("ann")
+    page.get_by_role("button", name="Add").click()
+    page.locator("#members").get_by_text("ann · annotator").wait_for()
+
+    upload = tmp_path / "tickets.jsonl"
+    upload.write_text(
+        "".join(json.dumps({"attachment": f"ticket {i}"}) + "\n" for i in range(TASKS))
+    )
+    page.get_by_label("Task file").set_input_files(str(upload))
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_text(f"{TASKS} tasks created from tickets.jsonl.").wait_for()
+    progress = page.locator("#upload-progress")
+    assert progress.evaluate("p => p.value > 0 && p.value === p.max")
+    tasks_tile = page.locator(".tile", has_text="Tasks")
+    expect(tasks_tile.first).to_contain_text(str(TASKS))
+
+    _answer(web.url, _annotator_key(web.db_url), "intake", 6)
+    page.get_by_role("button", name="Refresh").click()
+    expect(page.locator(".tile", has_text="Completed")).to_contain_text("6 (2%)")
+    row = page.locator("#annotators tbody tr", has_text="ann")
+    expect(row.locator("td").first).to_have_text("6")
+    assert page.locator("table.confusion").count() == 1
+    assert page.locator("svg.chart rect").count() > 0
+    page.shot("dashboard")
+
+    page.get_by_role("button", name="Block ann").click()
+    page.get_by_role("button", name="Unblock ann").wait_for()
+    with httpx.Client(base_url=web.url, headers={}) as client:
+        ann = {"Authorization": f"Bearer {_annotator_key(web.db_url)}"}
+        assert client.post("/api/projects/intake/next", headers=ann).status_code == 403

@@ -1,0 +1,105 @@
+"""The manager's dashboard figures, the reviewer's queues, and per-answer agreement in review."""
+
+from __future__ import annotations
+
+from quorum.services import assignments, dashboard, projects, review, task_create, users
+
+
+def _people(s, *names):
+    out = {}
+    for name, role in names:
+        users.create_user(s, name, role)
+        out[name] = users.authenticate_key(s, users.create_api_key(s, name))
+    return out
+
+
+def _answer(s, who, project, response):
+    claimed = assignments.claim_next(s, who, project)
+    assignments.submit(s, who, claimed["assignment_id"], response, 12.0)
+
+
+def test_dashboard_counts_and_confusion(db):
+    with db.session(write=True) as s:
+        p = _people(s, ("a1", "annotator"), ("a2", "annotator"), ("boss", "manager"))
+        projects.create_project(
+            s, "d", "categorization", params={"categories": ["cat", "dog"]},
+            policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.5},
+        )  # fmt: skip
+        for name in ("a1", "a2"):
+            projects.add_member(s, "d", name, "annotator")
+        task_create.create_tasks(s, "d", [{"attachment": str(i)} for i in range(4)])
+        for _ in range(3):
+            _answer(s, p["a1"], "d", {"category": "cat"})
+        for label in ("cat", "dog", "cat"):
+            _answer(s, p["a2"], "d", {"category": label})
+        got = dashboard.dashboard(s, "d", 24)
+    assert len(got["throughput"]) == 24
+    assert got["throughput"][-1]["answers"] == 6
+    assert got["throughput"][-1]["completed"] == got["queue"]["by_status"]["completed"] == 3
+    assert got["queue"]["total"] == 4 and got["queue"]["completion"] == 0.75
+    assert sum(got["confidence"]) == 3
+    confusion = got["confusion"]
+    assert confusion["labels"] == ["cat", "dog"]
+    assert sum(map(sum, confusion["matrix"])) == 6
+    assert got["agreement"] == {"cat": 0.8333, "dog": None}  # 5 of 6 answers say cat
+    assert [a["answers"] for a in got["annotators"]] == [3, 3]
+
+
+def test_review_queues_and_partial_agreement(db):
+    with db.session(write=True) as s:
+        p = _people(s, ("a1", "annotator"), ("a2", "annotator"), ("rev", "reviewer"))
+        projects.create_project(
+            s, "ner", "namedentityrecognition", params={"labels": [{"name": "PER"}]},
+            policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.01,
+                    "review_rate": 1.0},
+        )  # fmt: skip
+        projects.create_project(s, "other", "categorization", params={"categories": ["x", "y"]})
+        for name in ("a1", "a2"):
+            projects.add_member(s, "ner", name, "annotator")
+        projects.add_member(s, "ner", "rev", "reviewer")
+        task_create.create_tasks(s, "ner", [{"text": "Ada met Bob and Cy."}])
+        ada, bob = {"start": 0, "end": 3, "label": "PER"}, {"start": 8, "end": 11, "label": "PER"}
+        _answer(s, p["a1"], "ner", {"annotations": [ada, bob]})
+        _answer(s, p["a2"], "ner", {"annotations": [ada]})
+        assert review.queues(s, p["rev"]) == [
+            {"name": "ner", "type": "namedentityrecognition", "waiting": 1}
+        ]
+        item = review.next_review(s, p["rev"], "ner")
+        per_label = dashboard.dashboard(s, "ner", 1)["agreement"]
+    assert per_label is not None and 0 < per_label["PER"] < 1
+    scores = [a["agreement"] for a in item["answers"]]
+    assert all(0 <= x <= 1 for x in scores)
+    assert any(0 < x < 1 for x in scores)  # partial credit, not all-or-nothing
+
+
+def test_agreement_per_label_of_image_objects(db):
+    with db.session(write=True) as s:
+        projects.create_project(
+            s, "img", "imageannotation",
+            params={"geometries": {"box": {"objects_to_annotate": ["car", "person"]}}},
+            policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.01},
+        )  # fmt: skip
+        task_create.create_tasks(s, "img", [{"attachment": "https://example.com/a.png"}])
+        p = _people(s, ("a1", "annotator"), ("a2", "annotator"))
+        for name, boxes in (("a1", [("car", 10), ("person", 200)]), ("a2", [("car", 14)])):
+            projects.add_member(s, "img", name, "annotator")
+            drawn = [
+                {"type": "box", "label": label, "left": x, "top": 10, "width": 50, "height": 40}
+                for label, x in boxes
+            ]
+            _answer(s, p[name], "img", {"annotations": drawn, "links": [], "global_attributes": {}})
+        got = dashboard.dashboard(s, "img", 1)
+    assert got["confusion"] is None
+    assert got["agreement"]["car"] == 1.0  # the two cars overlap enough to match
+    assert 0 < got["agreement"]["person"] < 1  # one of the two answers has the person
+
+
+def test_dashboard_route_refuses_bad_input(client, accounts, db):
+    with db.session(write=True) as s:
+        projects.create_project(s, "q", "categorization", params={"categories": ["x", "y"]})
+    headers = accounts["manager"].headers
+    assert client.get("/api/projects/q/dashboard?hours=0", headers=headers).status_code == 400
+    assert client.get("/api/projects/q/dashboard?hours=x", headers=headers).status_code == 400
+    assert client.get("/api/projects/nope/dashboard", headers=headers).status_code == 404
+    got = client.get("/api/projects/q/dashboard?hours=720", headers=headers).json()
+    assert len(got["throughput"]) == 720 and got["queue"]["completion"] is None
