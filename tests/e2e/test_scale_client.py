@@ -72,10 +72,11 @@ def _native(key: str) -> httpx.Client:
     return httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=30)
 
 
-def _work(live_server, key: str, project: str, answer) -> int:
-    """Annotate through the native annotator API until the queue is empty; tasks answered."""
+def _work(live_server, key: str, project: str, answer) -> list[dict]:
+    """Annotate through the native annotator API until the queue is empty; the params of the
+    tasks answered, in the order they were served."""
     http = _native(key)
-    done = 0
+    done = []
     while True:
         claimed = http.post(f"{live_server.url}/api/projects/{project}/next")
         if claimed.status_code == 204:
@@ -87,7 +88,15 @@ def _work(live_server, key: str, project: str, answer) -> int:
             json={"response": answer(item["params"])},
         )
         assert submitted.status_code == 200, submitted.text
-        done += 1
+        done.append(item["params"])
+
+
+def _as_the_api_shows(client: ScaleClient, callback_task: dict) -> None:
+    """A callback's task is the object `get_task` returns (bar `callback_succeeded`, which
+    only the delivery settles): Scale's shape, no annotators' answers, no gold answer."""
+    shown = client.get_task(callback_task["task_id"]).as_dict()
+    assert {**callback_task, "callback_succeeded": None} == {**shown, "callback_succeeded": None}
+    assert not {"annotations", "review_status", "expected_response"} & set(callback_task)
 
 
 def _project_params() -> dict[str, tuple[TaskType, dict, dict]]:
@@ -183,18 +192,18 @@ def test_requester_workflow_with_annotators_and_callbacks(private_callbacks, liv
         assert client.set_batch_metadata("week 1/a", {"owner": "ml"}).metadata == {"owner": "ml"}
         assert client.get_batch("week 1/a").name == "week 1/a"
 
-        # Quality tasks: training first (the qualification), then evaluation (gold).
-        training = client.create_training_task(
-            TaskType.Categorization,
-            project="cats",
-            attachment="train",
-            expected_response={"category": "cat"},
-        )
+        # Quality tasks: the training task is the qualification though created last.
         evaluation = client.create_evaluation_task(
             TaskType.Categorization,
             project="cats",
             attachment="gold",
             expected_response={"category": "dog"},
+        )
+        training = client.create_training_task(
+            TaskType.Categorization,
+            project="cats",
+            attachment="train",
+            expected_response={"category": "cat"},
         )
         assert training.expected_response == {"category": "cat"}
         assert evaluation.id != training.id
@@ -275,13 +284,14 @@ def test_requester_workflow_with_annotators_and_callbacks(private_callbacks, liv
         # Finalize; annotators work through the native API.
         assert client.finalize_batch("week 1/a").status == BatchStatus.InProgress.value
         expected = {"train": {"category": "cat"}, "gold": {"category": "dog"}}
-        answered = _work(
+        served = _work(
             live_server,
             keys["ann1"],
             "cats",
             lambda p: expected.get(p["attachment"], {"category": "cat"}),
         )
-        assert answered == 6  # the training task, then the four pending tasks and the loose one
+        # The training task, then the four pending tasks and the loose one.
+        assert len(served) == 6 and served[0]["attachment"] == "train"
         status = client.batch_status("week 1/a")
         assert status == {
             "status": "completed",
@@ -301,7 +311,8 @@ def test_requester_workflow_with_annotators_and_callbacks(private_callbacks, liv
         for body in task_bodies:
             assert body["status"] == "completed" and body["response"] == {"category": "cat"}
             assert body["task"]["task_id"] == body["task_id"]
-            assert "expected_response" not in body["task"]
+            assert body["task"]["type"] == "categorization"
+            _as_the_api_shows(client, body["task"])
         [batch_body] = [orjson.loads(r.body) for r in received if r.path == "/batch"]
         assert batch_body["batch"]["name"] == "week 1/a" and batch_body["status"] == "completed"
 
@@ -336,7 +347,64 @@ def test_requester_workflow_with_annotators_and_callbacks(private_callbacks, liv
     assert again.headers["x-quorum-event"] == "task.audited"
     again_body = orjson.loads(again.body)
     assert again_body["task_id"] == created[1].id
-    assert again_body["task"]["review_status"] == "accepted"
+    assert again_body["task"]["customer_review_status"] == "accepted"
+    _as_the_api_shows(client, again_body["task"])
+
+
+def test_transcription_callbacks_carry_scale_shapes(private_callbacks, live_server, keys):
+    """The callback of a mapped type shows the task and response as `/v1` does: Scale's
+    `{fields, repeatable_fields}`, not the textcollection form annotators fill in."""
+    client = _scale(live_server, keys["boss"])
+    client.create_project(
+        "receipts",
+        TaskType.Transcription,
+        {"fields": {"total": "The total"}, "repeatable_fields": {"item": "Each item"}},
+    )
+    boss = _native(keys["boss"])
+    api = live_server.url
+    assert boss.patch(f"{api}/api/projects/receipts/policy", json={"max_overlap": 1}).is_success
+    boss.post(f"{api}/api/projects/receipts/members", json={"user": "ann1", "role": "annotator"})
+    answers = {"total": ["9.50"], "item": ["tea", "cake"]}
+    scale_response = {"fields": {"total": "9.50"}, "repeatable_fields": {"item": ["tea", "cake"]}}
+    with receiver(200) as rx:
+        task = client.create_task(
+            TaskType.Transcription,
+            project="receipts",
+            attachment="https://example.com/receipt.png",
+            callback_url=f"{rx.url}/task",
+        )
+        [served] = _work(
+            live_server,
+            keys["ann1"],
+            "receipts",
+            lambda p: {
+                "annotations": {
+                    f["field_id"]: {
+                        "type": "text",
+                        "field_id": f["field_id"],
+                        "response": answers[f["field_id"]],
+                    }
+                    for f in p["fields"]
+                }
+            },
+        )
+        assert {f["field_id"] for f in served["fields"]} == {"total", "item"}
+        [completed] = rx.wait_for(1, timeout=60)
+        body = orjson.loads(completed.body)
+        assert body["task_id"] == task.id and body["status"] == "completed"
+        assert body["response"] == scale_response == body["task"]["response"]
+        assert body["task"]["type"] == "transcription"
+        _as_the_api_shows(client, body["task"])
+
+        # An audit sends the callback again, in the same shape.
+        client.audit_task(task.id, True, "tidy")
+        audited = rx.wait_for(2, timeout=60)[1]
+    assert audited.headers["x-quorum-event"] == "task.audited"
+    body = orjson.loads(audited.body)
+    assert body["response"] == scale_response
+    assert body["task"]["customer_review_status"] == "accepted"
+    assert body["task"]["customer_review_comments"] == ["tidy"]
+    _as_the_api_shows(client, body["task"])
 
 
 @contextmanager

@@ -182,6 +182,25 @@ def test_qualification_gold_first_and_failing_blocks(db, team):
         assert tasks.task_view(s, gold_ids[0])["status"] == "pending"  # gold stays open
 
 
+def test_training_tasks_are_the_qualification_whenever_they_were_created(db, team):
+    policy = {"min_overlap": 1, "qualification_count": 3}
+    with db.session(write=True) as s:
+        projects.create_project(s, "p", "categorization", params=CATS, policy=policy)
+        projects.add_member(s, "p", "a0", "annotator")
+        task_create.create_tasks(s, "p", [{"attachment": "n0"}])
+        gold = [{"attachment": f"g{i}", "gold": {"category": "cat"}} for i in range(2)]
+        training = [{**g, "attachment": f"t{i}", "tags": ["training"]} for i, g in enumerate(gold)]
+        task_create.create_tasks(s, "p", gold)
+        task_create.create_tasks(s, "p", training)
+        served = []
+        for _ in range(4):
+            claimed = assignments.claim_next(s, team["a0"], "p")
+            served.append(claimed["params"]["attachment"])
+            assignments.submit(s, team["a0"], claimed["assignment_id"], {"category": "cat"})
+        # Training first, then the oldest other gold, then ordinary work.
+        assert served == ["t0", "t1", "g0", "n0"]
+
+
 def test_gold_accuracy_blocks_and_returns_open_tasks(db, team):
     policy = {"min_overlap": 1, "max_overlap": 1, "gold_rate": 0.5, "gold_min_accuracy": 0.8}
     with db.session(write=True) as s:

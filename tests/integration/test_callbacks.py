@@ -109,6 +109,32 @@ def test_a_failing_receiver_gets_the_callback_on_the_third_attempt(db, project, 
     assert _callback_succeeded(db, task_id) is True
 
 
+def test_a_project_used_through_v1_sends_tasks_as_v1_shows_them(
+    db, project, allow_private, client, accounts
+):
+    """A native project's callbacks carry the native view until a task is created in it
+    through `/v1`; from then on they carry the `/v1` task object. (`allow_private` comes before
+    `client`, so the app's own job worker, which may deliver too, has the same rule.)"""
+    with receiver(200) as rx:
+        native = _completed_task(db, {"callback_url": f"{rx.url}/hook"})
+        _settle(db, _event(db, native))
+        created = client.post(
+            "/v1/task/categorization",
+            json={"project": "p", "attachment": "y"},
+            auth=(accounts["manager"].key, ""),
+        )
+        assert created.status_code == 200, created.text
+        with db.session(write=True) as s:
+            s.execute(update(Task).values(callback_url=f"{rx.url}/hook", status="completed"))
+            s.commit()
+        _settle(db, _event(db, native))
+    before, after = (orjson.loads(r.body)["task"] for r in rx.requests)
+    assert {"annotations", "review_status"} <= set(before)
+    assert after["type"] == "categorization" and not {"annotations", "review_status"} & set(after)
+    shown = client.get(f"/v1/task/{native}", auth=(accounts["manager"].key, "")).json()
+    assert {**after, "callback_succeeded": None} == {**shown, "callback_succeeded": None}
+
+
 def test_a_receiver_that_always_fails_ends_false_after_the_retry_budget(db, project, allow_private):
     policy = replace(FAST, max_retry_s=0.1, give_up_after_s=0.6)
     with receiver(503) as rx:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from sqlalchemy import event
 
 from quorum.services import projects, users
 
@@ -73,6 +76,13 @@ def test_task_types_are_checked_against_the_registry_and_the_project(scale):
     _error(scale("POST", "task/categorization", json={"project": "nope", "attachment": "x"}), 404)
     missing = scale("POST", "task/categorization", json={"project": "p"})
     assert "attachment" in _error(missing, 400)
+    # Scale's legacy comparison (a question about attachments) names the supported form.
+    _project(scale, "pairs", "comparison", {})
+    legacy = {"project": "pairs", "attachments": ["https://x/a.png"], "choices": ["same", "not"]}
+    message = _error(scale("POST", "task/comparison", json=legacy), 400)
+    assert message.startswith("attachments: ") and "prompt, candidates" in message
+    bad_default = {"name": "pairs2", "type": "comparison", "params": {"choices": ["a"]}}
+    assert "choices: " in _error(scale("POST", "projects", json=bad_default), 400)
 
 
 def test_legacy_geometry_types_map_onto_imageannotation_with_hypotheses(scale):
@@ -205,6 +215,39 @@ def test_listing_pages_filters_and_bad_parameters(scale):
         scale("POST", "batches", json={"project": "p", "name": "b4", "callback": "a@b.c"}), 400
     )
     _error(scale("POST", "batches", json={"project": "p", "name": "b1"}), 409)
+
+
+def test_a_listed_page_costs_the_same_queries_whatever_its_size(scale, db):
+    """Listed tasks are read in a batch (tasks, tags, audits), not one task at a time, and
+    each is the object `GET task/{id}` shows."""
+    _project(scale)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            body = {"project": "p", "attachment": "x", "tags": [f"t{i}", "all"]}
+            _ok(scale("POST", "task/categorization", json=body))
+
+    def listed() -> tuple[list[dict], int]:
+        statements = []
+
+        def count(*_args) -> None:
+            if not threading.current_thread().name.startswith("jobs-"):  # not the job worker
+                statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            docs = _ok(scale("GET", "tasks", params={"project": "p", "tags": "all"}))["docs"]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return docs, len(statements)
+
+    add(2)
+    few, few_queries = listed()
+    add(30)
+    many, many_queries = listed()
+    assert (len(few), len(many)) == (2, 32) and many_queries == few_queries
+    for doc in many[:3]:
+        assert doc == _ok(scale("GET", f"task/{doc['task_id']}"))
 
 
 def test_files_are_bounded_refused_from_private_addresses_and_access_controlled(

@@ -1,4 +1,5 @@
-"""Scale's task types onto Quorum's: params and responses both ways (no database needed)."""
+"""Scale's task types onto Quorum's (`quorum.formats.scale`): params and responses both ways,
+and the task object (no database needed)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from scaleapi import ScaleClient
 
 from quorum import tasktypes
-from quorum.api.scale.tasktypes import SUPPORTED, of_project, scale_type
-from quorum.services.errors import InvalidRequest
+from quorum.formats.scale import SUPPORTED, of_project, scale_type, task_out
+from quorum.tasktypes import TaskValidationError
 
 
 def test_every_supported_type_lands_on_a_registered_quorum_type():
@@ -19,9 +20,9 @@ def test_every_supported_type_lands_on_a_registered_quorum_type():
 
 
 def test_unknown_types_name_the_supported_ones():
-    with pytest.raises(InvalidRequest, match="supported: annotation, audiotranscription"):
+    with pytest.raises(TaskValidationError, match="supported: annotation, audiotranscription"):
         scale_type("lidarannotation")
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(TaskValidationError):
         scale_type(None)
 
 
@@ -76,8 +77,42 @@ def test_transcription_round_trip():
     assert stype.response_out(ours, validated) == scale_answer
     machine = tasktypes.get("textcollection").machine_response(validated)
     assert set(stype.response_out(machine, validated)["fields"]) == {"total"}
-    with pytest.raises(InvalidRequest, match="fields must be an object"):
+    with pytest.raises(TaskValidationError, match="fields: must be an object"):
         stype.params_in({"fields": "total"})
+
+
+def test_legacy_comparison_is_refused_naming_the_supported_form():
+    stype = scale_type("comparison")
+    legacy = {"attachments": ["https://x/a.png", "https://x/b.png"], "choices": ["same", "other"]}
+    with pytest.raises(TaskValidationError, match="attachments: .*prompt, candidates") as refused:
+        stype.params_in(legacy)
+    assert refused.value.errors[0].loc == "attachments"
+    with pytest.raises(TaskValidationError, match="choices: .*textcollection"):
+        stype.params_in({"choices": ["a", "b"]})
+    ours = {"prompt": "Say hi", "candidates": [{"id": "a", "content": "hi"}]}
+    assert stype.params_in(ours) == ours
+
+
+def test_task_object_shows_scale_shapes_and_hides_answers():
+    stype = scale_type("transcription")
+    params = stype.params_in({"attachment": "https://x/r.png", "fields": {"total": "Total"}})
+    view = {
+        "task_id": "t1", "status": "completed", "project": "p", "batch": None,
+        "instruction": "", "params": params, "metadata": {}, "callback_url": None,
+        "callback_succeeded": None, "priority": 0, "confidence": 0.9, "created_at": None,
+        "updated_at": None, "completed_at": None, "tags": [], "unique_id": None,
+        "review_status": "accepted", "is_gold": False,
+        "audits": [{"audit_source": "customer", "comment": "fine"}],
+        "annotations": [{"annotator": "ann", "response": {}}],
+        "response": {"annotations": {"total": {"type": "text", "field_id": "total",
+                                               "response": ["9"]}}},
+    }  # fmt: skip
+    out = task_out(view, stype)
+    assert out["type"] == "transcription"
+    assert out["response"] == {"fields": {"total": "9"}, "repeatable_fields": {}}
+    assert out["customer_review_status"] == "accepted"
+    assert out["customer_review_comments"] == ["fine"]
+    assert not {"annotations", "tags", "unique_id", "review_status", "is_gold"} & set(out)
 
 
 def test_projects_show_the_type_they_were_created_as():

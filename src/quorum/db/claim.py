@@ -2,9 +2,10 @@
 
 Both databases walk the partial index `ix_tasks_queue` in hand-out order (priority, then the
 active-learning score, then oldest first) and stop at the first task that still wants answers
-and that this annotator has never been given. On PostgreSQL the row is locked with
-`FOR UPDATE SKIP LOCKED`, so concurrent claimers take different tasks without waiting; on
-SQLite the caller's write transaction (BEGIN IMMEDIATE) already serialises claimers.
+and that this annotator has never been given; gold is handed out training tasks first. On
+PostgreSQL the row is locked with `FOR UPDATE SKIP LOCKED`, so concurrent claimers take
+different tasks without waiting; on SQLite the caller's write transaction (BEGIN IMMEDIATE)
+already serialises claimers.
 """
 
 from __future__ import annotations
@@ -31,15 +32,26 @@ WHERE project_id = :project AND {QUEUE_PREDICATE}
 ORDER BY priority DESC, al_score DESC, id
 LIMIT 1""")
 
+# Gold tasks with this tag (Scale's training tasks) are served before other gold, oldest first,
+# so that a new annotator's qualification is the training set whatever order it was created in.
+TRAINING_TAG = "training"
+
+# A project's pending gold is small (its qualification and spot checks), so ranking all of it is
+# cheap: the tag test is one probe of task_tags' primary key (task_id, tag) per gold task, and
+# needs no extra column or index on the tasks table.
 _NEXT_GOLD = _claim(f"""
 SELECT id FROM tasks
 WHERE project_id = :project AND status = 'pending' AND is_gold AND NOT held AND {_NOT_SEEN}
-ORDER BY id
+ORDER BY NOT EXISTS (SELECT 1 FROM task_tags WHERE task_tags.task_id = tasks.id
+                     AND task_tags.tag = :training), id
 LIMIT 1""")
 
 
 def next_task_id(conn: Connection, project_id: int, user_id: int, *, gold: bool) -> str | None:
     """Id of the task to hand to `user_id` next (locked on PostgreSQL), or None."""
-    sql = _NEXT_GOLD if gold else _NEXT_TASK
-    row = sql.run(conn, {"project": project_id, "user": user_id}).fetchone()
+    if gold:
+        params = {"project": project_id, "user": user_id, "training": TRAINING_TAG}
+        row = _NEXT_GOLD.run(conn, params).fetchone()
+    else:
+        row = _NEXT_TASK.run(conn, {"project": project_id, "user": user_id}).fetchone()
     return None if row is None else row[0]

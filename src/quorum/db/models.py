@@ -81,8 +81,9 @@ class Project(Base):
     task_type: Mapped[str] = mapped_column(String(50))
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The Scale task type the project was created as through /v1 (e.g. `transcription` on a
-    # textcollection project): Scale's face shows tasks in that type's shape.
+    # The Scale task type the project is used as through /v1 (e.g. `transcription` on a
+    # textcollection project; set when the project or any of its tasks is created there): Scale's
+    # face and the project's callbacks show tasks in that type's shape.
     scale_type: Mapped[str | None] = mapped_column(String(50))
     # Where task and batch events go when neither the task nor its batch names a URL.
     callback_url: Mapped[str | None] = mapped_column(Text)

@@ -98,6 +98,14 @@ def get_project(session: Session, name: str) -> Project:
     return project
 
 
+def mark_used_through_scale(project: Project) -> None:
+    """Remember that a project's tasks are created through Scale's `/v1` face, so that its
+    callbacks carry tasks in Scale's shape, as the requester's code reads them from `/v1`
+    (the caller commits). A project created through `/v1` is marked from the start."""
+    if project.scale_type is None:
+        project.scale_type = project.task_type
+
+
 def is_member(session: Session, project_id: int, user_id: int) -> str | None:
     """The member role of the user in the project, or None."""
     return session.scalar(

@@ -1,7 +1,7 @@
 """Reading and changing tasks: get, list with filters and cursor, count, cancel, metadata, tags.
 
-List and count queries select summary columns only; params, responses and gold answers are
-read when one task is fetched.
+List and count queries select summary columns only; params and responses are read when tasks
+are fetched whole (one, or a page of them in a batch), gold answers only for one task.
 """
 
 from __future__ import annotations
@@ -213,75 +213,115 @@ def get_task_row(session: Session, task_id: str) -> Task:
 
 def task_view(session: Session, task_id: str, *, with_gold: bool = False) -> dict:
     """The whole task: params, response, tags and its annotations; gold only if asked."""
-    row = session.execute(
-        _base_query(
-            (
-                *SUMMARY_COLUMNS,
-                Task.params,
-                Task.response,
-                Task.instruction,
-                Task.param_version,
-                Task.callback_succeeded,
-                Task.low_confidence,
-                Task.review_status,
-                Project.id.label("project_id"),
-            )
-        ).where(Task.id == task_id)
-    ).first()
-    if row is None:
+    views = task_views(session, [task_id])
+    if not views:
         raise NotFound(f"no task with id {task_id!r}")
-    view = _summary(row, _tags_of(session, [task_id])[task_id])
-    view.update(
-        params=row.params,
-        response=row.response,
-        instruction=row.instruction,
-        param_version=row.param_version,
-        callback_succeeded=row.callback_succeeded,
-        low_confidence=row.low_confidence,
-        review_status=row.review_status,
-        audits=audits_of(session, task_id),
-        annotations=[
-            {
-                "annotator": a.name,
-                "response": a.response,
-                "time_spent_s": a.time_spent_s,
-                "created_at": a.created_at,
-            }
-            for a in session.execute(
-                select(
-                    User.name, Annotation.response, Annotation.time_spent_s, Annotation.created_at
-                )
-                .join(User, User.id == Annotation.user_id)
-                .where(Annotation.task_id == task_id)
-                .order_by(Annotation.id)
-            )
-        ],
-    )
-    if with_gold and row.is_gold:
+    [view] = views
+    if with_gold and view["is_gold"]:
         view["expected_response"] = session.scalar(
             select(GoldAnswer.expected_response).where(GoldAnswer.task_id == task_id)
         )
     return view
 
 
+_DETAIL_COLUMNS = (
+    *SUMMARY_COLUMNS,
+    Task.params,
+    Task.response,
+    Task.instruction,
+    Task.param_version,
+    Task.callback_succeeded,
+    Task.low_confidence,
+    Task.review_status,
+)
+
+
+def task_views(
+    session: Session, task_ids: list[str], *, with_annotations: bool = True
+) -> list[dict]:
+    """Whole tasks (as `task_view`, never gold answers) in the order of `task_ids`, skipping
+    unknown ids: one query each for the tasks, their tags, audits and annotations, so a page
+    of views costs the same few round trips as one. Scale's face leaves annotations out: its
+    task object never shows individual answers, and they are the largest payload."""
+    if not task_ids:
+        return []
+    rows = {
+        r.id: r for r in session.execute(_base_query(_DETAIL_COLUMNS).where(Task.id.in_(task_ids)))
+    }
+    found = [t for t in task_ids if t in rows]
+    tags = _tags_of(session, found)
+    audits = _audits_of(session, found)
+    annotations = _annotations_of(session, found) if with_annotations else {}
+    views = []
+    for task_id in found:
+        row = rows[task_id]
+        view = _summary(row, tags[task_id])
+        view.update(
+            params=row.params,
+            response=row.response,
+            instruction=row.instruction,
+            param_version=row.param_version,
+            callback_succeeded=row.callback_succeeded,
+            low_confidence=row.low_confidence,
+            review_status=row.review_status,
+            audits=audits[task_id],
+        )
+        if with_annotations:
+            view["annotations"] = annotations[task_id]
+        views.append(view)
+    return views
+
+
+def _annotations_of(session: Session, task_ids: list[str]) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {t: [] for t in task_ids}
+    rows = session.execute(
+        select(
+            Annotation.task_id,
+            User.name,
+            Annotation.response,
+            Annotation.time_spent_s,
+            Annotation.created_at,
+        )
+        .join(User, User.id == Annotation.user_id)
+        .where(Annotation.task_id.in_(task_ids))
+        .order_by(Annotation.task_id, Annotation.id)
+    )
+    for task_id, name, response, time_spent_s, created_at in rows:
+        found[task_id].append(
+            {
+                "annotator": name,
+                "response": response,
+                "time_spent_s": time_spent_s,
+                "created_at": created_at,
+            }
+        )
+    return found
+
+
 def audits_of(session: Session, task_id: str) -> list[dict]:
     """The task's review and audit history, oldest first."""
+    return _audits_of(session, [task_id])[task_id]
+
+
+def _audits_of(session: Session, task_ids: list[str]) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {t: [] for t in task_ids}
     rows = session.execute(
         select(Audit, User.name)
         .outerjoin(User, User.id == Audit.user_id)
-        .where(Audit.task_id == task_id)
-        .order_by(Audit.id)
-    ).all()
-    return [
-        {
-            "audited_by": name,
-            "audit_source": a.source,
-            "audit_result": a.result,
-            "comment": a.comment,
-            "audited_at": a.created_at,
-        }
-        for a, name in rows
-    ]
+        .where(Audit.task_id.in_(task_ids))
+        .order_by(Audit.task_id, Audit.id)
+    )
+    for a, name in rows:
+        found[a.task_id].append(
+            {
+                "audited_by": name,
+                "audit_source": a.source,
+                "audit_result": a.result,
+                "comment": a.comment,
+                "audited_at": a.created_at,
+            }
+        )
+    return found
 
 
 def cancel_task(session: Session, task_id: str, *, clear_unique_id: bool = False) -> None:

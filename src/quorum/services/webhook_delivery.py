@@ -24,11 +24,11 @@ from sqlalchemy import select, update
 from quorum import __version__
 from quorum.config import Settings
 from quorum.db.models import Batch, Project, Task, utcnow
+from quorum.formats import scale
 from quorum.jobs import Handler, JobContext, JobFailed, RetryAt
 from quorum.services import batches
 from quorum.services.callback_urls import UnsafeCallbackUrl, resolve
-from quorum.services.errors import NotFound
-from quorum.services.tasks import task_view
+from quorum.services.tasks import task_views
 from quorum.services.webhooks import BATCH_CALLBACK, TASK_CALLBACK
 
 # The API's JSON conventions: naive datetimes are UTC, written with a `Z`.
@@ -85,18 +85,26 @@ def handlers(policy: DeliveryPolicy) -> dict[str, Handler]:
 
 
 def deliver_task_callback(policy: DeliveryPolicy, ctx: JobContext) -> None:
-    """POST `{task, response, task_id, status}`; the task view never carries gold answers."""
+    """POST `{task, response, task_id, status}`; the task view never carries gold answers.
+
+    A project used through Scale's `/v1` face (its `scale_type` is set) gets the task and
+    response exactly as `GET /v1/task/{id}` shows them, so the requester's code reads one
+    shape; other projects get Quorum's native task view.
+    """
     task_id = ctx.job.payload["task_id"]
     with ctx.db.session() as session:
-        try:
-            view = task_view(session, task_id)
-        except NotFound:
-            raise JobFailed(f"task {task_id} no longer exists") from None
-        key = session.scalar(
-            select(Project.callback_key)
+        project = session.execute(
+            select(Project.callback_key, Project.task_type, Project.scale_type)
             .join(Task, Task.project_id == Project.id)
             .where(Task.id == task_id)
-        )
+        ).first()
+        if project is None:
+            raise JobFailed(f"task {task_id} no longer exists")
+        key, task_type, stored_scale_type = project
+        native = stored_scale_type is None
+        [view] = task_views(session, [task_id], with_annotations=native)
+    if not native:
+        view = scale.task_out(view, scale.of_project(task_type, stored_scale_type))
 
     def record(succeeded: bool) -> None:
         with ctx.db.begin() as session:

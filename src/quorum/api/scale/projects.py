@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
 from quorum.api.scale import shapes
-from quorum.api.scale.tasktypes import of_project, scale_type
+from quorum.api.scale.shapes import scale_type, translating
 from quorum.api.wire import JSONRoute
+from quorum.formats.scale import of_project
 from quorum.services import projects
 from quorum.services.errors import InvalidRequest
 from quorum.services.users import Principal
@@ -34,13 +35,15 @@ def create_project(
     params = body.get("params") or {}
     if not isinstance(params, dict):
         raise InvalidRequest("params must be a JSON object")
+    with translating():
+        params = stype.params_in(params)
     projects.create_project(
         session,
         name,
         stype.quorum_type,
-        params=stype.params_in(params),
+        params=params,
         created_by=principal.user_id,
-        scale_type=stype.name if stype.name != stype.quorum_type else None,
+        scale_type=stype.name,
     )
     return shapes.project_out(session, name)
 
@@ -80,9 +83,9 @@ def set_params(
     instruction = params.pop("instruction", None)
     if instruction is not None and not isinstance(instruction, str):
         raise InvalidRequest("instruction must be a string")
-    projects.set_params(
-        session, name, stype.params_in(params), instruction=instruction, patch=patch
-    )
+    with translating():
+        params = stype.params_in(params)
+    projects.set_params(session, name, params, instruction=instruction, patch=patch)
     return shapes.project_out(session, name)
 
 

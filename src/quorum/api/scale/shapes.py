@@ -1,16 +1,37 @@
 """Quorum's task, project and batch views in the shapes Scale's client reads.
 
-A task shows `tags` and `unique_id` only when it has them (the client's tests expect the keys
-absent otherwise), its response in the Scale type's shape, and never annotators' individual
-answers or a gold task's expected response.
+The translation itself is `quorum.formats.scale` (callbacks use it too); this module reads what
+it needs from the services and turns a Scale body that does not translate into a 400.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from sqlalchemy.orm import Session
 
-from quorum.api.scale.tasktypes import ScaleType, of_project
+from quorum.formats import scale
+from quorum.formats.scale import ScaleType
 from quorum.services import batches, projects, tasks
+from quorum.services.errors import InvalidRequest, NotFound
+from quorum.tasktypes.base import TaskValidationError
+
+
+@contextmanager
+def translating() -> Iterator[None]:
+    """A Scale body that does not translate is the requester's mistake: 400 naming the field."""
+    try:
+        yield
+    except TaskValidationError as exc:
+        raise InvalidRequest(str(exc), errors=exc.errors) from None
+
+
+def scale_type(name: Any) -> ScaleType:
+    """The Scale type named in a path or body; 400 naming the supported ones otherwise."""
+    with translating():
+        return scale.scale_type(name)
 
 
 class ProjectTypes:
@@ -23,60 +44,30 @@ class ProjectTypes:
     def __call__(self, project_name: str) -> ScaleType:
         if project_name not in self._known:
             project = projects.get_project(self.session, project_name)
-            self._known[project_name] = of_project(project.task_type, project.scale_type)
+            self._known[project_name] = scale.of_project(project.task_type, project.scale_type)
         return self._known[project_name]
 
 
-def task(session: Session, task_id: str, types: ProjectTypes | None = None) -> dict:
-    view = tasks.task_view(session, task_id)
-    return task_out(view, (types or ProjectTypes(session))(view["project"]))
+def task(session: Session, task_id: str) -> dict:
+    found = task_list(session, [task_id])
+    if not found:
+        raise NotFound(f"no task with id {task_id!r}")
+    return found[0]
 
 
-def task_out(view: dict, stype: ScaleType) -> dict:
-    params = view["params"]
-    response = view["response"]
-    out = {
-        "task_id": view["task_id"],
-        "type": stype.name,
-        "status": view["status"],
-        "project": view["project"],
-        "batch": view["batch"],
-        "instruction": view["instruction"],
-        "params": params,
-        "response": None if response is None else stype.response_out(response, params),
-        "metadata": view["metadata"],
-        "callback_url": view["callback_url"],
-        "callback_succeeded": view["callback_succeeded"],
-        "priority": view["priority"],
-        "confidence": view["confidence"],
-        "created_at": view["created_at"],
-        "updated_at": view["updated_at"],
-        "completed_at": view["completed_at"],
-        "audits": view["audits"],
-    }
-    if view["review_status"]:
-        out["customer_review_status"] = view["review_status"]
-        comments = [
-            a["comment"] for a in view["audits"] if a["audit_source"] == "customer" and a["comment"]
-        ]
-        if comments:
-            out["customer_review_comments"] = comments
-    if view["tags"]:
-        out["tags"] = view["tags"]
-    if view["unique_id"] is not None:
-        out["unique_id"] = view["unique_id"]
-    return out
-
-
-def limited(summary: dict) -> dict:
-    """What Scale returns with `limited_response=true`."""
-    return {k: summary[k] for k in ("task_id", "status", "metadata", "project")}
+def task_list(session: Session, task_ids: list[str]) -> list[dict]:
+    """A page of tasks in Scale's shape, read in a few queries whatever the page's size."""
+    types = ProjectTypes(session)
+    return [
+        scale.task_out(view, types(view["project"]))
+        for view in tasks.task_views(session, task_ids, with_annotations=False)
+    ]
 
 
 def project_out(session: Session, name: str) -> dict:
     project = projects.get_project(session, name)
     view = projects.project_view(session, project)
-    view["type"] = of_project(project.task_type, project.scale_type).name
+    view["type"] = scale.of_project(project.task_type, project.scale_type).name
     return view
 
 

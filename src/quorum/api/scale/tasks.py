@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session
 from quorum.api.deps import get_session, manager
 from quorum.api.scale import shapes
 from quorum.api.scale.routing import parse_bool, parse_time
-from quorum.api.scale.tasktypes import ScaleType, scale_type
+from quorum.api.scale.shapes import scale_type
 from quorum.api.wire import JSONRoute
+from quorum.db.claim import TRAINING_TAG
+from quorum.formats import scale
+from quorum.formats.scale import ScaleType
 from quorum.services import batches, files, projects, review, task_create, tasks, test_mode
 from quorum.services.errors import InvalidRequest
 from quorum.services.users import Principal
@@ -20,7 +23,6 @@ router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 
 PAGE = 100
 REVIEW_STATUSES = ("pending", "accepted", "fixed", "rejected", "commented")
-TRAINING_TAG = "training"
 _BODY = Body(description="Scale's create-task parameters (see docs/scale-compatibility.md)")
 
 
@@ -48,11 +50,12 @@ def _create(
         )
     if stype.translates_responses and project.scale_type != stype.name:
         raise InvalidRequest(f"{stype.name} tasks go to a project created as {stype.name}")
-    record = stype.params_in(record)
-    if record.get("hypothesis") is not None:
-        record["hypothesis"] = stype.response_in(record["hypothesis"], record)
-    if expected is not None:
-        record["gold"] = stype.response_in(expected, record)
+    with shapes.translating():
+        record = stype.params_in(record)
+        if record.get("hypothesis") is not None:
+            record["hypothesis"] = stype.response_in(record["hypothesis"], record)
+        if expected is not None:
+            record["gold"] = stype.response_in(expected, record)
     if tags:
         given = record.get("tags")
         record["tags"] = [*(given if isinstance(given, list) else []), *tags]
@@ -60,6 +63,7 @@ def _create(
         session, project_name, [record], created_by=principal.user_id, describe=lambda _: "task"
     )
     files.link_to_project(session, project.id, record)
+    projects.mark_used_through_scale(project)
     session.commit()
     if principal.is_test_key:
         test_mode.complete_by_machine(session, [task_id])
@@ -110,7 +114,8 @@ def create_training_task(
     session: Session = Depends(get_session),
 ) -> dict:
     """A gold task tagged `training`; the project's qualification covers every training task,
-    so each new annotator answers them before other work."""
+    and the gold queue serves training tasks first, so each new annotator answers them before
+    other work."""
     task_id = _quality_task(session, principal, task_type, body, (TRAINING_TAG,))
     view = shapes.task(session, task_id)
     count = tasks.count_tasks(
@@ -264,10 +269,9 @@ def list_tasks(
     cursor, offset = _read_token(next_token)
     page = tasks.list_tasks(session, f, limit=limit, cursor=cursor)
     if parse_bool(limited_response, "limited_response"):
-        docs = [shapes.limited(d) for d in page["docs"]]
+        docs = [scale.limited(d) for d in page["docs"]]
     else:
-        types = shapes.ProjectTypes(session)
-        docs = [shapes.task(session, d["task_id"], types) for d in page["docs"]]
+        docs = shapes.task_list(session, [d["task_id"] for d in page["docs"]])
     after = offset + len(docs)
     return {
         "docs": docs,

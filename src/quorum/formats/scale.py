@@ -1,10 +1,16 @@
-"""Scale's task types (the `{type}` of `/v1/task/{type}`) onto Quorum's task types.
+"""Scale's task JSON: Quorum's task types under Scale's names, and a task in Scale's v1 shape.
 
-Most are Quorum's own types under Scale's names. The legacy single-geometry types
+The `/v1` face reads Scale's create bodies through these translations and shows tasks with
+`task_out`; callbacks of projects used through `/v1` send the same `task_out` JSON, so a
+requester sees one shape from the API and from callbacks. Pure data in and out (no database),
+which is why it lives with the formats rather than with the API.
+
+Most Scale types are Quorum's own under Scale's names. The legacy single-geometry types
 (`annotation`, `polygonannotation`, `lineannotation`, `pointannotation`) become `imageannotation`
 with one geometry; `transcription` becomes a `textcollection` form of text fields, and its
 responses are shown back in Scale's `{"fields": …, "repeatable_fields": …}` shape. Types with
-no Quorum counterpart are refused with 400 naming the supported ones.
+no Quorum counterpart, and params that do not translate, raise `TaskValidationError` naming
+the field.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from quorum.services.errors import InvalidRequest
+from quorum.tasktypes.base import FieldError, TaskValidationError
 
 Params = dict[str, Any]
 Response = dict[str, Any]
@@ -21,6 +27,10 @@ Response = dict[str, Any]
 
 def _same(value: Any, _params: Params | None = None) -> Any:
     return value
+
+
+def _invalid(loc: str, msg: str) -> TaskValidationError:
+    return TaskValidationError([FieldError(loc, msg)])
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ def _transcription_params(params: Params) -> Params:
     elif fields is not None or repeatable is not None:
         for key, value in (("fields", fields), ("repeatable_fields", repeatable)):
             if value is not None and not isinstance(value, dict):
-                raise InvalidRequest(f"{key} must be an object {{key: description}}")
+                raise _invalid(key, "must be an object {key: description}")
         form = [
             {"type": "text", "field_id": k, "title": str(v) or k} for k, v in (fields or {}).items()
         ]
@@ -127,6 +137,26 @@ def _transcription_in(response: Any, params: Params) -> Any:
     return {"annotations": annotations}
 
 
+# Keys of Scale's legacy comparison: a question (`choices`, `fields`) about several attachments.
+_LEGACY_COMPARISON = ("attachments", "attachment_type", "choices")
+
+
+def _comparison_params(params: Params) -> Params:
+    """Quorum's comparison picks the better of candidate responses (`{"choice": id}`); Scale's
+    legacy form asks a question about attachments whose answer is one of free `choices` (e.g.
+    "same"/"different") plus free-text `fields`. The two answers mean different things, so the
+    legacy form is refused rather than guessed at."""
+    legacy = [k for k in _LEGACY_COMPARISON if k in params]
+    if legacy and "candidates" not in params:
+        raise _invalid(
+            legacy[0],
+            "Scale's legacy comparison (attachments + choices) is not supported; a comparison "
+            "takes prompt, candidates [{id, content}] and mode. For a question about several "
+            "attachments use a textcollection task: attachments and a category field",
+        )
+    return params
+
+
 def _legacy(name: str, geometry: str) -> ScaleType:
     params_in, response_in = _one_geometry(geometry)
     return ScaleType(name, "imageannotation", params_in=params_in, response_in=response_in)
@@ -143,7 +173,7 @@ SUPPORTED: dict[str, ScaleType] = {
         _legacy("polygonannotation", "polygon"),
         _legacy("lineannotation", "line"),
         _legacy("pointannotation", "point"),
-        ScaleType("comparison", "comparison"),
+        ScaleType("comparison", "comparison", params_in=_comparison_params),
         ScaleType("audiotranscription", "audiotranscription"),
         ScaleType(
             "transcription",
@@ -161,14 +191,15 @@ UNSUPPORTED = {
 }
 
 
-def scale_type(name: str) -> ScaleType:
-    """The Scale type named in a path or body; 400 naming the supported ones otherwise."""
+def scale_type(name: Any) -> ScaleType:
+    """The Scale type named in a path or body; an error naming the supported ones otherwise."""
     found = SUPPORTED.get(name) if isinstance(name, str) else None
     if found is not None:
         return found
     why = UNSUPPORTED.get(name, "Quorum has no task type for it")
-    raise InvalidRequest(
-        f"task type {name!r} is not supported ({why}); supported: {', '.join(sorted(SUPPORTED))}"
+    raise _invalid(
+        "type",
+        f"task type {name!r} is not supported ({why}); supported: {', '.join(sorted(SUPPORTED))}",
     )
 
 
@@ -177,3 +208,50 @@ def of_project(quorum_type: str, stored_scale_type: str | None) -> ScaleType:
     if stored_scale_type in SUPPORTED:
         return SUPPORTED[stored_scale_type]
     return SUPPORTED.get(quorum_type) or ScaleType(quorum_type, quorum_type)
+
+
+def task_out(view: dict, stype: ScaleType) -> dict:
+    """A task view (`services.tasks.task_view`) as Scale's task object.
+
+    `tags` and `unique_id` appear only when the task has them (the client's tests expect the
+    keys absent otherwise); the response is in the Scale type's shape; annotators' individual
+    answers and a gold task's expected response are never shown.
+    """
+    params = view["params"]
+    response = view["response"]
+    out = {
+        "task_id": view["task_id"],
+        "type": stype.name,
+        "status": view["status"],
+        "project": view["project"],
+        "batch": view["batch"],
+        "instruction": view["instruction"],
+        "params": params,
+        "response": None if response is None else stype.response_out(response, params),
+        "metadata": view["metadata"],
+        "callback_url": view["callback_url"],
+        "callback_succeeded": view["callback_succeeded"],
+        "priority": view["priority"],
+        "confidence": view["confidence"],
+        "created_at": view["created_at"],
+        "updated_at": view["updated_at"],
+        "completed_at": view["completed_at"],
+        "audits": view["audits"],
+    }
+    if view["review_status"]:
+        out["customer_review_status"] = view["review_status"]
+        comments = [
+            a["comment"] for a in view["audits"] if a["audit_source"] == "customer" and a["comment"]
+        ]
+        if comments:
+            out["customer_review_comments"] = comments
+    if view["tags"]:
+        out["tags"] = view["tags"]
+    if view["unique_id"] is not None:
+        out["unique_id"] = view["unique_id"]
+    return out
+
+
+def limited(summary: dict) -> dict:
+    """What Scale returns with `limited_response=true`."""
+    return {k: summary[k] for k in ("task_id", "status", "metadata", "project")}
