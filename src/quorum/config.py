@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,6 +31,8 @@ class Settings(BaseSettings):
     callback_retry_max_s: float = 3600.0
     callback_retry_window_s: float = 86400.0
     callback_timeout_s: float = 10.0
+    # Finished jobs (callback deliveries included) are deleted this many days after finishing.
+    job_retention_days: float = Field(14.0, gt=0)
     # Signs browser session cookies; unset, a random key is kept in the data directory.
     # Servers on several machines must share one.
     secret_key: str | None = None

@@ -97,3 +97,15 @@ def test_refit_jobs_form_a_chain_run_by_the_worker(db):
     assert [j.status for j in jobs] == ["succeeded", "queued"]
     assert jobs[1].payload["answers"] == 0
     assert not worker.run_once()  # the next one is an hour away
+
+
+def test_a_project_keeps_one_refit_chain_however_often_it_is_scheduled(db):
+    with db.session(write=True) as s:
+        projects.create_project(s, "p", "categorization", params={"categories": ["cat", "dog"]})
+        project_id = s.scalar(select(Job.payload)).get("project_id")
+        refit.schedule(s, project_id, delay_s=60)
+        s.commit()
+    refit.ensure_scheduled(db)
+    with db.session() as s:
+        queued = s.scalars(select(Job.id).where(Job.kind == refit.REFIT, Job.status == "queued"))
+        assert len(queued.all()) == 1

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quorum import __version__, web
 from quorum.api import scale
-from quorum.api.routes import batches, export, files, projects, review, tasks, users, work
+from quorum.api.routes import batches, export, files, jobs, projects, review, tasks, users, work
 from quorum.api.scale.routing import RawScalePaths
 from quorum.api.wire import JSON, error_body
 from quorum.config import Settings, get_settings
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         return {"status": "ok", "version": __version__}
 
     # The annotator loop first: routes are matched in order, and its two are the busiest.
-    for module in (work, users, projects, batches, tasks, export, review, files, scale):
+    for module in (work, users, projects, batches, tasks, export, review, files, jobs, scale):
         app.include_router(module.router)
     app.add_middleware(RawScalePaths)
     web.install(app)

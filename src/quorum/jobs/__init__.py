@@ -5,6 +5,7 @@ Knows the database only; services register handlers by job kind.
 
 from quorum.jobs.queue import (
     FAILED,
+    FINISHED,
     QUEUED,
     RUNNING,
     SUCCEEDED,
@@ -13,14 +14,18 @@ from quorum.jobs.queue import (
     claim,
     complete,
     enqueue,
+    enqueue_once,
     fail,
     has_due,
+    purge_finished,
     report_progress,
+    requeue,
 )
 from quorum.jobs.worker import Handler, JobContext, JobFailed, RetryAt, Worker
 
 __all__ = [
     "FAILED",
+    "FINISHED",
     "QUEUED",
     "RUNNING",
     "SUCCEEDED",
@@ -34,7 +39,10 @@ __all__ = [
     "claim",
     "complete",
     "enqueue",
+    "enqueue_once",
     "fail",
     "has_due",
+    "purge_finished",
     "report_progress",
+    "requeue",
 ]

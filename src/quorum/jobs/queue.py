@@ -2,10 +2,10 @@
 
 A job row is its whole state, so jobs survive restarts and any number of workers on any number
 of machines share them. Status goes `queued` -> `running` -> `succeeded` | `failed` (or back to
-`queued` for a retry). `run_at` is when the row next needs a worker: for a queued job when it
-is due, for a running one when its lease ends and another worker may take it over. `attempts`
-counts claims and doubles as a fencing token: a worker whose lease was taken over can no longer
-finish, fail or touch the job.
+`queued` for a retry); finished jobs are deleted once old (`purge_finished`). `run_at` is when
+the row next needs a worker: for a queued job when it is due, for a running one when its lease
+ends and another worker may take it over. `attempts` counts claims and doubles as a fencing
+token: a worker whose lease was taken over can no longer finish, fail or touch the job.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from quorum.db.models import Job, utcnow
 
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
+FINISHED = (SUCCEEDED, FAILED)
 MAX_ERROR_CHARS = 2000
 
 _jobs = Job.__table__
@@ -68,6 +70,41 @@ def enqueue(
         )
         .returning(_jobs.c.id)
     ).scalar_one()
+
+
+def enqueue_once(
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    key: str,
+    run_at: dt.datetime | None = None,
+) -> int | None:
+    """Add a job unless a queued one has the same `key`: its id, or None when one was there.
+
+    The unique index over queued keys decides, so concurrent callers on any number of
+    processes leave exactly one queued job (the caller commits).
+    """
+    now = utcnow()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(_jobs)
+        .values(
+            kind=kind,
+            payload=payload,
+            unique_key=key,
+            status=QUEUED,
+            run_at=now if run_at is None else _naive_utc(run_at),
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(
+            index_elements=[_jobs.c.unique_key], index_where=text(f"status = '{QUEUED}'")
+        )
+        .returning(_jobs.c.id)
+    )
+    return session.execute(statement).scalar()
 
 
 def _due(kinds: Collection[str], now: dt.datetime) -> ColumnElement[bool]:
@@ -163,3 +200,32 @@ def report_progress(
     lease_until = utcnow() + dt.timedelta(seconds=lease_seconds)
     _update_held(session, job, progress=fraction, progress_message=message, run_at=lease_until)
     return lease_until
+
+
+def purge_finished(session: Session, before: dt.datetime, *, limit: int) -> int:
+    """Delete up to `limit` jobs that finished before `before`; how many (caller commits).
+
+    Bounded, so a caller deleting many rows commits in steps and never holds SQLite's write
+    lock for long.
+    """
+    oldest = (
+        select(_jobs.c.id)
+        .where(_jobs.c.status.in_(FINISHED), _jobs.c.finished_at < _naive_utc(before))
+        .limit(limit)
+    )
+    return session.execute(delete(_jobs).where(_jobs.c.id.in_(oldest))).rowcount
+
+
+def requeue(session: Session, job_id: int, *, now: dt.datetime | None = None) -> bool:
+    """Make a failed job due again now; False if it is not failed (caller commits).
+
+    `attempts` stays: it is the fencing token. The key is dropped, so the job never collides
+    with the queued successor of its periodic chain.
+    """
+    now = now or utcnow()
+    result = session.execute(
+        update(_jobs)
+        .where(_jobs.c.id == job_id, _jobs.c.status == FAILED)
+        .values(status=QUEUED, run_at=now, finished_at=None, unique_key=None, updated_at=now)
+    )
+    return result.rowcount == 1

@@ -56,11 +56,13 @@ def is_spammer(record: ProjectAnnotator) -> bool:
 
 
 def schedule(session: Session, project_id: int, *, delay_s: float = 0.0, answers: int = 0) -> None:
-    """Queue the project's next refit (caller commits)."""
-    jobs.enqueue(
+    """Queue the project's next refit unless one is queued already (caller commits): the
+    unique key keeps one chain per project whatever the number of workers and processes."""
+    jobs.enqueue_once(
         session,
         REFIT,
         {"project_id": project_id, "answers": answers},
+        key=f"{REFIT}:{project_id}",
         run_at=utcnow() + dt.timedelta(seconds=delay_s),
     )
 
