@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import HOME_PAGE, shot
 
 TRIAGE = "Customer feedback triage"
 
@@ -57,7 +57,7 @@ def _login(browser, url, name):
     page.get_by_label("User name").fill(name)
     page.get_by_label("Password").fill(f"quorum-{name}")
     page.get_by_label("Password").press("Enter")
-    page.wait_for_url("**/work")
+    page.wait_for_url(HOME_PAGE)  # managers start on /manage
     return context, page
 
 

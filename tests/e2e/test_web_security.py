@@ -1,5 +1,6 @@
-"""The session cookie's flags, CSRF protection, login and logout, and that nothing an
-annotator's browser receives reveals gold tasks or their expected answers."""
+"""The session cookie's flags, CSRF protection, login, logout and ending sessions on the
+server, and that nothing an annotator's browser receives reveals gold tasks or their expected
+answers."""
 
 from __future__ import annotations
 
@@ -51,6 +52,21 @@ def test_cookie_flags_csrf_and_logout(web):
         assert out.status_code == 303 and 'quorum_session=""' in out.headers["set-cookie"]
         client.cookies.clear()
         assert client.get("/work").headers["location"] == "/login?next=/work"
+    # A copy of the cookie taken before the logout is dead on the server too.
+    replay = httpx.get(f"{web.url}/api/me", cookies={"quorum_session": session})
+    assert replay.status_code == 401, replay.text
+
+
+def test_admin_ending_all_sessions_logs_an_open_browser_out(login, web):
+    page = login("ann")
+    other = login("rev")
+    ended = web.cli("users", "revoke-sessions", "ann")
+    assert ended.returncode == 0, ended.stderr
+    page.goto("/stats")
+    page.wait_for_url("**/login?next=/stats")
+    page.get_by_label("User name").wait_for()
+    other.goto("/stats")  # another user's session is untouched
+    assert other.url.endswith("/stats")
 
 
 def test_secure_cookie_over_https(client, accounts):

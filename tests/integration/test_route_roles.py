@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from fastapi.routing import APIRoute
 
+from quorum import jobs
 from quorum.services import assignments, batches, projects, task_create, users
 
 ORDER = ["annotator", "reviewer", "manager", "admin"]
@@ -21,6 +22,7 @@ POLICY = {
     ("GET", "/api/users"): "manager",
     ("POST", "/api/users/{name}/role"): "admin",
     ("POST", "/api/users/{name}/keys"): "admin",
+    ("POST", "/api/users/{name}/sessions/revoke"): "admin",
     ("POST", "/api/projects"): "manager",
     ("GET", "/api/projects"): "annotator",
     ("GET", "/api/projects/{name}"): "annotator",
@@ -112,6 +114,9 @@ POLICY = {
     # The reviewer's and manager's pages' JSON.
     ("GET", "/api/me/reviews"): "reviewer",
     ("GET", "/api/projects/{project}/dashboard"): "manager",
+    # Background jobs (callback deliveries among them): operators only.
+    ("GET", "/api/jobs"): "admin",
+    ("POST", "/api/jobs/{job_id}/retry"): "admin",
 }
 # HTML pages (not in the OpenAPI document), signed in by the session cookie: anonymous visitors
 # are sent to the login page. "member" = members who annotate or review; others get 404.
@@ -124,7 +129,7 @@ PAGES = {
     ("GET", "/review"): "reviewer",
     ("GET", "/review/{project}"): "reviewer",  # reviewers of the project (here: one), managers
     ("GET", "/manage"): "manager",
-    ("GET", "/manage/new"): "manager",
+    ("GET", "/projects/new"): "manager",
     ("GET", "/manage/{project}"): "manager",
 }
 # Pages that take a form: logging in needs no session, logging out needs the CSRF token.
@@ -163,6 +168,7 @@ def _request(method, path, world):
         .replace("{task_type}", "categorization")
         .replace("{group}", "g")
         .replace("{file_id}", "0" * 24)
+        .replace("{job_id}", str(world["failed_job"]))
     )
     if path.startswith("/api/users/{name}"):
         url = path.replace("{name}", "reviewer")
@@ -234,8 +240,8 @@ def _request(method, path, world):
 @pytest.fixture
 def world(db, accounts, client, tmp_path):
     """Project `p` with a member annotator and reviewer, a batch, a pending task (one for the
-    native routes, one for Scale's), and a task the annotator completed (for review and audit
-    routes). Uploaded files go to a temporary data directory."""
+    native routes, one for Scale's), a task the annotator completed (for review and audit
+    routes) and a failed job. Uploaded files go to a temporary data directory."""
     client.app.state.settings.data_dir = tmp_path
     with db.session(write=True) as s:
         projects.create_project(
@@ -249,7 +255,11 @@ def world(db, accounts, client, tmp_path):
         claimed = assignments.claim_next(s, annotator, "p")
         assignments.submit(s, annotator, claimed["assignment_id"], {"category": "a"})
         [task_id, v1] = task_create.create_tasks(s, "p", [{"attachment": "x"}, {"attachment": "y"}])
-    return {"task": task_id, "done": done, "v1": v1}
+        failed_job = jobs.enqueue(s, "test.unhandled", {})
+        s.commit()
+    with db.begin() as s:
+        jobs.fail(s, jobs.claim(s, "w", ["test.unhandled"], lease_seconds=60), "boom")
+    return {"task": task_id, "done": done, "v1": v1, "failed_job": failed_job}
 
 
 def test_every_route_is_in_the_policy(client):
@@ -334,5 +344,9 @@ def test_page_access_by_role(client, accounts, world, role):
             assert response.status_code == (200 if role in MEMBERS else 404), where
         elif ORDER.index(role) < ORDER.index(lowest):
             assert response.status_code == 403, where
+        elif path == "/":
+            assert response.status_code == 303, where
+            home = "/manage" if ORDER.index(role) >= ORDER.index("manager") else "/work"
+            assert response.headers["location"] == home, where
         else:
-            assert response.status_code == (303 if path == "/" else 200), where
+            assert response.status_code == 200, where

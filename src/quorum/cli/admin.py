@@ -1,4 +1,5 @@
-"""`quorum users …` and `quorum projects …`: administration straight on the database."""
+"""`quorum users …`, `quorum projects …` and `quorum jobs …`: administration straight on the
+database."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from quorum.cli.common import open_db, parse_json_option, reports_errors
-from quorum.services import projects, users
+from quorum.services import job_admin, projects, users, web_sessions
 
-users_app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
+users_app = typer.Typer(help="Users, roles, API keys and browser sessions.", no_args_is_help=True)
 projects_app = typer.Typer(help="Projects and their members.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Background jobs: callback deliveries and more.", no_args_is_help=True)
 console = Console()
 
 
@@ -71,6 +73,15 @@ def users_create_key(
     print(key)
 
 
+@users_app.command("revoke-sessions")
+@reports_errors
+def users_revoke_sessions(name: str) -> None:
+    """Log a user out of every browser now (their API keys keep working)."""
+    with open_db().session(write=True) as session:
+        ended = web_sessions.end_all(session, name)
+    print(f"ended every browser session of {ended['user']} issued before now")
+
+
 @projects_app.command("create")
 @reports_errors
 def projects_create(
@@ -118,3 +129,41 @@ def projects_list() -> None:
     for p in rows:
         table.add_row(p["name"], p["type"], f"{p['created_at']:%Y-%m-%d %H:%M}")
     console.print(table)
+
+
+@jobs_app.command("list")
+@reports_errors
+def jobs_list(
+    status: str | None = typer.Option(None, help="queued, running, succeeded or failed"),
+    kind: str | None = typer.Option(None, help="e.g. callback.task"),
+    limit: int = typer.Option(50, min=1, max=job_admin.MAX_PAGE),
+) -> None:
+    """List the newest jobs, e.g. failing callbacks with --status failed."""
+    with open_db().session() as session:
+        page = job_admin.list_jobs(session, status=status, kind=kind, limit=limit)
+    table = Table("id", "kind", "status", "tries", "run at", "finished", "target", "last error")
+    for job in page["docs"]:
+        target = job.get("task_id") or job.get("batch_id") or job.get("project_id") or ""
+        url = job.get("url")
+        table.add_row(
+            str(job["id"]),
+            job["kind"],
+            job["status"],
+            str(job["attempts"]),
+            f"{job['run_at']:%Y-%m-%d %H:%M}",
+            f"{job['finished_at']:%Y-%m-%d %H:%M}" if job["finished_at"] else "",
+            f"{target} {url}" if url else str(target),
+            job["last_error"] or "",
+        )
+    console.print(table)
+    if page["has_more"]:
+        print(f"(newest {limit} shown; raise --limit for more)")
+
+
+@jobs_app.command("retry")
+@reports_errors
+def jobs_retry(job_id: int) -> None:
+    """Run a failed job again now."""
+    with open_db().session(write=True) as session:
+        job = job_admin.retry_job(session, job_id)
+    print(f"job {job['id']} ({job['kind']}) is queued again")

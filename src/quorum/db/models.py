@@ -58,6 +58,18 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Browser sessions issued before this moment are refused ("log out everywhere").
+    sessions_not_before: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class RevokedSession(Base):
+    """A logged-out browser session, kept only until the token would have expired anyway."""
+
+    __tablename__ = "revoked_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class ApiKey(Base):
@@ -334,10 +346,32 @@ class Job(Base):
             sqlite_where=text("status IN ('queued', 'running')"),
             postgresql_where=text("status IN ('queued', 'running')"),
         ),
+        # Retention deletes finished jobs by age; the few failed ones are listed for operators.
+        Index(
+            "ix_jobs_finished",
+            "finished_at",
+            sqlite_where=text("status IN ('succeeded', 'failed')"),
+            postgresql_where=text("status IN ('succeeded', 'failed')"),
+        ),
+        Index(
+            "ix_jobs_failed",
+            "id",
+            sqlite_where=text("status = 'failed'"),
+            postgresql_where=text("status = 'failed'"),
+        ),
+        # At most one queued job per key: a periodic chain stays single with many workers.
+        Index(
+            "ux_jobs_queued_key",
+            "unique_key",
+            unique=True,
+            sqlite_where=text("status = 'queued'"),
+            postgresql_where=text("status = 'queued'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(PkType, primary_key=True)
     kind: Mapped[str] = mapped_column(String(100))
+    unique_key: Mapped[str | None] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     run_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

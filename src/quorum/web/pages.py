@@ -126,7 +126,7 @@ def login(
         return _login_page(target, exc.message, 401)
     settings = request.app.state.settings
     lifetime = int(settings.session_hours * 3600)
-    token = web_sessions.issue(session, secret(request), principal, lifetime)
+    token = web_sessions.issue(secret(request), principal, lifetime)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         COOKIE,
@@ -146,10 +146,14 @@ def logout(
     csrf: str = Form("", max_length=200),
     session: Session = Depends(get_session),
 ) -> Response:
-    """End the session in this browser; a logout forged by another site is ignored."""
+    """End the session on the server, so a copy of the cookie is dead too; a logout forged by
+    another site is refused."""
     token = request.cookies.get(COOKIE)
-    if token and not web_sessions.csrf_ok(secret(request), token, csrf):
-        raise PageDenied(403, "The logout form was not sent from this session's page.")
+    if token:
+        key = secret(request)
+        if not web_sessions.csrf_ok(key, token, csrf):
+            raise PageDenied(403, "The logout form was not sent from this session's page.")
+        web_sessions.revoke(session, key, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
     return response
@@ -157,7 +161,9 @@ def logout(
 
 @router.get("/")
 def start(viewer: Viewer = Depends(viewer_for(Role.annotator))) -> Response:
-    return RedirectResponse("/work", status_code=303)
+    """Managers start on their projects' dashboards, everyone else on their work."""
+    home = "/manage" if viewer.principal.role.at_least(Role.manager) else "/work"
+    return RedirectResponse(home, status_code=303)
 
 
 @router.get("/work")

@@ -75,13 +75,13 @@ def review_page(
 def manage(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
     body = (
         '<div class="ws-head"><h1>Manage projects</h1>'
-        '<a class="button primary" href="/manage/new">New project</a></div>'
+        '<a class="button primary" href="/projects/new">New project</a></div>'
         '<div id="projects" aria-live="polite"><p class="muted">Loading…</p></div>'
     )
     return viewer.page("Manage projects", body, current="/manage", script="manage.js")
 
 
-@router.get("/manage/new")
+@router.get("/projects/new")
 def new_project(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
     attrs = data_attrs(types=",".join(tasktypes.names()))
     body = (

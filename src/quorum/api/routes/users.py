@@ -1,4 +1,4 @@
-"""Users and API keys (admins), and `GET /api/me` for anyone signed in."""
+"""Users, API keys and browser sessions (admins), and `GET /api/me` for anyone signed in."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from quorum.api.deps import admin, any_user, get_session, manager
 from quorum.api.wire import JSONRoute
-from quorum.services import users
+from quorum.services import users, web_sessions
 from quorum.services.users import Principal
 
 router = APIRouter(tags=["users"], route_class=JSONRoute)
@@ -64,3 +64,14 @@ def create_key(
 ) -> dict:
     key = users.create_api_key(session, name, test=bool(body and body.test))
     return {"user": name, "api_key": key}
+
+
+@router.post("/api/users/{name}/sessions/revoke", operation_id="revokeUserSessions")
+def revoke_sessions(
+    name: str, _: Principal = Depends(admin), session: Session = Depends(get_session)
+) -> dict:
+    """End every browser session the user has open now, on every server (a stolen laptop).
+
+    API keys are not sessions and stay valid; the user can log in again.
+    """
+    return web_sessions.end_all(session, name)
