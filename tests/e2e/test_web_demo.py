@@ -1,5 +1,6 @@
 """The demo's reviewer and manager pages have something to show: tasks waiting for review,
-and a dashboard with two days of answers. Screenshots of both, at a laptop's 1280 × 800."""
+and a dashboard with two days of answers. Screenshots of both, at a laptop's 1280 × 800.
+Every page of the demo, as each role sees it, passes the axe-core accessibility rules."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -16,6 +18,14 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import HOME_PAGE, shot
 
 TRIAGE = "Customer feedback triage"
+DEMO_PROJECTS = [
+    TRIAGE,
+    "News entities",
+    "Street and kitchen objects",
+    "Assistant response preference",
+    "Assistant response rubric and SFT writing",
+    "Voice command transcription",
+]
 
 
 @pytest.fixture
@@ -80,3 +90,29 @@ def test_demo_review_and_dashboard(browser, demo):
     assert sum(float(r.get_attribute("height")) > 0 for r in answers.all()) >= 10
     shot(page, "demo-dashboard")
     context.close()
+
+
+def test_every_demo_page_passes_the_axe_accessibility_rules(browser, demo):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    pages = {
+        "annotator1": ["/work", "/stats", *(f"/work/{quote(p)}" for p in DEMO_PROJECTS)],
+        "reviewer": ["/review", f"/review/{quote(TRIAGE)}"],
+        "manager": ["/manage", "/projects/new", f"/manage/{quote(TRIAGE)}"],
+    }
+    found = {}
+    for user, paths in pages.items():
+        context, page = _login(browser, demo, user)
+        for path in paths:
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            violations = axe.run(page).response["violations"]
+            found[path] = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
+        context.close()
+    context = browser.new_context(base_url=demo)
+    page = context.new_page()
+    page.goto("/login")
+    found["/login"] = [(v["id"], v["impact"]) for v in axe.run(page).response["violations"]]
+    context.close()
+    assert not any(found.values()), {p: v for p, v in found.items() if v}
