@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import anyio.to_thread
 import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -228,7 +228,7 @@ class Database:
                 return work(session, *args)
 
         if self._gate is None:
-            return await run_in_threadpool(call)
+            return await anyio.to_thread.run_sync(call)
         if self._gate.try_enter():
             try:
                 return call()

@@ -58,6 +58,7 @@ VALUES (:project, :user, 1, :gold, 0, 0, 0, 0.0, 0.0, :no)""")
 _COUNT_SERVED = SQL("""
 UPDATE project_annotators SET served = served + 1, gold_served = gold_served + :gold
 WHERE project_id = :project AND user_id = :user""")
+# The submission, its task and project, and the task's callback URL (webhooks.CALLBACK_URL).
 _SUBMITTED = """
 SELECT s.user_id, s.status, s.task_id, s.project_id, t.status, t.is_gold, t.answered,
        t.active, t.needed, t.params, t.batch_id, p.task_type, p.policy,

@@ -3,12 +3,12 @@ test mode, so a requester can try an integration end to end without annotators."
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.models import Batch, Project, Task
-from quorum.services import completion
+from quorum.services import completion, webhooks
 
 # Test tasks go to no reviewer.
 _NO_REVIEW = {"review_rate": 0.0}
@@ -19,9 +19,7 @@ def complete_by_machine(session: Session, task_ids: list[str]) -> None:
     their callbacks, in one transaction (gold tasks stay: they exist to test annotators)."""
     rows = session.execute(
         select(Task.id, Task.params, Task.answered, Task.active, Task.needed, Task.batch_id,
-               Project.task_type,
-               func.coalesce(Task.callback_url, Batch.callback_url, Project.callback_url)
-               .label("callback_url"))
+               Project.task_type, webhooks.CALLBACK_URL.label("callback_url"))
         .join(Project, Project.id == Task.project_id)
         .outerjoin(Batch, Batch.id == Task.batch_id)
         .where(Task.id.in_(task_ids), Task.status == "pending", ~Task.is_gold)

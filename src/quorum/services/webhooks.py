@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quorum import jobs
@@ -33,17 +33,23 @@ def enqueue_task_callback(session: Session, task_id: str, event: str = "complete
     return enqueue_task_event(session, task_id, event, task_callback_url(session, task_id))
 
 
+# Where a task's events go: its own URL, else its batch's, else its project's (a query using it
+# joins the task's project and outer-joins its batch; the annotator loop's SQL repeats it).
+CALLBACK_URL = func.coalesce(Task.callback_url, Batch.callback_url, Project.callback_url)
+
+
 def task_callback_url(session: Session, task_id: str) -> str | None:
-    """Where a task's events go: its own URL, else its batch's, else its project's."""
+    """The URL a task's events go to, or None."""
     row = session.execute(
-        select(Task.callback_url, Batch.callback_url, Project.callback_url)
+        select(CALLBACK_URL)
+        .select_from(Task)
         .join(Project, Project.id == Task.project_id)
         .outerjoin(Batch, Batch.id == Task.batch_id)
         .where(Task.id == task_id)
     ).first()
     if row is None:
         raise NotFound(f"no task with id {task_id!r}")
-    return next((u for u in row if u), None)
+    return row[0]
 
 
 def enqueue_task_event(session: Session, task_id: str, event: str, url: str | None) -> int | None:
