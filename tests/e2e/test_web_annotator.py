@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from quorum.db.engine import Database
-from quorum.db.models import Annotation
+from quorum.db.models import Annotation, Assignment
 
 
 def _open(page, project: str, selector: str):
@@ -129,3 +129,19 @@ def test_annotator_completes_every_type_by_keyboard(login, web):
         {"occluded": "no"},
     )
     assert all(seconds is not None and seconds > 0 for _, seconds in answers)
+
+
+def test_annotator_skips_a_task_with_a_reason_by_keyboard(login, web):
+    page = login("ann")
+    _open(page, "feedback", ".categorization")
+    page.keyboard.press("s")
+    page.get_by_label("Why?").fill("Offensive content")
+    page.shot("skip")
+    page.keyboard.press("Enter")
+    page.get_by_text("Nothing left for you here").wait_for()
+
+    db = Database(web.db_url, pool_size=1)
+    with db.session() as session:
+        skipped = session.execute(select(Assignment.status, Assignment.skip_reason)).all()
+    db.dispose()
+    assert [tuple(row) for row in skipped] == [("skipped", "Offensive content")]

@@ -34,3 +34,32 @@ export const isTyping = (el) =>
   el instanceof HTMLSelectElement ||
   (el instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit"].includes(el.type)) ||
   el?.isContentEditable;
+
+// A modal asking for one line of text (a skip reason, a reject comment); Enter confirms, Esc
+// goes back. Returns the function that opens it empty; `onConfirm` gets the trimmed text.
+export function textDialog({ id, title, note, label, action, maxlength, suggestions = [] }, onConfirm) {
+  const input = h("input", {
+    id: `${id}-text`, list: suggestions.length ? `${id}-options` : null, required: true, maxlength,
+  });
+  const dialog = h("dialog", { id, "aria-labelledby": `${id}-title` },
+    h("form", { method: "dialog", class: "stack" },
+      h("h2", { id: `${id}-title` }, title),
+      note ? h("p", { class: "muted" }, note) : null,
+      h("label", { for: input.id }, label),
+      input,
+      suggestions.length
+        ? h("datalist", { id: `${id}-options` }, suggestions.map((s) => h("option", { value: s })))
+        : null,
+      h("div", { class: "actions" },
+        h("button", { class: "primary", value: "confirm" }, action),
+        h("button", { value: "cancel", formnovalidate: true }, "Cancel"))));
+  dialog.addEventListener("close", () => {
+    const text = input.value.trim();
+    if (dialog.returnValue === "confirm" && text) onConfirm(text);
+  });
+  document.body.append(dialog);
+  return () => {
+    input.value = "";
+    dialog.showModal();
+  };
+}

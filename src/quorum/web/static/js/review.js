@@ -3,7 +3,7 @@
 // the same tools and keys; accept, fix and reject each have a key of their own.
 
 import { api } from "./api.js";
-import { h, isTyping, kbd } from "./dom.js";
+import { h, isTyping, kbd, textDialog } from "./dom.js";
 import { summary } from "./answers.js";
 import { taskType } from "./types/index.js";
 
@@ -106,27 +106,18 @@ function fix() {
   }
 }
 
-const rejectDialog = h("dialog", { id: "reject-dialog", "aria-labelledby": "reject-title" },
-  h("form", { method: "dialog", class: "stack" },
-    h("h2", { id: "reject-title" }, "Reject this task"),
-    h("p", { class: "muted" }, "It goes back to the queue for one more answer."),
-    h("label", { for: "reject-comment" }, "Comment for the record (Enter to reject, Esc to go back)"),
-    h("input", { id: "reject-comment", required: true, maxlength: 5000 }),
-    h("div", { class: "actions" },
-      h("button", { class: "primary", value: "reject" }, "Reject"),
-      h("button", { value: "cancel", formnovalidate: true }, "Cancel"))));
-document.body.append(rejectDialog);
+const openReject = textDialog({
+  id: "reject-dialog",
+  title: "Reject this task",
+  note: "It goes back to the queue for one more answer.",
+  label: "Comment for the record (Enter to reject, Esc to go back)",
+  action: "Reject",
+  maxlength: 5000,
+}, (comment) => decide({ decision: "reject", comment }));
 
 function askReject() {
-  if (!current) return;
-  rejectDialog.querySelector("input").value = "";
-  rejectDialog.showModal();
+  if (current) openReject();
 }
-
-rejectDialog.addEventListener("close", () => {
-  const comment = rejectDialog.querySelector("input").value.trim();
-  if (rejectDialog.returnValue === "reject" && comment) decide({ decision: "reject", comment });
-});
 
 document.addEventListener("keydown", (event) => {
   if (document.querySelector("dialog[open]") || !current) return;

@@ -2,7 +2,7 @@
 // next task claimed and rendered in advance so it appears the moment an answer is accepted.
 
 import { api, ApiError } from "./api.js";
-import { h, isTyping, kbd } from "./dom.js";
+import { h, isTyping, kbd, textDialog } from "./dom.js";
 import { taskType } from "./types/index.js";
 
 const root = document.getElementById("workspace");
@@ -121,28 +121,16 @@ async function submit() {
   }
 }
 
-const skipDialog = h("dialog", { id: "skip", "aria-labelledby": "skip-title" },
-  h("form", { method: "dialog", class: "stack" },
-    h("h2", { id: "skip-title" }, "Skip this task"),
-    h("label", { for: "skip-reason" }, "Why? (Enter to skip, Esc to go back)"),
-    h("input", { id: "skip-reason", list: "skip-reasons", required: true, maxlength: 2000 }),
-    h("datalist", { id: "skip-reasons" },
-      ["The content is unclear or broken", "I am not sure of the answer", "Offensive content",
-        "The instructions do not cover this case"].map((r) => h("option", { value: r }))),
-    h("div", { class: "actions" },
-      h("button", { class: "primary", value: "skip" }, "Skip"),
-      h("button", { value: "cancel", formnovalidate: true }, "Cancel"))));
-document.body.append(skipDialog);
-
-function askSkip() {
+const openSkip = textDialog({
+  id: "skip",
+  title: "Skip this task",
+  label: "Why? (Enter to skip, Esc to go back)",
+  action: "Skip",
+  maxlength: 2000,
+  suggestions: ["The content is unclear or broken", "I am not sure of the answer",
+    "Offensive content", "The instructions do not cover this case"],
+}, async (reason) => {
   if (!current) return;
-  skipDialog.querySelector("input").value = "";
-  skipDialog.showModal();
-}
-
-skipDialog.addEventListener("close", async () => {
-  const reason = skipDialog.querySelector("input").value.trim();
-  if (skipDialog.returnValue !== "skip" || !reason || !current) return;
   busy = true;
   try {
     await api("POST", `/api/assignments/${current.claim.assignment_id}/skip`, { reason });
@@ -153,6 +141,10 @@ skipDialog.addEventListener("close", async () => {
     busy = false;
   }
 });
+
+function askSkip() {
+  if (current) openSkip();
+}
 
 document.addEventListener("keydown", (event) => {
   if (document.querySelector("dialog[open]") || !current) return;
