@@ -51,25 +51,22 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def _new_job(kind: str, payload: dict[str, Any], run_at: dt.datetime | None) -> dict[str, Any]:
+    now = utcnow()
+    return {
+        "kind": kind, "payload": payload, "status": QUEUED,
+        "run_at": now if run_at is None else _naive_utc(run_at),
+        "attempts": 0, "created_at": now, "updated_at": now,
+    }  # fmt: skip
+
+
 def enqueue(
     session: Session, kind: str, payload: dict[str, Any], *, run_at: dt.datetime | None = None
 ) -> int:
     """Add a job and return its id. The caller commits: the job exists if and only if the
     change that asked for it commits (the outbox pattern)."""
-    now = utcnow()
-    return session.execute(
-        insert(_jobs)
-        .values(
-            kind=kind,
-            payload=payload,
-            status=QUEUED,
-            run_at=now if run_at is None else _naive_utc(run_at),
-            attempts=0,
-            created_at=now,
-            updated_at=now,
-        )
-        .returning(_jobs.c.id)
-    ).scalar_one()
+    row = _new_job(kind, payload, run_at)
+    return session.execute(insert(_jobs).values(row).returning(_jobs.c.id)).scalar_one()
 
 
 def enqueue_once(
@@ -85,20 +82,10 @@ def enqueue_once(
     The unique index over queued keys decides, so concurrent callers on any number of
     processes leave exactly one queued job (the caller commits).
     """
-    now = utcnow()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(_jobs)
-        .values(
-            kind=kind,
-            payload=payload,
-            unique_key=key,
-            status=QUEUED,
-            run_at=now if run_at is None else _naive_utc(run_at),
-            attempts=0,
-            created_at=now,
-            updated_at=now,
-        )
+        .values({**_new_job(kind, payload, run_at), "unique_key": key})
         .on_conflict_do_nothing(
             index_elements=[_jobs.c.unique_key], index_where=text(f"status = '{QUEUED}'")
         )
