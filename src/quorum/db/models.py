@@ -288,6 +288,11 @@ class Assignment(Base):
     skip_reason: Mapped[str | None] = mapped_column(Text)
 
 
+# Assignment statuses that hold one of the task's slots (counted in `tasks.active`): a live
+# lease, or one its annotator released and may take back until the lease ends.
+HOLDING = ("active", "released")
+
+
 class Audit(Base):
     """A reviewer's or the requester's verdict on a completed task; the task's history."""
 

@@ -18,30 +18,38 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db import claim, hot
 from quorum.db.hot import SQL
-from quorum.db.models import Assignment, Project, ProjectAnnotator, Task, utcnow
+from quorum.db.models import HOLDING, Assignment, Project, ProjectAnnotator, Task, utcnow
 from quorum.services import completion, gold
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from quorum.services.users import Principal
 from quorum.tasktypes.base import TaskValidationError
 
 WORKER_ROLES = ("annotator", "reviewer")
+RELEASE_HOLD_S = 60
 
 
 # The loop's statements, run on the driver's cursor (see quorum.db.hot): the whole of a claim
 # or a submission runs inside SQLite's one write lock.
 _WORKER_CONTEXT = SQL("""
-SELECT p.id, p.task_type, p.policy,
+SELECT p.id, p.task_type, p.policy, p.callback_key,
        (SELECT pp.instruction FROM project_params pp WHERE pp.project_id = p.id
         ORDER BY pp.version DESC LIMIT 1),
-       m.role, a.served, a.gold_served, a.blocked, a.blocked_reason
+       m.role, a.served, a.gold_served, a.blocked, a.blocked_reason,
+       (SELECT MIN(s.id) FROM assignments s
+        WHERE s.user_id = :user AND s.status = 'released' AND s.project_id = p.id)
 FROM projects p
 LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = :user
 LEFT JOIN project_annotators a ON a.project_id = p.id AND a.user_id = :user
 WHERE p.name = :project""")
 _EXPIRE = SQL("""
 UPDATE assignments SET status = 'expired'
-WHERE project_id = :project AND status = 'active' AND lease_expires_at < :now
+WHERE project_id = :project AND status IN ('active', 'released') AND lease_expires_at < :now
 RETURNING task_id""")
+_TAKE_BACK = SQL("""
+UPDATE assignments SET status = 'active', leased_at = :now, lease_expires_at = :expires
+WHERE id = :aid AND status = 'released'
+RETURNING task_id""")
+_TASK_CONTENT = SQL("SELECT params, instruction FROM tasks WHERE id = :tid")
 _GIVE_BACK = SQL("UPDATE tasks SET active = active - 1 WHERE id = :tid")
 _TAKE_TASK = SQL(
     "UPDATE tasks SET active = active + 1 WHERE id = :tid RETURNING params, instruction, is_gold"
@@ -84,9 +92,11 @@ class _WorkerContext:
     project_id: int
     task_type: str
     policy: dict[str, Any]
+    secret: str
     instruction: str | None
     served: int | None
     gold_served: int
+    released: int | None
 
 
 def _worker_context(conn: Connection, principal: Principal, project_name: str) -> _WorkerContext:
@@ -95,14 +105,16 @@ def _worker_context(conn: Connection, principal: Principal, project_name: str) -
     row = _WORKER_CONTEXT.run(conn, {"user": principal.user_id, "project": project_name}).fetchone()
     if row is None:
         raise NotFound(f"no project named {project_name!r}")
-    project_id, task_type, policy, instruction, role, served, gold_served, blocked, reason = row
+    (project_id, task_type, policy, secret, instruction, role, served, gold_served, blocked,
+     reason, released) = row  # fmt: skip
     if role not in WORKER_ROLES:
         raise Forbidden(f"you are not an annotator or reviewer of project {project_name!r}")
     if blocked:
         raise Forbidden(f"you are blocked from project {project_name!r}: {reason}")
     return _WorkerContext(
-        project_id, task_type, hot.json_value(policy), instruction, served, gold_served or 0
-    )
+        project_id, task_type, hot.json_value(policy), secret, instruction, served,
+        gold_served or 0, released,
+    )  # fmt: skip
 
 
 def expire_leases(conn: Connection, project_id: int, now: dt.datetime) -> None:
@@ -119,7 +131,15 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
     served = ctx.served or 0
     now = utcnow()
     expire_leases(conn, ctx.project_id, now)
-    wants_gold = gold.serve_gold_next(served, ctx.gold_served, ctx.policy)
+    expires = now + dt.timedelta(seconds=ctx.policy["lease_seconds"])
+    if ctx.released is not None:
+        taken_back = _take_back(conn, ctx, ctx.released, now, expires)
+        if taken_back is not None:
+            session.commit()
+            return taken_back
+    wants_gold = gold.serve_gold_next(
+        served, ctx.gold_served, ctx.policy, ctx.secret, principal.user_id
+    )
     task_id = claim.next_task_id(conn, ctx.project_id, principal.user_id, gold=wants_gold)
     if task_id is None and wants_gold:
         task_id = claim.next_task_id(conn, ctx.project_id, principal.user_id, gold=False)
@@ -127,7 +147,6 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
         session.commit()
         return None
     params, instruction, is_gold = _TAKE_TASK.run(conn, {"tid": task_id}).fetchone()
-    expires = now + dt.timedelta(seconds=ctx.policy["lease_seconds"])
     mine = {"project": ctx.project_id, "user": principal.user_id, "gold": int(is_gold)}
     try:
         (assignment_id,) = _NEW_ASSIGNMENT.run(conn, {
@@ -142,6 +161,33 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
     else:
         _COUNT_SERVED.run(conn, mine)
     session.commit()
+    return _claimed(ctx, assignment_id, task_id, params, instruction, expires)
+
+
+def _take_back(
+    conn: Connection,
+    ctx: _WorkerContext,
+    assignment_id: int,
+    now: dt.datetime,
+    expires: dt.datetime,
+) -> dict | None:
+    """The caller's released assignment, leased to them again (None if its hold ran out)."""
+    times = {"now": hot.time_param(conn, now), "expires": hot.time_param(conn, expires)}
+    row = _TAKE_BACK.run(conn, {"aid": assignment_id, **times}).fetchone()
+    if row is None:
+        return None
+    params, instruction = _TASK_CONTENT.run(conn, {"tid": row[0]}).fetchone()
+    return _claimed(ctx, assignment_id, row[0], params, instruction, expires)
+
+
+def _claimed(
+    ctx: _WorkerContext,
+    assignment_id: int,
+    task_id: str,
+    params: Any,
+    instruction: str | None,
+    expires: dt.datetime,
+) -> dict:
     return {
         "assignment_id": assignment_id,
         "task_id": task_id,
@@ -246,7 +292,7 @@ def _check_own(row: Any, principal: Principal, assignment_id: int) -> None:
         raise NotFound(f"no assignment {assignment_id}")
     if row.user_id != principal.user_id:
         raise Conflict(f"assignment {assignment_id} belongs to another annotator")
-    if row.status not in ("active", "expired"):
+    if row.status not in (*HOLDING, "expired"):
         raise Conflict(f"assignment {assignment_id} is already {row.status}")
 
 
@@ -257,7 +303,7 @@ def skip(session: Session, principal: Principal, assignment_id: int, reason: str
         raise InvalidRequest("say why the task is skipped (reason)")
     assignment = _own_assignment(session, principal, assignment_id)
     task = _locked_task(session, assignment.task_id)
-    if assignment.status == "active":
+    if assignment.status in HOLDING:
         task.active -= 1
     assignment.status = "skipped"
     assignment.skip_reason = reason[:2000]
@@ -269,11 +315,14 @@ def skip(session: Session, principal: Principal, assignment_id: int, reason: str
 
 
 def release(session: Session, principal: Principal, assignment_id: int) -> dict:
-    """Give the task back unanswered; it may come to the caller again later."""
+    """Give the task back unanswered. It stays held for the caller for `RELEASE_HOLD_S`
+    seconds (at most until its lease ends) and is the first thing their next claim brings back,
+    gold or not; after that the lease runs out as any other and the slot goes back to the queue.
+    A task that came back at once when regular and never when gold would tell gold apart."""
     assignment = _own_assignment(session, principal, assignment_id)
-    task = _locked_task(session, assignment.task_id)
-    if assignment.status == "active":
-        task.active -= 1
-    session.delete(assignment)
+    if assignment.status == "active":  # an expired lease has already given its slot back
+        hold_until = utcnow() + dt.timedelta(seconds=RELEASE_HOLD_S)
+        assignment.status = "released"
+        assignment.lease_expires_at = min(assignment.lease_expires_at, hold_until)
     session.commit()
-    return {"assignment_id": assignment_id, "task_id": task.id, "status": "released"}
+    return {"assignment_id": assignment_id, "task_id": assignment.task_id, "status": "released"}

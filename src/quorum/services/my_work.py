@@ -1,13 +1,15 @@
 """What an annotator sees of their own work: their projects with what is left, their statistics.
 
-Nothing here tells which tasks are gold: counts of work left leave gold out (it is served on
-top), and gold accuracy is shown only as a band rounded outward to tenths once enough gold
-answers back it, never with its count of gold answers.
+Nothing here tells which tasks are gold: the count of work left counts the gold still to come
+with the rest (so that claiming a gold task lowers it by one, as a regular task does), and gold
+accuracy is shown only as a band rounded outward to tenths once enough gold answers back it,
+never with its count of gold answers.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from sqlalchemy import and_, exists, func, select, text
 from sqlalchemy.orm import Session
@@ -24,6 +26,7 @@ from quorum.db.models import (
 )
 from quorum.services import gold
 from quorum.services.assignments import WORKER_ROLES
+from quorum.services.policy import effective
 from quorum.services.users import Principal
 from quorum.services.workforce import earnings
 
@@ -34,8 +37,8 @@ def my_projects(session: Session, principal: Principal) -> list[dict]:
     """The projects the caller annotates or reviews, with the tasks still open to them."""
     rows = session.execute(
         select(
-            Project.id, Project.name, Project.task_type, ProjectMember.role,
-            ProjectAnnotator.answered, ProjectAnnotator.blocked,
+            Project.id, Project.name, Project.task_type, Project.policy, ProjectMember.role,
+            ProjectAnnotator.answered, ProjectAnnotator.gold_served, ProjectAnnotator.blocked,
         )
         .join(ProjectMember, ProjectMember.project_id == Project.id)
         .outerjoin(ProjectAnnotator, and_(ProjectAnnotator.project_id == Project.id,
@@ -45,29 +48,35 @@ def my_projects(session: Session, principal: Principal) -> list[dict]:
         .order_by(Project.name)
     ).all()  # fmt: skip
     seen = exists().where(Assignment.task_id == Task.id, Assignment.user_id == principal.user_id)
-    open_counts = dict(
-        session.execute(
-            select(Task.project_id, func.count())
-            .where(
-                Task.project_id.in_([r.id for r in rows]),
-                text(QUEUE_PREDICATE),
-                Task.answered + Task.active < Task.needed,
-                ~seen,
-            )
-            .group_by(Task.project_id)
-        ).all()
-    )
+    ids = [r.id for r in rows]
+
+    def count(*where: Any) -> dict[int, int]:
+        query = select(Task.project_id, func.count()).where(Task.project_id.in_(ids), ~seen, *where)
+        return dict(session.execute(query.group_by(Task.project_id)).all())
+
+    regular = count(text(QUEUE_PREDICATE), Task.answered + Task.active < Task.needed)
+    gold_left = count(Task.is_gold, Task.status == "pending", Task.held.is_(False))
     return [
         {
             "name": r.name,
             "type": r.task_type,
             "role": r.role,
-            "open_tasks": 0 if r.blocked else open_counts.get(r.id, 0),
+            "open_tasks": _open_tasks(r, regular.get(r.id, 0), gold_left.get(r.id, 0)),
             "answered": r.answered or 0,
             "blocked": bool(r.blocked),
         }
         for r in rows
     ]
+
+
+def _open_tasks(row: Any, regular: int, gold_left: int) -> int:
+    """Tasks still to come for this annotator: regular ones, plus the gold that will be mixed in
+    with them (none once the regular ones run out: gold alone is never served)."""
+    if row.blocked or not regular:
+        return 0
+    policy = effective(row.policy)
+    serves_gold = policy["gold_rate"] > 0 or (row.gold_served or 0) < policy["qualification_count"]
+    return regular + (gold_left if serves_gold else 0)
 
 
 def _accuracy_band(record: ProjectAnnotator) -> dict | None:

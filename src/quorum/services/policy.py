@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
@@ -38,3 +40,12 @@ class QualityPolicy(BaseModel):
         if self.max_overlap < self.min_overlap:
             raise ValueError("max_overlap must be at least min_overlap")
         return self
+
+
+DEFAULTS: dict[str, Any] = QualityPolicy().model_dump()
+
+
+def effective(policy: dict[str, Any]) -> dict[str, Any]:
+    """A stored policy with every field the model defines: the model's defaults are the only
+    defaults (a policy stored before a field existed reads that field's default)."""
+    return policy if policy.keys() >= DEFAULTS.keys() else {**DEFAULTS, **policy}

@@ -135,14 +135,16 @@ def current_params(session: Session, project_id: int) -> ProjectParams:
     ).one()
 
 
-def project_view(session: Session, project: Project) -> dict:
+def project_view(session: Session, project: Project, viewer: Principal | None = None) -> dict:
+    """The project as the API shows it. A `viewer` below manager does not see the quality
+    policy: its gold rate and qualification would help an annotator tell gold apart."""
     history = session.scalars(
         select(ProjectParams)
         .where(ProjectParams.project_id == project.id)
         .order_by(ProjectParams.version)
     ).all()
     latest = history[-1]
-    return {
+    view = {
         "id": project.id,
         "name": project.name,
         "type": project.task_type,
@@ -162,6 +164,9 @@ def project_view(session: Session, project: Project) -> dict:
         "created_at": project.created_at,
         "updated_at": project.updated_at,
     }
+    if viewer is not None and not viewer.role.at_least(Role.manager):
+        del view["policy"]
+    return view
 
 
 def list_projects(session: Session, principal: Principal) -> list[dict]:

@@ -63,7 +63,7 @@ def list_projects(
 def get_project(
     name: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> dict:
-    return projects.project_view(session, projects.project_for(session, principal, name))
+    return projects.project_view(session, projects.project_for(session, principal, name), principal)
 
 
 @router.post("/api/projects/{name}/params", operation_id="setProjectParams")

@@ -1,0 +1,130 @@
+"""An annotator cannot tell gold tasks apart: each known way of trying, played over the API.
+
+Each strategy turns what the annotator can observe into a guess "this claim was gold"; the test
+scores the guesses against the truth (read as a manager) by balanced accuracy, which is 0.5 for
+a guess that carries no information whatever the share of gold. On the code before this test
+every strategy scored 1.0.
+"""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from sqlalchemy import update
+
+from quorum.db.models import Project
+
+CLAIMS = 240
+GOLD_RATE = 0.25
+QUALIFICATION = 3
+CHANCE_MARGIN = 0.12  # about three standard errors of balanced accuracy at 60 gold / 180 not
+
+
+def balanced_accuracy(guesses: list[bool], truth: list[bool]) -> float:
+    gold = [g for g, t in zip(guesses, truth, strict=True) if t]
+    regular = [not g for g, t in zip(guesses, truth, strict=True) if not t]
+    return (sum(gold) / len(gold) + sum(regular) / len(regular)) / 2
+
+
+@pytest.fixture
+def project(client, accounts, db):
+    manager = accounts["manager"].headers
+    policy = {
+        "min_overlap": 1,
+        "max_overlap": 1,
+        "gold_rate": GOLD_RATE,
+        "qualification_count": QUALIFICATION,
+        "qualification_pass": 0.0,
+    }
+    r = client.post("/api/projects", headers=manager, json={
+        "name": "blind", "type": "categorization",
+        "params": {"categories": ["cat", "dog"]}, "policy": policy,
+    })  # fmt: skip
+    assert r.status_code == 200, r.text
+    # Gold and regular tasks arrive mixed, as a requester would send them.
+    records = []
+    for i in range(CLAIMS + 60):
+        records.append({"attachment": f"t{i}"})
+        if i % 2 == 0:
+            records.append({"attachment": f"g{i}", "gold": {"category": "cat"}})
+    r = client.post(
+        "/api/projects/blind/tasks/bulk", headers=manager, content=orjson.dumps(records)
+    )
+    assert r.status_code == 200, r.text
+    r = client.post(
+        "/api/projects/blind/members",
+        headers=manager,
+        json={"user": "annotator", "role": "annotator"},
+    )
+    assert r.status_code == 200, r.text
+    with db.session(write=True) as s:  # a fixed secret makes gold placement reproducible
+        s.execute(update(Project).values(callback_key="seed-for-a-reproducible-test"))
+        s.commit()
+    return manager
+
+
+def test_no_strategy_tells_gold_apart(client, accounts, project):
+    me = accounts["annotator"].headers
+
+    def open_tasks() -> int:
+        [mine] = client.get("/api/me/projects", headers=me).json()
+        return mine["open_tasks"]
+
+    def claim() -> dict:
+        r = client.post("/api/projects/blind/next", headers=me)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    view = client.get("/api/projects/blind", headers=me)
+    assert view.status_code == 200 and "policy" not in view.json()
+    assert "gold_rate" not in view.text and "qualification" not in view.text
+
+    truth, by_count, by_release, by_schedule = [], [], [], []
+    bodies: dict[bool, set] = {True: set(), False: set()}
+    guessed_gold = 0
+    for k in range(CLAIMS):
+        before = open_tasks()
+        first = claim()
+        by_count.append(open_tasks() == before)  # "the count did not move: gold"
+        released = client.post(f"/api/assignments/{first['assignment_id']}/release", headers=me)
+        assert released.status_code == 200
+        again = claim()
+        by_release.append(again["task_id"] != first["task_id"])  # "did not come back: gold"
+        # The old fixed schedule, played by an annotator who counts their own guesses.
+        schedule_gold = guessed_gold < QUALIFICATION or guessed_gold < GOLD_RATE * (k + 1)
+        by_schedule.append(schedule_gold)
+        guessed_gold += schedule_gold
+        task = client.get(f"/api/tasks/{first['task_id']}", headers=project).json()
+        truth.append(task["is_gold"])
+        done = client.post(
+            f"/api/assignments/{again['assignment_id']}/submit",
+            headers=me,
+            json={"response": {"category": "cat"}},
+        )
+        assert done.status_code == 200
+        shape = (sorted(first), sorted(released.json()), sorted(done.json()))
+        bodies[task["is_gold"]].add(orjson.dumps(shape))
+
+    scored = slice(QUALIFICATION, None)  # qualification gold comes first, by design
+    rate = sum(truth[scored]) / len(truth[scored])
+    assert abs(rate - GOLD_RATE) < 0.08, f"gold share {rate:.2f} is far from the policy's rate"
+    for name, guesses in (
+        ("open_tasks count", by_count),
+        ("release and claim again", by_release),
+        ("fixed schedule", by_schedule),
+    ):
+        score = balanced_accuracy(guesses[scored], truth[scored])
+        assert score <= 0.5 + CHANCE_MARGIN, f"{name} tells gold apart: {score:.2f}"
+    assert bodies[True] == bodies[False]  # the same response shapes for both
+
+
+def test_gold_placement_is_reproducible_and_differs_by_annotator():
+    from quorum.services.gold import serve_gold_next
+
+    policy = {"gold_rate": 0.3, "qualification_count": 2}
+    run = [serve_gold_next(k, 2, policy, "s", 7) for k in range(2, 400)]
+    assert run == [serve_gold_next(k, 2, policy, "s", 7) for k in range(2, 400)]
+    assert run != [serve_gold_next(k, 2, policy, "s", 8) for k in range(2, 400)]
+    assert run != [serve_gold_next(k, 2, policy, "other", 7) for k in range(2, 400)]
+    assert 0.22 < sum(run) / len(run) < 0.38
+    assert serve_gold_next(0, 0, policy, "s", 7) and serve_gold_next(1, 1, policy, "s", 7)
