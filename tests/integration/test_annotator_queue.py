@@ -249,3 +249,47 @@ def test_a_comparison_task_completes_on_the_preferred_candidate(db, team):
             )
         view = tasks.task_view(s, task_id)
         assert view["status"] == "completed" and view["response"]["choice"] == "m2"
+
+
+def test_every_gold_task_reaches_an_annotator_in_turn(db, team):
+    """Training gold first in the qualification, then every other gold task in id order from
+    where the annotator left off, including gold of a batch finalized later and gold released
+    and taken back; nothing is skipped and nothing comes twice."""
+    policy = {"min_overlap": 1, "max_overlap": 1, "gold_rate": 1.0, "qualification_count": 2}
+    gold = {"gold": {"category": "cat"}}
+    with db.session(write=True) as s:
+        _project(s, policy, n=20)
+        batches.create_batch(s, "p", "later")
+        # Created first, so the gold cursor passes it while it waits for the batch.
+        staged = task_create.create_tasks(s, "p", [{"attachment": "staged", **gold}], batch="later")
+        early = task_create.create_tasks(
+            s, "p", [{"attachment": f"g{i}", **gold} for i in range(4)]
+        )
+        training = task_create.create_tasks(
+            s, "p", [{"attachment": f"tr{i}", "tags": ["training"], **gold} for i in range(2)]
+        )
+        served = []
+
+        def claim_gold():
+            claimed = assignments.claim_next(s, team["a0"], "p")
+            task_id = claimed["task_id"]
+            served.append(task_id)
+            return claimed, task_id
+
+        for _ in range(3):
+            claimed, _ = claim_gold()
+            assignments.submit(s, team["a0"], claimed["assignment_id"], {"category": "cat"})
+        held, _ = claim_gold()
+        assignments.release(s, team["a0"], held["assignment_id"])
+        again, _ = claim_gold()
+        assert again["assignment_id"] == held["assignment_id"]
+        assignments.submit(s, team["a0"], again["assignment_id"], {"category": "cat"})
+        batches.finalize_batch(s, "later")
+        for _ in range(4):
+            claimed, _ = claim_gold()
+            assignments.submit(s, team["a0"], claimed["assignment_id"], {"category": "cat"})
+        assert served[:2] == training  # the qualification is the training set
+        gold_served = [t for t in served if s.get(Task, t).is_gold]
+        assert sorted(set(gold_served)) == sorted(early + staged + training)
+        assert len(served) - 1 == len(set(served))  # only the released one came twice
+        assert not s.get(Task, served[-1]).is_gold  # gold ran out: regular tasks go on

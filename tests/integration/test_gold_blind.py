@@ -12,7 +12,7 @@ import orjson
 import pytest
 from sqlalchemy import update
 
-from quorum.db.models import Project
+from quorum.db.models import Assignment, Project
 
 CLAIMS = 240
 GOLD_RATE = 0.25
@@ -41,16 +41,15 @@ def project(client, accounts, db):
         "params": {"categories": ["cat", "dog"]}, "policy": policy,
     })  # fmt: skip
     assert r.status_code == 200, r.text
-    # Gold and regular tasks arrive mixed, as a requester would send them.
-    records = []
-    for i in range(CLAIMS + 60):
-        records.append({"attachment": f"t{i}"})
-        if i % 2 == 0:
-            records.append({"attachment": f"g{i}", "gold": {"category": "cat"}})
-    r = client.post(
-        "/api/projects/blind/tasks/bulk", headers=manager, content=orjson.dumps(records)
-    )
-    assert r.status_code == 200, r.text
+    # The gold set arrives in an upload of its own, after the rest, as requesters often do.
+    for records in (
+        [{"attachment": f"t{i}"} for i in range(CLAIMS + 60)],
+        [{"attachment": f"g{i}", "gold": {"category": "cat"}} for i in range(CLAIMS // 2)],
+    ):
+        r = client.post(
+            "/api/projects/blind/tasks/bulk", headers=manager, content=orjson.dumps(records)
+        )
+        assert r.status_code == 200, r.text
     r = client.post(
         "/api/projects/blind/members",
         headers=manager,
@@ -63,7 +62,7 @@ def project(client, accounts, db):
     return manager
 
 
-def test_no_strategy_tells_gold_apart(client, accounts, project):
+def test_no_strategy_tells_gold_apart(client, accounts, project, db):
     me = accounts["annotator"].headers
 
     def open_tasks() -> int:
@@ -89,13 +88,15 @@ def test_no_strategy_tells_gold_apart(client, accounts, project):
         released = client.post(f"/api/assignments/{first['assignment_id']}/release", headers=me)
         assert released.status_code == 200
         again = claim()
-        by_release.append(again["task_id"] != first["task_id"])  # "did not come back: gold"
+        by_release.append(again["params"] != first["params"])  # "did not come back: gold"
         # The old fixed schedule, played by an annotator who counts their own guesses.
         schedule_gold = guessed_gold < QUALIFICATION or guessed_gold < GOLD_RATE * (k + 1)
         by_schedule.append(schedule_gold)
         guessed_gold += schedule_gold
-        task = client.get(f"/api/tasks/{first['task_id']}", headers=project).json()
-        truth.append(task["is_gold"])
+        assert "task_id" not in first  # ids tell when a task was created: gold apart
+        with db.session() as s:
+            is_gold = s.get(Assignment, first["assignment_id"]).is_gold
+        truth.append(is_gold)
         done = client.post(
             f"/api/assignments/{again['assignment_id']}/submit",
             headers=me,
@@ -103,7 +104,7 @@ def test_no_strategy_tells_gold_apart(client, accounts, project):
         )
         assert done.status_code == 200
         shape = (sorted(first), sorted(released.json()), sorted(done.json()))
-        bodies[task["is_gold"]].add(orjson.dumps(shape))
+        bodies[is_gold].add(orjson.dumps(shape))
 
     scored = slice(QUALIFICATION, None)  # qualification gold comes first, by design
     rate = sum(truth[scored]) / len(truth[scored])
@@ -119,12 +120,13 @@ def test_no_strategy_tells_gold_apart(client, accounts, project):
 
 
 def test_gold_placement_is_reproducible_and_differs_by_annotator():
-    from quorum.services.gold import serve_gold_next
+    from quorum.services.gold import CHECK, QUALIFICATION, gold_due
 
     policy = {"gold_rate": 0.3, "qualification_count": 2}
-    run = [serve_gold_next(k, 2, policy, "s", 7) for k in range(2, 400)]
-    assert run == [serve_gold_next(k, 2, policy, "s", 7) for k in range(2, 400)]
-    assert run != [serve_gold_next(k, 2, policy, "s", 8) for k in range(2, 400)]
-    assert run != [serve_gold_next(k, 2, policy, "other", 7) for k in range(2, 400)]
-    assert 0.22 < sum(run) / len(run) < 0.38
-    assert serve_gold_next(0, 0, policy, "s", 7) and serve_gold_next(1, 1, policy, "s", 7)
+    run = [gold_due(k, 2, policy, "s", 7) for k in range(2, 400)]
+    assert set(run) == {CHECK, None}
+    assert run == [gold_due(k, 2, policy, "s", 7) for k in range(2, 400)]
+    assert run != [gold_due(k, 2, policy, "s", 8) for k in range(2, 400)]
+    assert run != [gold_due(k, 2, policy, "other", 7) for k in range(2, 400)]
+    assert 0.22 < run.count(CHECK) / len(run) < 0.38
+    assert gold_due(0, 0, policy, "s", 7) == gold_due(1, 1, policy, "s", 7) == QUALIFICATION

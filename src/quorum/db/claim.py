@@ -2,10 +2,15 @@
 
 Both databases walk the partial index `ix_tasks_queue` in hand-out order (priority, then the
 active-learning score, then oldest first) and stop at the first task that still wants answers
-and that this annotator has never been given; gold is handed out training tasks first. On
-PostgreSQL the row is locked with `FOR UPDATE SKIP LOCKED`, so concurrent claimers take
-different tasks without waiting; on SQLite the caller's write transaction (BEGIN IMMEDIATE)
-already serialises claimers.
+and that this annotator has never been given. On PostgreSQL the row is locked with
+`FOR UPDATE SKIP LOCKED`, so concurrent claimers take different tasks without waiting; on
+SQLite the caller's write transaction (BEGIN IMMEDIATE) already serialises claimers.
+
+Gold is handed out training tasks first during the qualification; after it, in id order from
+the last gold task the annotator was served, along the partial index `ix_tasks_gold`, so that a
+gold claim costs one index step like a regular one (its time must not tell it apart). Gold
+rows are not locked: every annotator may have each gold task, the claim's update of the row
+serialises them.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from quorum.db.hot import SQL
-from quorum.db.models import QUEUE_PREDICATE
+from quorum.db.models import GOLD_PREDICATE, QUEUE_PREDICATE
 
 _NOT_SEEN = (
     "NOT EXISTS (SELECT 1 FROM assignments WHERE assignments.task_id = tasks.id"
@@ -36,22 +41,37 @@ LIMIT 1""")
 # so that a new annotator's qualification is the training set whatever order it was created in.
 TRAINING_TAG = "training"
 
-# A project's pending gold is small (its qualification and spot checks), so ranking all of it is
-# cheap: the tag test is one probe of task_tags' primary key (task_id, tag) per gold task, and
-# needs no extra column or index on the tasks table.
-_NEXT_GOLD = _claim(f"""
+# Ranking all of a project's claimable gold costs a probe of task_tags' primary key per gold
+# task: that is done only during the qualification, whose gold comes first by design.
+_QUALIFICATION_GOLD = SQL(f"""
 SELECT id FROM tasks
-WHERE project_id = :project AND status = 'pending' AND is_gold AND NOT held AND {_NOT_SEEN}
+WHERE project_id = :project AND {GOLD_PREDICATE} AND {_NOT_SEEN}
 ORDER BY NOT EXISTS (SELECT 1 FROM task_tags WHERE task_tags.task_id = tasks.id
                      AND task_tags.tag = :training), id
 LIMIT 1""")
+# All gold before the cursor was served to this annotator (or was not claimable when it passed);
+# the seen test only steps over qualification gold that lies ahead of it.
+_NEXT_GOLD = SQL(f"""
+SELECT id FROM tasks
+WHERE project_id = :project AND {GOLD_PREDICATE} AND id > :after AND {_NOT_SEEN}
+ORDER BY id
+LIMIT 1""")
 
 
-def next_task_id(conn: Connection, project_id: int, user_id: int, *, gold: bool) -> str | None:
-    """Id of the task to hand to `user_id` next (locked on PostgreSQL), or None."""
-    if gold:
-        params = {"project": project_id, "user": user_id, "training": TRAINING_TAG}
-        row = _NEXT_GOLD.run(conn, params).fetchone()
+def next_task_id(conn: Connection, project_id: int, user_id: int) -> str | None:
+    """Id of the regular task to hand to `user_id` next (locked on PostgreSQL), or None."""
+    row = _NEXT_TASK.run(conn, {"project": project_id, "user": user_id}).fetchone()
+    return None if row is None else row[0]
+
+
+def next_gold_id(
+    conn: Connection, project_id: int, user_id: int, *, qualifying: bool, after: str | None
+) -> str | None:
+    """Id of the gold task to hand to `user_id` next, or None: training tasks first while
+    `qualifying`, else the first one after `after` (the last gold served past qualification)."""
+    params = {"project": project_id, "user": user_id}
+    if qualifying:
+        row = _QUALIFICATION_GOLD.run(conn, {**params, "training": TRAINING_TAG}).fetchone()
     else:
-        row = _NEXT_TASK.run(conn, {"project": project_id, "user": user_id}).fetchone()
+        row = _NEXT_GOLD.run(conn, {**params, "after": after or ""}).fetchone()
     return None if row is None else row[0]

@@ -155,6 +155,7 @@ class Batch(Base):
 # Which tasks the queue may hand out; the claim query repeats it word for word so that both
 # databases use the partial index below.
 QUEUE_PREDICATE = "status = 'pending' AND NOT held AND NOT is_gold"
+GOLD_PREDICATE = "status = 'pending' AND NOT held AND is_gold"
 
 
 class Task(Base):
@@ -172,6 +173,14 @@ class Task(Base):
             "id",
             sqlite_where=text(QUEUE_PREDICATE),
             postgresql_where=text(QUEUE_PREDICATE),
+        ),
+        # Claimable gold in the order it is served past the qualification.
+        Index(
+            "ix_tasks_gold",
+            "project_id",
+            "id",
+            sqlite_where=text(GOLD_PREDICATE),
+            postgresql_where=text(GOLD_PREDICATE),
         ),
         # Partial: unique_id is optional, and only given ones need an entry.
         Index(
@@ -323,6 +332,8 @@ class ProjectAnnotator(Base):
     )
     served: Mapped[int] = mapped_column(Integer, default=0)
     gold_served: Mapped[int] = mapped_column(Integer, default=0)
+    # The last gold task served past the qualification: the next comes after it in id order.
+    gold_after: Mapped[str | None] = mapped_column(String(24))
     answered: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     gold_answered: Mapped[int] = mapped_column(Integer, default=0)

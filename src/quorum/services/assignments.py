@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db import claim, hot
 from quorum.db.hot import SQL
-from quorum.db.models import HOLDING, Assignment, Project, ProjectAnnotator, Task, utcnow
+from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
 from quorum.services import completion, gold
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from quorum.services.users import Principal
+from quorum.services.users import Principal, Role
 from quorum.tasktypes.base import TaskValidationError
 
 WORKER_ROLES = ("annotator", "reviewer")
@@ -34,7 +34,7 @@ _WORKER_CONTEXT = SQL("""
 SELECT p.id, p.task_type, p.policy, p.callback_key,
        (SELECT pp.instruction FROM project_params pp WHERE pp.project_id = p.id
         ORDER BY pp.version DESC LIMIT 1),
-       m.role, a.served, a.gold_served, a.blocked, a.blocked_reason,
+       m.role, a.served, a.gold_served, a.gold_after, a.blocked, a.blocked_reason,
        (SELECT MIN(s.id) FROM assignments s
         WHERE s.user_id = :user AND s.status = 'released' AND s.project_id = p.id)
 FROM projects p
@@ -60,11 +60,12 @@ INSERT INTO assignments (task_id, project_id, user_id, status, is_gold, leased_a
 VALUES (:tid, :project, :user, 'active', :gold, :now, :expires)
 RETURNING id""")
 _NEW_RECORD = SQL("""
-INSERT INTO project_annotators (project_id, user_id, served, gold_served, answered, skipped,
-                                gold_answered, gold_correct, time_spent_s, blocked)
-VALUES (:project, :user, 1, :gold, 0, 0, 0, 0.0, 0.0, :no)""")
+INSERT INTO project_annotators (project_id, user_id, served, gold_served, gold_after, answered,
+                                skipped, gold_answered, gold_correct, time_spent_s, blocked)
+VALUES (:project, :user, 1, :gold, :after, 0, 0, 0, 0.0, 0.0, :no)""")
 _COUNT_SERVED = SQL("""
-UPDATE project_annotators SET served = served + 1, gold_served = gold_served + :gold
+UPDATE project_annotators SET served = served + 1, gold_served = gold_served + :gold,
+                              gold_after = COALESCE(:after, gold_after)
 WHERE project_id = :project AND user_id = :user""")
 # The submission, its task and project, and the task's callback URL (webhooks.CALLBACK_URL).
 _SUBMITTED = """
@@ -96,6 +97,7 @@ class _WorkerContext:
     instruction: str | None
     served: int | None
     gold_served: int
+    gold_after: str | None
     released: int | None
 
 
@@ -105,15 +107,15 @@ def _worker_context(conn: Connection, principal: Principal, project_name: str) -
     row = _WORKER_CONTEXT.run(conn, {"user": principal.user_id, "project": project_name}).fetchone()
     if row is None:
         raise NotFound(f"no project named {project_name!r}")
-    (project_id, task_type, policy, secret, instruction, role, served, gold_served, blocked,
-     reason, released) = row  # fmt: skip
+    (project_id, task_type, policy, secret, instruction, role, served, gold_served, gold_after,
+     blocked, reason, released) = row  # fmt: skip
     if role not in WORKER_ROLES:
         raise Forbidden(f"you are not an annotator or reviewer of project {project_name!r}")
     if blocked:
         raise Forbidden(f"you are blocked from project {project_name!r}: {reason}")
     return _WorkerContext(
         project_id, task_type, hot.json_value(policy), secret, instruction, served,
-        gold_served or 0, released,
+        gold_served or 0, gold_after, released,
     )  # fmt: skip
 
 
@@ -137,17 +139,28 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
         if taken_back is not None:
             session.commit()
             return taken_back
-    wants_gold = gold.serve_gold_next(
-        served, ctx.gold_served, ctx.policy, ctx.secret, principal.user_id
-    )
-    task_id = claim.next_task_id(conn, ctx.project_id, principal.user_id, gold=wants_gold)
-    if task_id is None and wants_gold:
-        task_id = claim.next_task_id(conn, ctx.project_id, principal.user_id, gold=False)
+    due = gold.gold_due(served, ctx.gold_served, ctx.policy, ctx.secret, principal.user_id)
+    qualifying = due == gold.QUALIFICATION
+    # Past the qualification both candidates are looked up whichever is served, so that the
+    # claim takes as long for gold as for a regular task.
+    gold_id = None
+    if due is not None or ctx.policy["gold_rate"] > 0:
+        gold_id = claim.next_gold_id(
+            conn, ctx.project_id, principal.user_id, qualifying=qualifying, after=ctx.gold_after
+        )
+    regular_id = None if qualifying and gold_id else claim.next_task_id(
+        conn, ctx.project_id, principal.user_id
+    )  # fmt: skip
+    task_id = gold_id if due is not None and gold_id else regular_id
+    gold_after = task_id if due == gold.CHECK and task_id == gold_id else None
     if task_id is None:
         session.commit()
         return None
     params, instruction, is_gold = _TAKE_TASK.run(conn, {"tid": task_id}).fetchone()
-    mine = {"project": ctx.project_id, "user": principal.user_id, "gold": int(is_gold)}
+    mine = {
+        "project": ctx.project_id, "user": principal.user_id, "gold": int(is_gold),
+        "after": gold_after,
+    }  # fmt: skip
     try:
         (assignment_id,) = _NEW_ASSIGNMENT.run(conn, {
             **mine, "tid": task_id, "gold": bool(is_gold), "now": hot.time_param(conn, now),
@@ -162,6 +175,15 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
         _COUNT_SERVED.run(conn, mine)
     session.commit()
     return _claimed(ctx, assignment_id, task_id, params, instruction, expires)
+
+
+def as_seen_by(principal: Principal, result: dict | None) -> dict | None:
+    """A loop result as the caller may see it: below manager, without the task's id. Task ids
+    are ordered by creation time, so gold uploaded apart from the rest would stand out by its
+    id; the assignment id, numbered in claim order whatever the task, is the worker's handle."""
+    if result is None or principal.role.at_least(Role.manager):
+        return result
+    return {k: v for k, v in result.items() if k != "task_id"}
 
 
 def _take_back(
@@ -272,9 +294,10 @@ def submit(
     _ANSWERED.run(conn, {"tid": row.task_id, "live": 0 if expired else 1})
     _COUNT_ANSWER.run(conn, mine)
     if row.is_gold:
-        record = session.get(ProjectAnnotator, (row.project_id, principal.user_id))
-        gold.score_answer(session, session.get(Project, row.project_id), record, row.task_id,
-                          response)  # fmt: skip
+        gold.score_answer(
+            session, row.project_id, row.task_type, hot.json_value(row.policy),
+            principal.user_id, row.task_id, response,
+        )  # fmt: skip
     elif row.task_status == "pending":
         state = completion.TaskState(
             row.task_id, params, row.answered + 1, row.active - (0 if expired else 1),

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quorum.db.models import Batch, Project, Task, utcnow
+from quorum.db.models import Batch, Project, ProjectAnnotator, Task, utcnow
 from quorum.services.callback_urls import check_callback_url
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.projects import check_name, get_project
@@ -105,6 +105,13 @@ def finalize_batch(session: Session, name: str) -> dict:
             update(Task)
             .where(Task.batch_id == batch.id)
             .values(held=False)
+            .execution_options(synchronize_session=False)
+        )
+        # Gold of the batch may sit before annotators' gold cursors: walk from the start again.
+        session.execute(
+            update(ProjectAnnotator)
+            .where(ProjectAnnotator.project_id == batch.project_id)
+            .values(gold_after=None)
             .execution_options(synchronize_session=False)
         )
         session.flush()

@@ -36,7 +36,9 @@ async def next_task(
     project: str, principal: Principal = Depends(any_user), db: Database = Depends(get_db)
 ) -> Any:
     claimed = await db.run_write(assignments.claim_next, principal, project)
-    return Response(status_code=204) if claimed is None else claimed
+    if claimed is None:
+        return Response(status_code=204)
+    return assignments.as_seen_by(principal, claimed)
 
 
 @router.post("/api/assignments/{assignment_id}/submit", operation_id="submitAssignment")
@@ -46,9 +48,10 @@ async def submit(
     principal: Principal = Depends(any_user),
     db: Database = Depends(get_db),
 ) -> dict:
-    return await db.run_write(
+    submitted = await db.run_write(
         assignments.submit, principal, assignment_id, body.response, body.time_spent_s
     )
+    return assignments.as_seen_by(principal, submitted)
 
 
 @router.post("/api/assignments/{assignment_id}/skip", operation_id="skipAssignment")
@@ -58,7 +61,9 @@ def skip(
     principal: Principal = Depends(any_user),
     session: Session = Depends(get_session),
 ) -> dict:
-    return assignments.skip(session, principal, assignment_id, body.reason)
+    return assignments.as_seen_by(
+        principal, assignments.skip(session, principal, assignment_id, body.reason)
+    )
 
 
 @router.post("/api/assignments/{assignment_id}/release", operation_id="releaseAssignment")
@@ -67,4 +72,4 @@ def release(
     principal: Principal = Depends(any_user),
     session: Session = Depends(get_session),
 ) -> dict:
-    return assignments.release(session, principal, assignment_id)
+    return assignments.as_seen_by(principal, assignments.release(session, principal, assignment_id))

@@ -1,0 +1,166 @@
+"""Does a claim or a submission take longer when the task is gold? An annotator with a stopwatch
+must not be able to tell (docs/workforce.md): medians of gold and regular submits (and claims)
+within 10 % of each other.
+
+One annotator claims and answers tasks of a project where half of what is served is gold, over
+one keep-alive connection (the standard library's `http.client`), with a second annotator's
+answers on the same tasks so that regular tasks run the whole consensus decision. At least 1,000
+submissions of each kind are timed; which were gold is read from the database afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from http.client import HTTPConnection
+
+import httpx
+import numpy as np
+from _harness import QUORUM, data_dir, free_port
+from sqlalchemy import select, text
+
+from quorum.db.engine import Database
+from quorum.db.migrate import upgrade
+from quorum.db.models import Assignment
+from quorum.services import projects, task_create, users
+
+PER_KIND = int(os.environ.get("BENCH_GOLD_SUBMITS", 1000))
+PG_URL = os.environ.get("QUORUM_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ANSWER = {"response": {"category": "positive"}, "time_spent_s": 2.0}
+
+
+def _seed(url: str) -> list[str]:
+    db = Database(url)
+    upgrade(db.engine)
+    with db.session(write=True) as s:
+        projects.create_project(
+            s,
+            "gold",
+            "categorization",
+            params={"categories": ["positive", "negative", "neutral"]},
+            policy={"min_overlap": 2, "max_overlap": 3, "gold_rate": 0.5},
+        )
+        keys = []
+        for name in ("timed", "other"):
+            users.create_user(s, name, "annotator")
+            projects.add_member(s, "gold", name, "annotator")
+            keys.append(users.create_api_key(s, name))
+        n = PER_KIND * 3
+        records = [{"attachment": f"review {i}"} for i in range(n)]
+        # Half the gold answers match what the annotator says, half do not.
+        golden = ("positive", "negative")
+        records += [{"attachment": f"g{i}", "gold": {"category": golden[i % 2]}} for i in range(n)]
+        task_create.create_tasks(s, "gold", records)
+    db.dispose()
+    return keys
+
+
+def _timed_submits(port: int, key: str, rounds: int) -> list[tuple[int, float, float]]:
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    body = json.dumps(ANSWER)
+    http = HTTPConnection("127.0.0.1", port)
+    timings = []
+    try:
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            http.request("POST", "/api/projects/gold/next", headers=headers)
+            claimed = http.getresponse()
+            data = claimed.read()
+            claim_ms = (time.perf_counter() - t0) * 1000
+            if claimed.status != 200:
+                raise RuntimeError(f"next answered {claimed.status}")
+            assignment = json.loads(data)["assignment_id"]
+            t0 = time.perf_counter()
+            http.request("POST", f"/api/assignments/{assignment}/submit", body, headers=headers)
+            done = http.getresponse()
+            done.read()
+            elapsed = (time.perf_counter() - t0) * 1000
+            if done.status != 200:
+                raise RuntimeError(f"submit answered {done.status}")
+            timings.append((assignment, claim_ms, elapsed))
+    finally:
+        http.close()
+    return timings
+
+
+def _run(url: str) -> dict:
+    timed, other = _seed(url)
+    port = free_port()
+    env = {**os.environ, "QUORUM_DATABASE_URL": url, "QUORUM_RUN_WORKER": "0"}
+    server = subprocess.Popen(
+        [QUORUM, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        # The other annotator answers first, so the timed one's regular answers are second
+        # answers that run the consensus decision (and complete some tasks).
+        _timed_submits(port, other, PER_KIND)
+        _timed_submits(port, timed, 20)  # warm-up: first connections, first imports
+        timings = _timed_submits(port, timed, int(PER_KIND * 2.3))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    db = Database(url)
+    with db.session() as s:
+        gold = dict(s.execute(select(Assignment.id, Assignment.is_gold)).all())
+    db.dispose()
+    kinds: dict[bool, list] = {True: [], False: []}
+    for assignment, claim_ms, submit_ms in timings:
+        kinds[gold[assignment]].append((claim_ms, submit_ms))
+
+    def stats(pairs: list[tuple[float, float]]) -> dict:
+        a = np.asarray(pairs)
+        out: dict = {"submits": len(pairs)}
+        for column, name in ((0, "next"), (1, "submit")):
+            for q in (50, 90):
+                out[f"{name}_p{q}_ms"] = round(float(np.percentile(a[:, column], q)), 3)
+        return out
+
+    g, r = stats(kinds[True]), stats(kinds[False])
+    return {
+        "gold": g,
+        "regular": r,
+        "submit_median_ratio": round(g["submit_p50_ms"] / r["submit_p50_ms"], 3),
+        "next_median_ratio": round(g["next_p50_ms"] / r["next_p50_ms"], 3),
+    }
+
+
+def run(dialect: str) -> dict:
+    if dialect == "sqlite":
+        with data_dir() as directory:
+            return {"database": dialect, **_run(f"sqlite:///{directory / 'quorum.db'}")}
+    schema = f"bench_{secrets.token_hex(4)}"
+    admin = Database(PG_URL)
+    with admin.engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        return {"database": dialect, **_run(f"{PG_URL}?options=-csearch_path%3D{schema}")}
+    finally:
+        with admin.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main() -> dict:
+    dialects = sys.argv[1:] or ["sqlite", "postgresql"]
+    return {
+        "benchmark": "gold_vs_regular_submit_latency",
+        "runs": [run(d) for d in dialects],
+        "target": {"submit_median_ratio_within": [0.9, 1.1]},
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
