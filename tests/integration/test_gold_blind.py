@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from quorum.db.models import Assignment, Project
+from quorum.services.gold import SHOWN_EVERY
 
 CLAIMS = 240
 GOLD_RATE = 0.25
@@ -78,7 +79,13 @@ def test_no_strategy_tells_gold_apart(client, accounts, project, db):
     assert view.status_code == 200 and "policy" not in view.json()
     assert "gold_rate" not in view.text and "qualification" not in view.text
 
-    truth, by_count, by_release, by_schedule = [], [], [], []
+    def gold_band():
+        mine = client.get("/api/me/stats", headers=me).json()["projects"]
+        return (mine[0]["answers"], mine[0]["gold_accuracy_band"]) if mine else (0, None)
+
+    truth, by_count, by_release, by_schedule, by_stats = [], [], [], [], []
+    band_moves = []
+    band = gold_band()[1]
     bodies: dict[bool, set] = {True: set(), False: set()}
     guessed_gold = 0
     for k in range(CLAIMS):
@@ -97,12 +104,18 @@ def test_no_strategy_tells_gold_apart(client, accounts, project, db):
         with db.session() as s:
             is_gold = s.get(Assignment, first["assignment_id"]).is_gold
         truth.append(is_gold)
+        answer = "cat" if k % 3 else "dog"  # some gold answers wrong, so the record moves
         done = client.post(
             f"/api/assignments/{again['assignment_id']}/submit",
             headers=me,
-            json={"response": {"category": "cat"}},
+            json={"response": {"category": answer}},
         )
         assert done.status_code == 200
+        answers, new_band = gold_band()
+        by_stats.append(new_band != band)  # "my gold accuracy just moved: that was gold"
+        if new_band != band:
+            band_moves.append(answers)
+        band = new_band
         shape = (sorted(first), sorted(released.json()), sorted(done.json()))
         bodies[is_gold].add(orjson.dumps(shape))
 
@@ -113,10 +126,13 @@ def test_no_strategy_tells_gold_apart(client, accounts, project, db):
         ("open_tasks count", by_count),
         ("release and claim again", by_release),
         ("fixed schedule", by_schedule),
+        ("own gold accuracy band", by_stats),
     ):
         score = balanced_accuracy(guesses[scored], truth[scored])
         assert score <= 0.5 + CHANCE_MARGIN, f"{name} tells gold apart: {score:.2f}"
     assert bodies[True] == bodies[False]  # the same response shapes for both
+    # The shown accuracy moves only on its schedule, never right after a particular answer.
+    assert band_moves and all(n % SHOWN_EVERY == 0 for n in band_moves), band_moves
 
 
 def test_gold_placement_is_reproducible_and_differs_by_annotator():

@@ -338,6 +338,10 @@ class ProjectAnnotator(Base):
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     gold_answered: Mapped[int] = mapped_column(Integer, default=0)
     gold_correct: Mapped[float] = mapped_column(Float, default=0.0)
+    # The gold record as the annotator is shown it: copied from the two above every
+    # `gold.SHOWN_EVERY` answers, so that no single answer can be seen to move it.
+    shown_gold_answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    shown_gold_correct: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     time_spent_s: Mapped[float] = mapped_column(Float, default=0.0)
     skill: Mapped[float | None] = mapped_column(Float)
     spammer_score: Mapped[float | None] = mapped_column(Float)

@@ -83,8 +83,13 @@ INSERT INTO annotations (task_id, user_id, assignment_id, response, time_spent_s
 VALUES (:tid, :user, :aid, :response, :seconds, :now)""")
 _FINISH = SQL("UPDATE assignments SET status = 'submitted', finished_at = :now WHERE id = :aid")
 _ANSWERED = SQL("UPDATE tasks SET answered = answered + 1, active = active - :live WHERE id = :tid")
+# Every `gold.SHOWN_EVERY` answers, the gold record the annotator is shown catches up.
 _COUNT_ANSWER = SQL("""
-UPDATE project_annotators SET answered = answered + 1, time_spent_s = time_spent_s + :seconds
+UPDATE project_annotators SET answered = answered + 1, time_spent_s = time_spent_s + :seconds,
+  shown_gold_answered = CASE WHEN (answered + 1) % :every = 0 THEN gold_answered
+                             ELSE shown_gold_answered END,
+  shown_gold_correct = CASE WHEN (answered + 1) % :every = 0 THEN gold_correct
+                            ELSE shown_gold_correct END
 WHERE project_id = :project AND user_id = :user""")
 
 
@@ -292,7 +297,7 @@ def submit(
     })  # fmt: skip
     _FINISH.run(conn, {"aid": assignment_id, "now": now})
     _ANSWERED.run(conn, {"tid": row.task_id, "live": 0 if expired else 1})
-    _COUNT_ANSWER.run(conn, mine)
+    _COUNT_ANSWER.run(conn, {**mine, "every": gold.SHOWN_EVERY})
     if row.is_gold:
         gold.score_answer(
             session, row.project_id, row.task_type, hot.json_value(row.policy),

@@ -37,6 +37,9 @@ _UNIT = float(1 << 64)
 
 
 QUALIFICATION, CHECK = "qualification", "check"
+# An annotator's own statistics show their gold record as it was at their last multiple of this
+# many answers: a figure that moved right after an answer would mark that task as gold.
+SHOWN_EVERY = 25
 
 
 def gold_due(

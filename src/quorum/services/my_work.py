@@ -3,7 +3,8 @@
 Nothing here tells which tasks are gold: the count of work left counts the gold still to come
 with the rest (so that claiming a gold task lowers it by one, as a regular task does), and gold
 accuracy is shown only as a band rounded outward to tenths once enough gold answers back it,
-never with its count of gold answers.
+never with its count of gold answers, from a copy of the record refreshed every
+`gold.SHOWN_EVERY` answers (no single answer is seen to move it).
 """
 
 from __future__ import annotations
@@ -80,9 +81,10 @@ def _open_tasks(row: Any, regular: int, gold_left: int) -> int:
 
 
 def _accuracy_band(record: ProjectAnnotator) -> dict | None:
-    if record.gold_answered < MIN_GOLD_FOR_BAND:
+    """The band of the gold record as shown (refreshed every `gold.SHOWN_EVERY` answers)."""
+    if record.shown_gold_answered < MIN_GOLD_FOR_BAND:
         return None
-    _, low, high = gold.accuracy_interval(record.gold_correct, record.gold_answered)
+    _, low, high = gold.accuracy_interval(record.shown_gold_correct, record.shown_gold_answered)
     return {"low": math.floor(low * 10) / 10, "high": math.ceil(high * 10) / 10}
 
 
