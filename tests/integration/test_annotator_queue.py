@@ -202,7 +202,7 @@ def test_training_tasks_are_the_qualification_whenever_they_were_created(db, tea
 
 
 def test_gold_accuracy_blocks_and_returns_open_tasks(db, team):
-    policy = {"min_overlap": 1, "max_overlap": 1, "gold_rate": 0.5, "gold_min_accuracy": 0.8}
+    policy = {"min_overlap": 1, "max_overlap": 1, "gold_rate": 0.0, "gold_min_accuracy": 0.8}
     with db.session(write=True) as s:
         projects.create_project(s, "p", "categorization", params=CATS, policy=policy)
         projects.add_member(s, "p", "a0", "annotator")
@@ -210,13 +210,11 @@ def test_gold_accuracy_blocks_and_returns_open_tasks(db, team):
         task_create.create_tasks(
             s, "p", [{"attachment": f"g{i}", "gold": {"category": "cat"}} for i in range(30)]
         )
-        held = None
+        held = assignments.claim_next(s, team["a0"], "p")  # an ordinary task stays open
+        projects.set_policy(s, "p", {"gold_rate": 1.0})
         with pytest.raises(Forbidden, match="gold accuracy"):
             for _ in range(60):
                 claimed = assignments.claim_next(s, team["a0"], "p")
-                if held is None and not s.get(Task, claimed["task_id"]).is_gold:
-                    held = claimed  # keep one ordinary task open while failing gold
-                    continue
                 assignments.submit(s, team["a0"], claimed["assignment_id"], {"category": "dog"})
         record = s.scalar(select(ProjectAnnotator))
         assert record.blocked and record.gold_answered == 2 and record.gold_correct == 0

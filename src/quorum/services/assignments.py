@@ -67,15 +67,17 @@ _COUNT_SERVED = SQL("""
 UPDATE project_annotators SET served = served + 1, gold_served = gold_served + :gold,
                               gold_after = COALESCE(:after, gold_after)
 WHERE project_id = :project AND user_id = :user""")
-# The submission, its task and project, and the task's callback URL (webhooks.CALLBACK_URL).
+# The submission, its task and project, the task's callback URL (webhooks.CALLBACK_URL) and
+# its expected response if it is gold.
 _SUBMITTED = """
 SELECT s.user_id, s.status, s.task_id, s.project_id, t.status, t.is_gold, t.answered,
        t.active, t.needed, t.params, t.batch_id, p.task_type, p.policy,
-       COALESCE(t.callback_url, b.callback_url, p.callback_url)
+       COALESCE(t.callback_url, b.callback_url, p.callback_url), g.expected_response
 FROM assignments s
 JOIN tasks t ON t.id = s.task_id
 JOIN projects p ON p.id = s.project_id
 LEFT JOIN batches b ON b.id = t.batch_id
+LEFT JOIN gold_answers g ON g.task_id = t.id
 WHERE s.id = :aid"""
 _SUBMITTED_ROW = SQL(_SUBMITTED, postgresql=_SUBMITTED + " FOR UPDATE OF t")
 _NEW_ANNOTATION = SQL("""
@@ -257,6 +259,7 @@ class _Submitted:
     task_type: str
     policy: Any
     callback_url: str | None
+    expected: Any
 
 
 def submit(
@@ -299,9 +302,14 @@ def submit(
     _ANSWERED.run(conn, {"tid": row.task_id, "live": 0 if expired else 1})
     _COUNT_ANSWER.run(conn, {**mine, "every": gold.SHOWN_EVERY})
     if row.is_gold:
+        policy = hot.json_value(row.policy)
         gold.score_answer(
-            session, row.project_id, row.task_type, hot.json_value(row.policy),
-            principal.user_id, row.task_id, response,
+            session, row.project_id, row.task_type, policy, principal.user_id,
+            hot.json_value(row.expected), response,
+        )  # fmt: skip
+        completion.consensus(
+            conn, row.project_id, row.task_type, params, row.task_id,
+            limit=policy["min_overlap"],
         )  # fmt: skip
     elif row.task_status == "pending":
         state = completion.TaskState(

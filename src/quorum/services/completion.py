@@ -21,16 +21,20 @@ from quorum.db import hot
 from quorum.db.hot import SQL
 from quorum.db.models import utcnow
 from quorum.services import batches, webhooks
-from quorum.services.consensus import DEFAULT_ACCURACY, verdict
+from quorum.services.consensus import DEFAULT_ACCURACY, Verdict, verdict
 
 _review_sample = random.Random()
 
+# A task's newest answers, newest first.
 _ANSWERS = SQL("""
 SELECT n.response, a.skill, a.gold_answered, a.gold_correct
 FROM annotations n
 LEFT JOIN project_annotators a ON a.user_id = n.user_id AND a.project_id = :project
 WHERE n.task_id = :tid
-ORDER BY n.id""")
+ORDER BY n.id DESC
+LIMIT :limit""")
+# More answers than a pending task can gather (overlap is at most 100, plus late answers).
+_ALL = 1000
 _NEED = SQL("UPDATE tasks SET needed = :needed WHERE id = :tid")
 _COMPLETE = SQL("""
 UPDATE tasks SET status = 'completed', response = :response, confidence = :confidence,
@@ -72,13 +76,7 @@ def after_answer(
 ) -> None:
     """Decide a pending task's fate after a new answer (caller commits)."""
     conn = session.connection()
-    rows = _ANSWERS.run(conn, {"project": project_id, "tid": task.id}).fetchall()
-    result = verdict(
-        tasktypes.get(task_type),
-        task.params,
-        [hot.json_value(r[0]) for r in rows],
-        [accuracy(skill, answered, correct) for _, skill, answered, correct in rows],
-    )
+    result = consensus(conn, project_id, task_type, task.params, task.id, limit=_ALL)
     sure = result.confidence >= policy["confidence_target"]
     if task.answered >= policy["min_overlap"] and sure:
         complete(session, policy, task, result.response, result.confidence, low=False)
@@ -89,6 +87,28 @@ def after_answer(
         needed = min(policy["max_overlap"], max(task.needed, task.answered + 1))
         if needed != task.needed:
             _NEED.run(conn, {"tid": task.id, "needed": needed})
+
+
+def consensus(
+    conn: Any,
+    project_id: int,
+    task_type: str,
+    params: dict[str, Any],
+    task_id: str,
+    *,
+    limit: int,
+) -> Verdict:
+    """The consensus of a task's newest `limit` answers, each weighed by its annotator's
+    accuracy. A gold answer runs it too (over as many answers as a regular task gets), so that
+    submitting takes as long whether the task is gold or not; its verdict is not kept."""
+    rows = _ANSWERS.run(conn, {"project": project_id, "tid": task_id, "limit": limit}).fetchall()
+    rows.reverse()
+    return verdict(
+        tasktypes.get(task_type),
+        params,
+        [hot.json_value(r[0]) for r in rows],
+        [accuracy(skill, answered, correct) for _, skill, answered, correct in rows],
+    )
 
 
 def complete(
