@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import orjson
@@ -186,7 +187,7 @@ def test_requester_workflow_with_annotators_and_callbacks(private_callbacks, liv
 
     with receiver(200) as rx:
         batch = client.create_batch("cats", "week 1/a", callback=f"{rx.url}/batch")
-        assert batch.status == BatchStatus.Staging.value and batch.project == "cats"
+        assert batch.status == BatchStatus.InProgress.value and batch.project == "cats"
         with pytest.raises(ScaleDuplicateResource):
             client.create_batch("cats", "week 1/a")
         assert client.set_batch_metadata("week 1/a", {"owner": "ml"}).metadata == {"owner": "ml"}
@@ -488,9 +489,7 @@ def test_files_teams_and_studio(private_callbacks, live_server, keys):
     )
     with pytest.raises(ScaleResourceNotFound):
         client.add_studio_assignments(["nobody@example.com"], ["photos"])
-    with pytest.raises(ScaleInvalidRequest, match="no labeler groups"):
-        client.list_project_groups("photos")
-    with pytest.raises(ScaleInvalidRequest, match="no labeler groups"):
+    with pytest.raises(ScaleInvalidRequest, match="not members of project 'photos'"):
         client.create_project_group("photos", ["ann1@example.com"], "g")
 
 
@@ -513,3 +512,150 @@ def test_test_keys_complete_tasks_at_once_and_bad_keys_are_refused(live_server, 
     with db.session() as s:  # the project exists for Quorum too
         assert projects.get_project(s, "receipts").task_type == "textcollection"
     db.dispose()
+
+
+def _claim_one(live_server, key: str, project: str) -> str | None:
+    """One task through the native annotator API, answered; its attachment (None: nothing)."""
+    http = _native(key)
+    claimed = http.post(f"{live_server.url}/api/projects/{project}/next")
+    if claimed.status_code == 204:
+        return None
+    assert claimed.status_code == 200, claimed.text
+    item = claimed.json()
+    answer = {"response": {"category": "cat"}}
+    done = http.post(
+        f"{live_server.url}/api/assignments/{item['assignment_id']}/submit", json=answer
+    )
+    assert done.status_code == 200, done.text
+    return item["params"]["attachment"]
+
+
+def test_tasks_without_a_project_go_to_the_default_project_of_their_type(live_server, keys):
+    """Older client code creates tasks with no project at all, as Scale's v1 API allows."""
+    client = _scale(live_server, keys["boss"])
+    task = client.create_task(
+        TaskType.Categorization, callback_url="https://example.com/cb", attachment="a cat",
+        categories=CATEGORIES,
+    )  # fmt: skip
+    assert task.status == "pending" and task.project == "default-categorization"
+    again = client.create_task(TaskType.Categorization, attachment="a dog", categories=CATEGORIES)
+    assert again.project == task.project
+    [default] = [p for p in client.get_projects() if p.name == "default-categorization"]
+    assert default.type == "categorization"
+    assert client.get_tasks_count(project_name="default-categorization") == 2
+    # A mapped type gets its own default project, created as that Scale type.
+    receipt = client.create_task(
+        TaskType.Transcription, attachment="https://example.com/r.png", fields={"total": "Total"}
+    )
+    assert receipt.project == "default-transcription"
+    assert client.get_project("default-transcription").type == "transcription"
+    page = (Path(__file__).parents[2] / "docs" / "scale-compatibility.md").read_text()
+    assert "default-categorization" in page
+
+
+def test_batches_serve_at_once_unless_staged_and_list_newest_first(live_server, keys):
+    client = _scale(live_server, keys["boss"])
+    client.create_project("plain", TaskType.Categorization, {"categories": CATEGORIES})
+    boss = _native(keys["boss"])
+    boss.post(f"{live_server.url}/api/projects/plain/members",
+              json={"user": "ann1", "role": "annotator"})  # fmt: skip
+
+    # An ordinary project: in progress at once, its tasks served straight away.
+    batch = client.create_batch("plain", "now")
+    assert batch.status == BatchStatus.InProgress.value
+    client.create_task(TaskType.Categorization, project="plain", batch="now", attachment="t")
+    assert client.batch_status("now")["status"] == "in_progress"
+    assert _claim_one(live_server, keys["ann1"], "plain") == "t"
+    assert client.finalize_batch("now").status in ("in_progress", "completed")  # a no-op
+
+    # A Rapid or Studio project stages its batches until they are finalized.
+    for flag in ("rapid", "studio"):
+        name = f"{flag}-project"
+        client.create_project(name, TaskType.Categorization, {"categories": CATEGORIES},
+                              **{flag: True})  # fmt: skip
+        boss.post(f"{live_server.url}/api/projects/{name}/members",
+                  json={"user": "ann1", "role": "annotator"})  # fmt: skip
+        staged = client.create_batch(name, f"{flag}-batch")
+        assert staged.status == BatchStatus.Staging.value
+        client.create_task(TaskType.Categorization, project=name, batch=staged.name,
+                           attachment="held")  # fmt: skip
+        assert _claim_one(live_server, keys["ann1"], name) is None
+        assert client.finalize_batch(staged.name).status == BatchStatus.InProgress.value
+        assert _claim_one(live_server, keys["ann1"], name) == "held"
+    # v2's flag, which the v1 client does not send: a raw request asks for staging.
+    flagged = httpx.post(
+        f"{live_server.url}/v1/batches", auth=(keys["boss"], ""),
+        json={"project": "plain", "name": "flagged", "staging_batch": True},
+    )  # fmt: skip
+    assert flagged.status_code == 200 and flagged.json()["status"] == "staging"
+
+    # Newest first: the three batches just made are the first page of three.
+    for name in ("n1", "n2", "n3"):
+        client.create_batch("plain", name)
+    assert [b.name for b in client.batches(limit=3).docs] == ["n3", "n2", "n1"]
+    assert [b.name for b in client.get_batches(project_name="plain")][:4] == [
+        "n3", "n2", "n1", "flagged",
+    ]  # fmt: skip
+    # Tasks: descending created_at, as the reference says.
+    made = [
+        client.create_task(TaskType.Categorization, project="plain", attachment=f"o{i}")
+        for i in range(3)
+    ]
+    listed = client.tasks(project="plain", limit=3).docs
+    assert [t.id for t in listed] == [t.id for t in reversed(made)]
+    assert [t.created_at for t in listed] == sorted((t.created_at for t in listed), reverse=True)
+
+
+def test_project_groups_route_batches_and_the_batch_order_keeps_priorities(live_server, keys):
+    client = _scale(live_server, keys["boss"])
+    client.create_project("studio", TaskType.Categorization, {"categories": CATEGORIES})
+    client.add_studio_assignments(["ann1@example.com", "ann2@example.com"], ["studio"])
+    policy = _native(keys["boss"]).patch(
+        f"{live_server.url}/api/projects/studio/policy", json={"max_overlap": 1}
+    )
+    assert policy.status_code == 200, policy.text
+
+    group = client.create_project_group("studio", ["ann1@example.com"], "experts")
+    assert (group.name, group.numWorkers, group.isSingleton) == ("experts", 1, False)
+    assert group.as_dict()["workers"][0]["email"] == "ann1@example.com"
+    with pytest.raises(ScaleDuplicateResource):
+        client.create_project_group("studio", [], "experts")
+    client.create_project_group("studio", [], "empty")
+    assert [g.name for g in client.list_project_groups("studio")] == ["empty", "experts"]
+    updated = client.update_project_group("studio", "empty", ["ann2@example.com"], [])
+    assert updated.numWorkers == 1
+    updated = client.update_project_group("studio", "empty", [], ["ann2@example.com"])
+    assert updated.numWorkers == 0
+    with pytest.raises(ScaleResourceNotFound):
+        client.update_project_group("studio", "nope", [], [])
+
+    client.create_batch("studio", "expert work")
+    client.create_batch("studio", "anyone")
+    assigned = client.assign_studio_batches("expert work", ["experts"])
+    assert assigned.name == "expert work" and assigned.groups == ["experts"]
+    with pytest.raises(ScaleResourceNotFound):
+        client.assign_studio_batches("expert work", ["nope"])
+    for i, priority in enumerate((1, 7)):
+        client.create_task(TaskType.Categorization, project="studio", batch="expert work",
+                           attachment=f"expert {i}", priority=priority)  # fmt: skip
+    anyone = [
+        client.create_task(TaskType.Categorization, project="studio", batch="anyone",
+                           attachment=f"anyone {i}", priority=priority)
+        for i, priority in enumerate((3, 5))
+    ]  # fmt: skip
+
+    # Studio order: "anyone" first. It must not overwrite what the requester set.
+    ordered = client.set_studio_batches_priorities(["anyone", "expert work"])
+    assert [(b.name, b.studio_priority, b.groups) for b in ordered] == [
+        ("anyone", 1, []), ("expert work", 2, ["experts"]),
+    ]  # fmt: skip
+    assert [client.get_task(t.id).priority for t in anyone] == [3, 5]
+
+    # ann2 is not in the group: only the other batch, highest task priority first.
+    assert _claim_one(live_server, keys["ann2"], "studio") == "anyone 1"
+    assert _claim_one(live_server, keys["ann2"], "studio") == "anyone 0"
+    assert _claim_one(live_server, keys["ann2"], "studio") is None
+    # ann1 is: the experts' batch, by task priority.
+    assert _claim_one(live_server, keys["ann1"], "studio") == "expert 1"
+    assert client.reset_studio_batches_priorities()[0].studio_priority is None
+    assert _claim_one(live_server, keys["ann1"], "studio") == "expert 0"

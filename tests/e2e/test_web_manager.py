@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import expect
 
 from quorum.db.engine import Database
-from quorum.services import users
+from quorum.services import batches, projects, task_create, users
 
 TASKS = 300
 
@@ -82,3 +82,46 @@ def test_manager_creates_uploads_watches_and_blocks(login, web, tmp_path):
     with httpx.Client(base_url=web.url, headers={}) as client:
         ann = {"Authorization": f"Bearer {_annotator_key(web.db_url)}"}
         assert client.post("/api/projects/intake/next", headers=ann).status_code == 403
+
+
+def test_manager_groups_members_and_routes_a_batch_to_them(login, web):
+    """On the project's page: a group of members, a batch routed to it, and only the group's
+    members are served that batch (native annotator API)."""
+    db = Database(web.db_url, pool_size=1)
+    with db.session(write=True) as s:
+        users.create_user(s, "ann2", "annotator")
+        projects.add_member(s, "feedback", "ann2", "annotator")
+        batches.create_batch(s, "feedback", "tricky")
+        task_create.create_tasks(s, "feedback", [{"attachment": "hard one"}], batch="tricky")
+        keys = {name: users.create_api_key(s, name) for name in ("ann", "ann2")}
+    db.dispose()
+    page = login("boss")
+    page.goto(f"{web.url}/manage/feedback")
+    page.get_by_text("No groups: every member is served every batch.").wait_for()
+    page.get_by_label("Group", exact=True).fill("experts")
+    page.get_by_label("Members (comma-separated)").fill("ann2")
+    page.get_by_role("button", name="Create group").click()
+    group = page.locator('[data-group="experts"]')
+    expect(group).to_contain_text("Members: ann2")
+    group.get_by_label("Add a member to experts").fill("ann")
+    group.get_by_role("button", name="Add").click()
+    page.get_by_role("button", name="Remove ann from experts").wait_for()
+    page.get_by_role("button", name="Remove ann from experts").click()
+    expect(page.get_by_role("button", name="Remove ann from experts")).to_have_count(0)
+    group.get_by_label("Serve a batch only to experts").fill("tricky")
+    group.get_by_role("button", name="Route").click()
+    expect(group).to_contain_text("Batches: tricky")
+    page.shot("groups")
+
+    def next_for(name: str) -> str | None:
+        headers = {"Authorization": f"Bearer {keys[name]}"}
+        claimed = httpx.post(f"{web.url}/api/projects/feedback/next", headers=headers)
+        return None if claimed.status_code == 204 else claimed.json()["params"]["attachment"]
+
+    # ann is outside the group: the project's own task, never the routed batch's.
+    assert next_for("ann") == "The lid broke after two days."
+    assert next_for("ann") is None
+    assert next_for("ann2") == "hard one"
+
+    page.get_by_role("button", name="Delete group experts").click()
+    page.get_by_text("No groups: every member is served every batch.").wait_for()

@@ -139,7 +139,7 @@ def test_staging_batches_wait_for_finalize_and_priority_orders_the_queue(db, tea
     with db.session(write=True) as s:
         projects.create_project(s, "p", "categorization", params=CATS)
         projects.add_member(s, "p", "a0", "annotator")
-        batches.create_batch(s, "p", "later")
+        batches.create_batch(s, "p", "later", staging=True)
         task_create.create_tasks(s, "p", [{"attachment": "staged"}], batch="later")
         low, high = task_create.create_tasks(
             s, "p", [{"attachment": "low"}, {"attachment": "high", "priority": 5}]

@@ -20,7 +20,7 @@ def _complete(s, task_id):
 def test_lifecycle_and_counts(db):
     with db.session(write=True) as s:
         projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        b = batches.create_batch(s, "p", "b1", metadata={"owner": "ml"})
+        b = batches.create_batch(s, "p", "b1", metadata={"owner": "ml"}, staging=True)
         assert (b["status"], b["metadata"]) == ("staging", {"owner": "ml"})
         with pytest.raises(Conflict):
             batches.create_batch(s, "p", "b1")
@@ -49,7 +49,7 @@ def test_staging_batch_does_not_complete_and_belongs_to_its_project(db):
     with db.session(write=True) as s:
         projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
         projects.create_project(s, "q", "categorization", params={"categories": ["a", "b"]})
-        batches.create_batch(s, "p", "b1")
+        batches.create_batch(s, "p", "b1", staging=True)
         [task_id] = task_create.create_tasks(s, "p", [{"attachment": "x"}], batch="b1")
         _complete(s, task_id)
         assert batches.get_batch(s, "b1")[0].status == "staging"
@@ -59,4 +59,42 @@ def test_staging_batch_does_not_complete_and_belongs_to_its_project(db):
             task_create.create_tasks(s, "p", [{"attachment": "x"}], batch="bq")
         docs, total = batches.list_batches(s, project="p")
         assert total == 1 and docs[0]["name"] == "b1"
-        assert batches.list_batches(s, status="staging")[1] == 1
+        assert batches.list_batches(s, status="in_progress")[1] == 1  # bq
+
+
+def test_batches_serve_at_once_unless_staged_and_list_newest_first(db):
+    """As on Scale: staging is the Rapid/Studio workflow, asked for by the project's policy
+    or the batch's flag; other batches are in progress from the start."""
+    with db.session(write=True) as s:
+        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        projects.create_project(
+            s, "rapid", "categorization", params={"categories": ["a", "b"]},
+            policy={"stage_batches": True},
+        )  # fmt: skip
+        now = batches.create_batch(s, "p", "now")
+        assert now["status"] == "in_progress" and now["finalized_at"] is not None
+        assert batches.create_batch(s, "p", "held", staging=True)["status"] == "staging"
+        assert batches.create_batch(s, "rapid", "r1")["status"] == "staging"
+        assert batches.create_batch(s, "rapid", "r2", staging=False)["status"] == "in_progress"
+        [task_id] = task_create.create_tasks(s, "p", [{"attachment": "x"}], batch="now")
+        assert not tasks.get_task_row(s, task_id).held
+        assert batches.finalize_batch(s, "now")["status"] == "in_progress"  # a no-op
+        docs, _ = batches.list_batches(s, limit=3)
+        assert [d["name"] for d in docs] == ["r2", "r1", "held"]
+
+
+def test_batch_metadata_has_the_task_cap(db):
+    with db.session(write=True) as s:
+        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        big = {"k": "x" * 10_001}
+        with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
+            batches.create_batch(s, "p", "b", metadata=big)
+        with pytest.raises(InvalidRequest, match="metadata must be a JSON object"):
+            batches.create_batch(s, "p", "b", metadata=[1])  # type: ignore[arg-type]
+        batches.create_batch(s, "p", "b")
+        with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
+            batches.set_metadata(s, "b", big)
+        [task_id] = task_create.create_tasks(s, "p", [{"attachment": "x"}])
+        with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
+            tasks.set_metadata(s, task_id, big)
+        assert batches.list_batches(s)[1] == 1

@@ -10,7 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from quorum import jobs
-from quorum.services import assignments, batches, projects, task_create, users
+from quorum.services import assignments, batches, groups, projects, task_create, users
 
 ORDER = ["annotator", "reviewer", "manager", "admin"]
 
@@ -33,11 +33,16 @@ POLICY = {
     ("GET", "/api/projects/{name}/members"): "manager",
     ("POST", "/api/projects/{name}/members"): "manager",
     ("DELETE", "/api/projects/{name}/members/{user}"): "manager",
+    ("GET", "/api/projects/{name}/groups"): "manager",
+    ("POST", "/api/projects/{name}/groups"): "manager",
+    ("PATCH", "/api/projects/{name}/groups/{group}"): "manager",
+    ("DELETE", "/api/projects/{name}/groups/{group}"): "manager",
     ("POST", "/api/batches"): "manager",
     ("GET", "/api/batches"): "manager",
     ("GET", "/api/batches/{name}"): "manager",
     ("POST", "/api/batches/{name}/finalize"): "manager",
     ("GET", "/api/batches/{name}/status"): "manager",
+    ("PUT", "/api/batches/{name}/groups"): "manager",
     ("POST", "/api/projects/{project}/tasks"): "manager",
     ("POST", "/api/projects/{project}/tasks/bulk"): "manager",
     ("POST", "/api/projects/{project}/tasks/import"): "manager",
@@ -135,16 +140,12 @@ PAGES = {
 # Pages that take a form: logging in needs no session, logging out needs the CSRF token.
 FORM_PAGES = {("POST", "/login"), ("POST", "/logout")}
 MEMBERS = ("annotator", "reviewer")
-# Let in, then refused on what they ask (400): Scale features Quorum does not have (labeler
-# groups, task templates) and a file_url on a loopback address. (Teams: managers invite and
+# Let in, then refused on what they ask (400): a Scale feature Quorum does not have (task
+# templates) and a file_url on a loopback address. (Teams: managers invite and
 # re-role labelers and members; manager and admin roles take an admin, checked in the e2e test.)
 REFUSED_INPUT = {
     ("GET", "/v1/projects/{name}/taskTemplates"),
     ("POST", "/v1/files/import"),
-    ("GET", "/v1/studio/projects/{project}/groups"),
-    ("POST", "/v1/studio/projects/{project}/groups"),
-    ("PUT", "/v1/studio/projects/{project}/groups/{group}"),
-    ("PUT", "/v1/studio/batches/{name}"),
 }
 
 
@@ -172,6 +173,8 @@ def _request(method, path, world):
     )
     if path.startswith("/api/users/{name}"):
         url = path.replace("{name}", "reviewer")
+    if method == "DELETE" and path.endswith("/groups/{group}"):
+        url = url.replace("/groups/g", "/groups/gone")
     bodies = {
         ("POST", "/api/users"): {"json": {"name": "new", "role": "annotator"}},
         ("POST", "/api/users/{name}/role"): {"json": {"role": "reviewer"}},
@@ -183,6 +186,9 @@ def _request(method, path, world):
             "json": {"user": "reviewer", "role": "reviewer"}
         },
         ("POST", "/api/batches"): {"json": {"project": "p", "name": "b2"}},
+        ("PUT", "/api/batches/{name}/groups"): {"json": {"groups": ["g"]}},
+        ("POST", "/api/projects/{name}/groups"): {"json": {"name": "g2", "members": ["reviewer"]}},
+        ("PATCH", "/api/projects/{name}/groups/{group}"): {"json": {"add": ["reviewer"]}},
         ("POST", "/api/projects/{project}/tasks"): {"json": {"attachment": "x"}},
         ("POST", "/api/projects/{project}/tasks/bulk"): {"json": [{"attachment": "x"}]},
         ("POST", "/api/projects/{project}/tasks/import"): {
@@ -233,6 +239,13 @@ def _request(method, path, world):
             "json": {"emails": ["reviewer"], "projects": ["p"]}
         },
         ("POST", "/v1/studio/batches/set_priorities"): {"json": {"batches": [{"name": "b"}]}},
+        ("POST", "/v1/studio/projects/{project}/groups"): {
+            "json": {"name": "g3", "emails": ["labeler"]}
+        },
+        ("PUT", "/v1/studio/projects/{project}/groups/{group}"): {
+            "json": {"add_emails": ["labeler"], "remove_emails": []}
+        },
+        ("PUT", "/v1/studio/batches/{name}"): {"json": {"groups": ["g"]}},
     }
     return url, bodies.get((method, path), {})
 
@@ -249,7 +262,11 @@ def world(db, accounts, client, tmp_path):
         )
         projects.add_member(s, "p", "annotator", "annotator")
         projects.add_member(s, "p", "reviewer", "reviewer")
+        users.create_user(s, "labeler", "annotator")  # stays a member, for the groups below
+        projects.add_member(s, "p", "labeler", "annotator")
         batches.create_batch(s, "p", "b")
+        groups.create_group(s, "p", "g", ["annotator"])
+        groups.create_group(s, "p", "gone")
         [done] = task_create.create_tasks(s, "p", [{"attachment": "done", "priority": 9}])
         annotator = users.authenticate_key(s, accounts["annotator"].key)
         claimed = assignments.claim_next(s, annotator, "p")

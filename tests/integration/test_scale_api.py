@@ -46,7 +46,7 @@ def test_names_with_slashes_and_reserved_suffixes_route_on_the_raw_path(scale):
     _ok(scale("POST", "batches", json={"project": "team a/50% done", "name": "x/status"}))
     got = _ok(scale("GET", "batches/x%2Fstatus"))
     assert got["name"] == "x/status" and got["project"] == "team a/50% done"
-    assert _ok(scale("GET", "batches/x%2Fstatus/status"))["status"] == "staging"
+    assert _ok(scale("GET", "batches/x%2Fstatus/status"))["status"] == "in_progress"
     _error(scale("GET", "batches/x"), 404)
 
 
@@ -72,7 +72,11 @@ def test_task_types_are_checked_against_the_registry_and_the_project(scale):
     assert "document-layout" in _error(scale("POST", "task/documenttranscription", json={}), 400)
     wrong = scale("POST", "task/textcollection", json={"project": "p"})
     assert "has task type categorization" in _error(wrong, 400)
-    assert "project is required" in _error(scale("POST", "task/categorization", json={}), 400)
+    # No project: the type's default project, where the task is checked like any other.
+    assert "attachment" in _error(scale("POST", "task/categorization", json={}), 400)
+    assert "project must be" in _error(
+        scale("POST", "task/categorization", json={"project": 1}), 400
+    )
     _error(scale("POST", "task/categorization", json={"project": "nope", "attachment": "x"}), 404)
     missing = scale("POST", "task/categorization", json={"project": "p"})
     assert "attachment" in _error(missing, 400)
@@ -210,7 +214,7 @@ def test_listing_pages_filters_and_bad_parameters(scale):
         _ok(scale("POST", "batches", json={"project": "p", "name": name, "callback": ""}))
     page = _ok(scale("GET", "batches", params={"project": "p", "limit": 2, "offset": 2}))
     assert (page["totalDocs"], page["offset"], page["has_more"]) == (3, 2, False)
-    assert [b["name"] for b in page["docs"]] == ["b3"]
+    assert [b["name"] for b in page["docs"]] == ["b1"]  # newest first
     assert "callback" in _error(
         scale("POST", "batches", json={"project": "p", "name": "b4", "callback": "a@b.c"}), 400
     )
@@ -327,11 +331,13 @@ def test_teams_and_studio(scale, client, accounts):
         ("b1", 2, 1),
     ]
     [b2_task] = _ok(scale("GET", "tasks", params={"batch": "b2"}))["docs"]
-    assert b2_task["priority"] == 2
+    assert b2_task["priority"] == 0  # the batch order leaves the task's own priority alone
     _error(scale("POST", "studio/batches/set_priorities", json={"batches": [{"name": "zz"}]}), 404)
     _error(scale("POST", "studio/batches/set_priorities", json={"batches": ["b1"]}), 400)
     reset = _ok(scale("POST", "studio/batches/reset_priorities"))
     assert [b["name"] for b in reset] == ["b1", "b2"]
     assert _ok(scale("GET", "tasks", params={"batch": "b2"}))["docs"][0]["priority"] == 0
-    assert "groups" in _error(scale("PUT", "studio/batches/b1", json={"groups": ["g"]}), 400)
+    assert "no group named 'g'" in _error(
+        scale("PUT", "studio/batches/b1", json={"groups": ["g"]}), 404
+    )
     _error(scale("GET", "studio/projects/nope/groups"), 404)

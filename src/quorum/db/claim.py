@@ -1,8 +1,9 @@
 """Picking the next task for an annotator: the one dialect-specific read of the queue.
 
-Both databases walk the partial index `ix_tasks_queue` in hand-out order (priority, then the
-active-learning score, then oldest first) and stop at the first task that still wants answers
-and that this annotator has never been given. On PostgreSQL the row is locked with
+Both databases walk the partial index `ix_tasks_queue` in hand-out order (the Studio order of
+the task's batch, the task's priority, the active-learning score, oldest first) and stop at the
+first task that still wants answers, that this annotator has never been given and whose batch,
+if routed to groups, is routed to one of theirs. On PostgreSQL the row is locked with
 `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different tasks without waiting; on
 SQLite the caller's write transaction (BEGIN IMMEDIATE) already serialises claimers.
 
@@ -10,7 +11,7 @@ Gold is handed out training tasks first during the qualification; after it, in i
 the last gold task the annotator was served, along the partial index `ix_tasks_gold`, so that a
 gold claim costs one index step like a regular one (its time must not tell it apart). Gold
 rows are not locked: every annotator may have each gold task, the claim's update of the row
-serialises them.
+serialises them. Gold is never routed to groups: it measures everyone.
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ _NOT_SEEN = (
 )
 
 
+# Batches of the project routed to groups the annotator is in none of: computed once per claim
+# (an uncorrelated subquery), empty at the cost of one index probe for a project with no groups.
+_CLOSED_BATCHES = """
+SELECT bg.batch_id FROM batch_groups bg JOIN project_groups g ON g.id = bg.group_id
+WHERE g.project_id = :project
+EXCEPT
+SELECT bg.batch_id FROM project_group_members m JOIN batch_groups bg ON bg.group_id = m.group_id
+WHERE m.user_id = :user AND m.project_id = :project"""
+
+
 def _claim(sql: str) -> SQL:
     return SQL(sql, postgresql=sql + " FOR UPDATE SKIP LOCKED")
 
@@ -34,7 +45,8 @@ _NEXT_TASK = _claim(f"""
 SELECT id FROM tasks
 WHERE project_id = :project AND {QUEUE_PREDICATE}
   AND answered + active < needed AND {_NOT_SEEN}
-ORDER BY priority DESC, al_score DESC, id
+  AND (batch_id IS NULL OR batch_id NOT IN ({_CLOSED_BATCHES}))
+ORDER BY batch_priority DESC, priority DESC, al_score DESC, id
 LIMIT 1""")
 
 # Gold tasks with this tag (Scale's training tasks) are served before other gold, oldest first,

@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -149,7 +150,56 @@ class Batch(Base):
     finalized_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Scale Studio's batch order: 1 is served first; NULL = not ordered (creation order).
+    # Its tasks carry the order as `Task.batch_priority` (see services.batches.queue_rank).
     studio_priority: Mapped[int | None] = mapped_column(Integer)
+
+
+class ProjectGroup(Base):
+    """A named group of a project's annotators (Scale Studio's project group): a batch routed
+    to groups is served only to their members."""
+
+    __tablename__ = "project_groups"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(PkType, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProjectGroupMember(Base):
+    """A member of a group; the row goes with the user's project membership."""
+
+    __tablename__ = "project_group_members"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["project_id", "user_id"],
+            ["project_members.project_id", "project_members.user_id"],
+            ondelete="CASCADE",
+        ),
+        # The claim looks up the groups of one annotator.
+        Index("ix_project_group_members_user", "user_id", "group_id"),
+    )
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("project_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(PkType, primary_key=True, autoincrement=False)
+    project_id: Mapped[int] = mapped_column(PkType)
+
+
+class BatchGroup(Base):
+    """A batch routed to a group (Scale's `assign_studio_batches`)."""
+
+    __tablename__ = "batch_groups"
+    __table_args__ = (Index("ix_batch_groups_group", "group_id", "batch_id"),)
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("project_groups.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 # Which tasks the queue may hand out; the claim query repeats it word for word so that both
@@ -168,6 +218,7 @@ class Task(Base):
         Index(
             "ix_tasks_queue",
             "project_id",
+            text("batch_priority DESC"),
             text("priority DESC"),
             text("al_score DESC"),
             "id",
@@ -211,6 +262,9 @@ class Task(Base):
     unique_id: Mapped[str | None] = mapped_column(String(400))
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    # The Studio order of the task's batch, served ahead of `priority` (0: not ordered); kept
+    # apart so that ordering batches never touches the priorities the requester set.
+    batch_priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     callback_url: Mapped[str | None] = mapped_column(Text)
     # Scale's flag: true once a callback was answered 2xx, false once one finally failed.
     callback_succeeded: Mapped[bool | None] = mapped_column(Boolean)

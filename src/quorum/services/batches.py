@@ -1,11 +1,15 @@
-"""Batches: `staging` -> `in_progress` (finalize) -> `completed` (when its last task is done)."""
+"""Batches: `in_progress` -> `completed` (when its last task is done).
+
+As on Scale, a batch serves its tasks from the start unless staging is asked for (Scale's
+Rapid/Studio workflow: the project's `stage_batches` policy, or the batch's own flag); a staging
+batch holds them until it is finalized.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,7 +18,7 @@ from quorum.db.models import Batch, Project, ProjectAnnotator, Task, utcnow
 from quorum.services.callback_urls import check_callback_url
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.projects import check_name, get_project
-from quorum.services.task_records import MAX_METADATA_BYTES
+from quorum.services.task_records import check_metadata
 from quorum.services.webhooks import enqueue_batch_callback
 
 STATUSES = ("staging", "in_progress", "completed")
@@ -43,14 +47,24 @@ def create_batch(
     *,
     callback_url: str | None = None,
     metadata: dict[str, Any] | None = None,
+    staging: bool | None = None,
 ) -> dict:
+    """A new batch; `staging` None follows the project's `stage_batches` policy."""
     check_name(name, "batch")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise InvalidRequest("metadata must be a JSON object")
+    metadata = check_metadata({} if metadata is None else metadata)
     callback_url = check_callback_url(callback_url)
     proj = get_project(session, project)
+    if staging is None:
+        staging = bool(proj.policy.get("stage_batches"))
+    now = utcnow()
     batch = Batch(
-        name=name, project_id=proj.id, callback_url=callback_url, metadata_=metadata or {}
+        name=name,
+        project_id=proj.id,
+        callback_url=callback_url,
+        metadata_=metadata,
+        status="staging" if staging else "in_progress",
+        created_at=now,
+        finalized_at=None if staging else now,
     )
     session.add(batch)
     try:
@@ -70,6 +84,17 @@ def get_batch(session: Session, name: str) -> tuple[Batch, str]:
     return row[0], row[1]
 
 
+def queue_rank(studio_priority: int | None, ordered: int) -> int:
+    """A task's `batch_priority`: of `ordered` Studio-ordered batches the first is served
+    first (rank `ordered`), the last just before unordered batches and loose tasks (rank 0)."""
+    return 0 if studio_priority is None else ordered - studio_priority + 1
+
+
+def ordered_count(session: Session) -> int:
+    """How many batches have a Studio place."""
+    return session.scalar(select(func.count()).where(Batch.studio_priority.is_not(None))) or 0
+
+
 def list_batches(
     session: Session,
     *,
@@ -80,6 +105,7 @@ def list_batches(
     created_after: dt.datetime | None = None,
     created_before: dt.datetime | None = None,
 ) -> tuple[list[dict], int]:
+    """Newest first, as Scale lists them."""
     query = select(Batch, Project.name).join(Project)
     if created_after is not None:
         query = query.where(Batch.created_at >= created_after)
@@ -92,7 +118,7 @@ def list_batches(
             raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}")
         query = query.where(Batch.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(Batch.id).limit(limit).offset(offset))
+    rows = session.execute(query.order_by(Batch.id.desc()).limit(limit).offset(offset))
     return [batch_view(b, p) for b, p in rows], total
 
 
@@ -122,10 +148,7 @@ def finalize_batch(session: Session, name: str) -> dict:
 
 def set_metadata(session: Session, name: str, metadata: Any) -> dict:
     """Replace the batch's metadata."""
-    if not isinstance(metadata, dict):
-        raise InvalidRequest("metadata must be a JSON object")
-    if len(orjson.dumps(metadata)) > MAX_METADATA_BYTES:
-        raise InvalidRequest(f"metadata is larger than {MAX_METADATA_BYTES} bytes")
+    metadata = check_metadata(metadata)
     batch, project_name = get_batch(session, name)
     batch.metadata_ = metadata
     session.commit()

@@ -1,4 +1,5 @@
-"""A project's quality policy: how many answers a task gets, how sure it must be, gold, review."""
+"""A project's quality policy: how many answers a task gets, how sure it must be, gold, review,
+and the workflow around them (leases, pay, whether batches wait in staging)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ class QualityPolicy(BaseModel):
     )
     pay_per_task: float = Field(0.0, ge=0, description="earnings per submitted answer")
     pay_per_hour: float = Field(0.0, ge=0, description="earnings per hour of time spent")
+    stage_batches: bool = Field(
+        False,
+        description="new batches wait in staging until finalized (Scale's Rapid/Studio "
+        "workflow); otherwise they serve their tasks at once",
+    )
 
     @model_validator(mode="after")
     def _overlap_order(self) -> QualityPolicy:

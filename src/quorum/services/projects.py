@@ -3,6 +3,7 @@ and who works on them."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from pydantic import ValidationError
@@ -95,6 +96,23 @@ def get_project(session: Session, name: str) -> Project:
     project = session.scalar(select(Project).where(Project.name == name))
     if project is None:
         raise NotFound(f"no project named {name!r}")
+    return project
+
+
+def ensure_project(
+    session: Session,
+    name: str,
+    task_type: str,
+    *,
+    scale_type: str | None = None,
+    created_by: int | None = None,
+) -> Project:
+    """The project named `name`, created with no default params if there is none yet."""
+    project = session.scalar(select(Project).where(Project.name == name))
+    if project is None:
+        with suppress(Conflict):  # a parallel request may have created it first
+            create_project(session, name, task_type, created_by=created_by, scale_type=scale_type)
+        project = get_project(session, name)
     return project
 
 

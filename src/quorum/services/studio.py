@@ -3,8 +3,10 @@
 Teammates are users, addressed by email (a user without one by name). Scale's team roles map
 onto Quorum roles: labeler -> annotator, member -> reviewer, manager, admin. Managers may invite
 and re-role labelers and members; making or changing a manager or admin takes an admin.
-A Studio assignment is a project membership. Studio batch priorities order the queue: the
-pending tasks of the first batch get the highest task priority, and so on.
+A Studio assignment is a project membership; a Studio project group is a project group
+(quorum.services.groups), its labelers addressed by email. Studio batch priorities order the
+queue ahead of the tasks' own priorities, which they leave alone: the tasks of the first batch
+get the highest `batch_priority`, and so on.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from quorum.db.models import Batch, Project, ProjectMember, Task, User
-from quorum.services import projects, users
+from quorum.services import batches, groups, projects, users
 from quorum.services.errors import Forbidden, InvalidRequest, NotFound
 from quorum.services.users import Principal, Role
 
@@ -152,9 +154,10 @@ def remove_assignments(session: Session, emails: Any, project_names: Any) -> dic
     return assignments(session)
 
 
-def studio_batches(session: Session) -> list[dict]:
-    """Batches not yet completed, in Studio priority order (unordered ones last, oldest
-    first), with their task counts (gold tasks are not counted)."""
+def studio_batches(session: Session, name: str | None = None) -> list[dict]:
+    """Batches not yet completed (or the one named `name`), in Studio priority order
+    (unordered ones last, oldest first), with their task counts (gold tasks are not counted)
+    and the groups they are routed to."""
     counts = (
         select(
             Task.batch_id,
@@ -165,13 +168,17 @@ def studio_batches(session: Session) -> list[dict]:
         .group_by(Task.batch_id)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(Batch, Project.name, counts.c.total, counts.c.completed)
         .join(Project, Project.id == Batch.project_id)
         .outerjoin(counts, counts.c.batch_id == Batch.id)
         .where(Batch.status.in_(PENDING_BATCH))
         .order_by(Batch.studio_priority.is_(None), Batch.studio_priority, Batch.id)
     )
+    if name is not None:
+        query = query.where(Batch.name == name)
+    rows = session.execute(query).all()
+    routed = groups.groups_of_batches(session, [batch.id for batch, *_ in rows])
     return [
         {
             "id": str(batch.id),
@@ -182,7 +189,7 @@ def studio_batches(session: Session) -> list[dict]:
             "studioPriority": batch.studio_priority,
             "total": total or 0,
             "completed": completed or 0,
-            "groups": [],
+            "groups": routed[batch.id],
         }
         for batch, project, total, completed in rows
     ]
@@ -203,12 +210,12 @@ def set_priorities(session: Session, names: Any) -> list[dict]:
             raise InvalidRequest(f"batch {name!r} is {batch.status}; only pending batches")
         found.append(batch)
     _clear_priorities(session)
-    for rank, batch in enumerate(found):
-        batch.studio_priority = rank + 1
+    for rank, batch in enumerate(found, start=1):
+        batch.studio_priority = rank
         session.execute(
             update(Task)
-            .where(Task.batch_id == batch.id, Task.status == "pending")
-            .values(priority=len(found) - rank)
+            .where(Task.batch_id == batch.id)
+            .values(batch_priority=batches.queue_rank(rank, len(found)))
             .execution_options(synchronize_session=False)
         )
     session.commit()
@@ -216,7 +223,7 @@ def set_priorities(session: Session, names: Any) -> list[dict]:
 
 
 def reset_priorities(session: Session) -> list[dict]:
-    """Back to creation order: no batch ordered, their pending tasks at priority 0."""
+    """Back to creation order: no batch ordered; the tasks' own priorities order the queue."""
     _clear_priorities(session)
     session.commit()
     return studio_batches(session)
@@ -226,8 +233,8 @@ def _clear_priorities(session: Session) -> None:
     ordered = select(Batch.id).where(Batch.studio_priority.is_not(None))
     session.execute(
         update(Task)
-        .where(Task.batch_id.in_(ordered), Task.status == "pending")
-        .values(priority=0)
+        .where(Task.batch_id.in_(ordered))
+        .values(batch_priority=0)
         .execution_options(synchronize_session=False)
     )
     session.execute(
@@ -236,3 +243,62 @@ def _clear_priorities(session: Session) -> None:
         .values(studio_priority=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def _scale_group(view: dict) -> dict:
+    return {
+        "id": str(view["id"]),
+        "name": view["name"],
+        "numWorkers": len(view["members"]),
+        "isSingleton": False,
+        "workers": [
+            {"id": str(m["user_id"]), "email": m["email"] or m["user"]} for m in view["members"]
+        ],
+    }
+
+
+def _user_names(session: Session, emails: Any) -> list[str]:
+    """Teammates' names from their emails (empty list allowed); 404 naming an unknown one."""
+    if emails is None:
+        return []
+    if not isinstance(emails, list):
+        raise InvalidRequest("emails must be a list of email addresses")
+    names = []
+    for email in emails:
+        user = _user_by_email(session, email) if isinstance(email, str) else None
+        if user is None:
+            raise NotFound(f"no teammate with email {email!r}")
+        names.append(user.name)
+    return names
+
+
+def list_project_groups(session: Session, project: str) -> list[dict]:
+    return [_scale_group(g) for g in groups.list_groups(session, project)]
+
+
+def create_project_group(session: Session, project: str, emails: Any, name: Any) -> dict:
+    """A group of the project's labelers (they must be assigned to the project)."""
+    return _scale_group(groups.create_group(session, project, name, _user_names(session, emails)))
+
+
+def update_project_group(
+    session: Session, project: str, name: str, add_emails: Any, remove_emails: Any
+) -> dict:
+    return _scale_group(
+        groups.change_group(
+            session,
+            project,
+            name,
+            add=_user_names(session, add_emails),
+            remove=_user_names(session, remove_emails),
+        )
+    )
+
+
+def assign_batch(session: Session, batch: str, group_names: Any) -> dict:
+    """Route a pending batch to groups of its project: only their members are served it."""
+    row, _ = batches.get_batch(session, batch)
+    if row.status not in PENDING_BATCH:
+        raise InvalidRequest(f"batch {batch!r} is {row.status}; only pending batches")
+    groups.route_batch(session, batch, group_names)
+    return studio_batches(session, batch)[0]

@@ -117,13 +117,14 @@ def _create_tasks(
             break
         version_no, defaults = current.version, current.params  # params changed meanwhile
         session.commit()
-    batches_by_name, staging = _resolve_batches(session, project_id, parsed, batch)
+    batches_by_name, staging, ranks = _resolve_batches(session, project_id, parsed, batch)
     fixed = _Fixed(
         project_id=project_id,
         param_version=version_no,
         batch_ids=batches_by_name,
         default_batch_id=batches_by_name.get(batch) if batch else None,
         staging=staging,
+        ranks=ranks,
         needed=session.get(Project, project_id).policy["min_overlap"],
         created_by=created_by,
         now=utcnow(),
@@ -144,14 +145,23 @@ def _create_tasks(
 
 def _resolve_batches(
     session: Session, project_id: int, parsed: list[ParsedRecord], default: str | None
-) -> tuple[dict[str, int], set[int]]:
-    """Batch ids by name, and which are in staging (their tasks wait for the finalize)."""
+) -> tuple[dict[str, int], set[int], dict[int | None, int]]:
+    """Batch ids by name, which are in staging (their tasks wait for the finalize), and the
+    queue rank of each batch's tasks (their batch's Studio place)."""
     names = {r.batch for r in parsed if r.batch is not None}
     if default is not None:
         names.add(default)
     found = {n: batch_service.batch_for_new_tasks(session, n, project_id) for n in names}
     staging = {b.id for b in found.values() if b.status == "staging"}
-    return {n: b.id for n, b in found.items()}, staging
+    ordered = (
+        batch_service.ordered_count(session)
+        if any(b.studio_priority is not None for b in found.values())
+        else 0
+    )
+    ranks: dict[int | None, int] = {None: 0}
+    for b in found.values():
+        ranks[b.id] = batch_service.queue_rank(b.studio_priority, ordered)
+    return {n: b.id for n, b in found.items()}, staging, ranks
 
 
 def _raise_taken_unique_ids(session: Session, parsed: list[ParsedRecord]) -> None:
@@ -173,6 +183,7 @@ class _Fixed:
     batch_ids: dict[str, int]
     default_batch_id: int | None
     staging: set[int]
+    ranks: dict[int | None, int]
     needed: int
     created_by: int | None
     now: Any
@@ -181,7 +192,7 @@ class _Fixed:
 TASK_COLUMNS = (
     "id", "project_id", "batch_id", "status", "params", "param_version", "instruction",
     "unique_id", "metadata", "priority", "callback_url", "is_gold", "created_by", "created_at",
-    "updated_at", "needed", "held",
+    "updated_at", "needed", "held", "batch_priority",
 )  # fmt: skip
 
 
@@ -197,7 +208,7 @@ def _insert_chunk(
             task_id, fixed.project_id, batch_id, "pending", r.params, fixed.param_version,
             r.instruction, r.unique_id, r.metadata, r.priority, r.callback_url,
             r.expected_response is not None, fixed.created_by, fixed.now, fixed.now,
-            fixed.needed, batch_id in fixed.staging,
+            fixed.needed, batch_id in fixed.staging, fixed.ranks[batch_id],
         ))  # fmt: skip
         if r.tags:
             tags.extend((task_id, t) for t in r.tags)

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from quorum.services.callback_urls import url_problem
+from quorum.services.errors import InvalidRequest
 from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
 
 MAX_METADATA_BYTES = 10_000
@@ -53,8 +54,16 @@ def _check_metadata(value: Any) -> str | None:
     if not isinstance(value, dict):
         return "must be a JSON object"
     if len(orjson.dumps(value)) > MAX_METADATA_BYTES:
-        return f"larger than {MAX_METADATA_BYTES} bytes"
+        return f"is larger than {MAX_METADATA_BYTES} bytes"
     return None
+
+
+def check_metadata(value: Any) -> dict[str, Any]:
+    """The metadata of a task or a batch (one rule for both, as Scale's 10 kB cap); 400 else."""
+    problem = _check_metadata(value)
+    if problem is not None:
+        raise InvalidRequest(f"metadata {problem}")
+    return value  # type: ignore[no-any-return]
 
 
 def _check_tags(value: Any) -> str | None:

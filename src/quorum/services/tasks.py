@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,7 +29,7 @@ from quorum.db.models import (
 )
 from quorum.services import batches as batch_service
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
-from quorum.services.task_records import MAX_METADATA_BYTES, MAX_TAGS, check_unique_id
+from quorum.services.task_records import MAX_TAGS, check_metadata, check_unique_id
 
 STATUSES = batch_service.TASK_STATUSES
 MAX_PAGE = 1000
@@ -339,10 +338,7 @@ def cancel_task(session: Session, task_id: str, *, clear_unique_id: bool = False
 
 
 def set_metadata(session: Session, task_id: str, metadata: Any) -> None:
-    if not isinstance(metadata, dict):
-        raise InvalidRequest("metadata must be a JSON object")
-    if len(orjson.dumps(metadata)) > MAX_METADATA_BYTES:
-        raise InvalidRequest(f"metadata is larger than {MAX_METADATA_BYTES} bytes")
+    metadata = check_metadata(metadata)
     task = get_task_row(session, task_id)
     task.metadata_ = metadata
     task.updated_at = utcnow()

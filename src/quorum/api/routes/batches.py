@@ -1,4 +1,4 @@
-"""Batches: create, list, finalize, status counts."""
+"""Batches: create, list (newest first), finalize, status counts, routing to project groups."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
 from quorum.api.wire import JSONRoute
-from quorum.services import batches
+from quorum.services import batches, groups
 from quorum.services.users import Principal
 
 router = APIRouter(tags=["batches"], route_class=JSONRoute)
@@ -21,6 +21,15 @@ class BatchIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     callback_url: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+    staging: bool | None = Field(
+        None,
+        description="true: the tasks wait for the finalize; false: served at once; "
+        "default: the project's `stage_batches` policy",
+    )
+
+
+class RoutingIn(BaseModel):
+    groups: list[str] = Field(description="group names of the batch's project; [] for everyone")
 
 
 @router.post("/api/batches", operation_id="createBatch")
@@ -28,7 +37,12 @@ def create_batch(
     body: BatchIn, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return batches.create_batch(
-        session, body.project, body.name, callback_url=body.callback_url, metadata=body.metadata
+        session,
+        body.project,
+        body.name,
+        callback_url=body.callback_url,
+        metadata=body.metadata,
+        staging=body.staging,
     )
 
 
@@ -73,3 +87,14 @@ def status(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return batches.status_counts(session, name)
+
+
+@router.put("/api/batches/{name}/groups", operation_id="routeBatch")
+def route(
+    name: str,
+    body: RoutingIn,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """Serve the batch only to members of these groups (replaces the earlier routing)."""
+    return {"batch": name, "groups": groups.route_batch(session, name, body.groups)}

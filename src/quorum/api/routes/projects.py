@@ -1,4 +1,5 @@
-"""Projects: create, read, versioned params, quality policy, callback settings, members."""
+"""Projects: create, read, versioned params, quality policy, callback settings, members and
+groups of members."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from quorum.api.deps import any_user, get_session, manager
 from quorum.api.wire import JSONRoute
-from quorum.services import projects, webhooks
+from quorum.services import groups, projects, webhooks
 from quorum.services.users import Principal
 
 router = APIRouter(tags=["projects"], route_class=JSONRoute)
@@ -33,6 +34,16 @@ class ParamsIn(BaseModel):
 class MemberIn(BaseModel):
     user: str
     role: str = Field(description="annotator or reviewer")
+
+
+class GroupIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    members: list[str] = Field(default_factory=list, description="user names of project members")
+
+
+class GroupChange(BaseModel):
+    add: list[str] = Field(default_factory=list, description="members to add")
+    remove: list[str] = Field(default_factory=list, description="members to remove")
 
 
 @router.post("/api/projects", operation_id="createProject")
@@ -132,3 +143,41 @@ def remove_member(
 ) -> dict:
     projects.remove_member(session, name, user)
     return {"project": name, "user": user, "removed": True}
+
+
+@router.get("/api/projects/{name}/groups", operation_id="listProjectGroups")
+def list_groups(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> list:
+    """The project's groups, by name: members and the batches routed to each."""
+    return groups.list_groups(session, name)
+
+
+@router.post("/api/projects/{name}/groups", operation_id="createProjectGroup")
+def create_group(
+    name: str,
+    body: GroupIn,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return groups.create_group(session, name, body.name, body.members)
+
+
+@router.patch("/api/projects/{name}/groups/{group}", operation_id="changeProjectGroup")
+def change_group(
+    name: str,
+    group: str,
+    body: GroupChange,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return groups.change_group(session, name, group, add=body.add, remove=body.remove)
+
+
+@router.delete("/api/projects/{name}/groups/{group}", operation_id="deleteProjectGroup")
+def delete_group(
+    name: str, group: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    """Batches routed only to this group are served to every annotator again."""
+    groups.delete_group(session, name, group)
+    return {"project": name, "group": group, "deleted": True}

@@ -1,4 +1,5 @@
-"""Scale v1 batches: create, read, list (offset paging, `totalDocs`), finalize, status, metadata."""
+"""Scale v1 batches: create, read, list (newest first, offset paging, `totalDocs`), finalize,
+status, metadata."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 @router.post("/batches", operation_id="scaleCreateBatch")
 def create_batch(
     body: dict[str, Any] = Body(
-        description="`project`, `name`, `callback` (a URL or empty), `metadata`; "
-        "`calibration_batch` and `self_label_batch` are accepted and have no effect"
+        description="`project`, `name`, `callback` (a URL or empty), `metadata`, "
+        "`staging_batch` (true: wait in staging for the finalize; default: the project's "
+        "`stage_batches` policy); `calibration_batch` and `self_label_batch` are accepted and "
+        "have no effect"
     ),
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
@@ -33,12 +36,16 @@ def create_batch(
     callback = body.get("callback") or None
     if callback is not None and not isinstance(callback, str):
         raise InvalidRequest("callback must be a URL")
+    staging = body.get("staging_batch")
+    if staging is not None and not isinstance(staging, bool):
+        raise InvalidRequest("staging_batch must be true or false")
     view = batches.create_batch(
         session,
         body["project"],
         body["name"],
         callback_url=callback,
-        metadata=body.get("metadata") or {},
+        metadata=body.get("metadata"),
+        staging=staging,
     )
     return shapes.batch_out(view)
 

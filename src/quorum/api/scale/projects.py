@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
 from quorum.api.scale import shapes
+from quorum.api.scale.routing import parse_bool
 from quorum.api.scale.shapes import scale_type, translating
 from quorum.api.wire import JSONRoute
 from quorum.formats.scale import of_project
@@ -23,7 +24,8 @@ router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 def create_project(
     body: dict[str, Any] = Body(
         description="`name`, `type`, `params` (default task params, `instruction` among them); "
-        "`rapid`, `studio` and `datasetId` are accepted and have no effect"
+        "`rapid` or `studio` true: the project's batches wait in staging for the finalize "
+        "(policy `stage_batches`); `datasetId` is accepted and has no effect"
     ),
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
@@ -35,6 +37,7 @@ def create_project(
     params = body.get("params") or {}
     if not isinstance(params, dict):
         raise InvalidRequest("params must be a JSON object")
+    staged = [parse_bool(body.get(flag), flag) for flag in ("rapid", "studio")]
     with translating():
         params = stype.params_in(params)
     projects.create_project(
@@ -42,6 +45,7 @@ def create_project(
         name,
         stype.quorum_type,
         params=params,
+        policy={"stage_batches": any(staged)},
         created_by=principal.user_id,
         scale_type=stype.name,
     )

@@ -1,8 +1,6 @@
-"""Scale v1 Studio: assignments are project memberships, batch priorities order the queue.
-
-Quorum has no labeler groups: who works on a project is decided by membership (assignments),
-so the group routes answer 400 saying so, rather than pretend.
-"""
+"""Scale v1 Studio: assignments are project memberships, project groups are Quorum's project
+groups (a batch assigned to groups is served only to their members), batch priorities order the
+queue ahead of the tasks' own priorities."""
 
 from __future__ import annotations
 
@@ -13,16 +11,12 @@ from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
 from quorum.api.wire import JSONRoute
-from quorum.services import batches, projects, studio
+from quorum.services import studio
 from quorum.services.errors import InvalidRequest
 from quorum.services.users import Principal
 
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 _ASSIGN_BODY = Body(description='{"emails": [...], "projects": [...]}')
-NO_GROUPS = (
-    "Quorum has no labeler groups: project membership decides who works on a project "
-    "(use studio assignments)"
-)
 
 
 @router.get("/studio/assignments", operation_id="scaleListStudioAssignments")
@@ -54,16 +48,17 @@ def remove_assignments(
 def list_groups(
     project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
-    projects.get_project(session, project)
-    raise InvalidRequest(NO_GROUPS)
+    return studio.list_project_groups(session, project)
 
 
 @router.post("/studio/projects/{project:scale_name}/groups", operation_id="scaleCreateProjectGroup")
 def create_group(
-    project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+    project: str,
+    body: dict[str, Any] = Body(description='{"name": str, "emails": [labelers of the project]}'),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
 ) -> dict:
-    projects.get_project(session, project)
-    raise InvalidRequest(NO_GROUPS)
+    return studio.create_project_group(session, project, body.get("emails"), body.get("name"))
 
 
 @router.put(
@@ -73,11 +68,13 @@ def create_group(
 def update_group(
     project: str,
     group: str,
+    body: dict[str, Any] = Body(description='{"add_emails": [...], "remove_emails": [...]}'),
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    projects.get_project(session, project)
-    raise InvalidRequest(NO_GROUPS)
+    return studio.update_project_group(
+        session, project, group, body.get("add_emails"), body.get("remove_emails")
+    )
 
 
 @router.get("/studio/batches", operation_id="scaleListStudioBatches")
@@ -89,10 +86,13 @@ def list_studio_batches(
 
 @router.put("/studio/batches/{name:scale_name}", operation_id="scaleAssignStudioBatch")
 def assign_batch(
-    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+    name: str,
+    body: dict[str, Any] = Body(description='{"groups": [group names of the batch\'s project]}'),
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
 ) -> dict:
-    batches.get_batch(session, name)
-    raise InvalidRequest(NO_GROUPS)
+    """Only the groups' members are served the batch's tasks; `[]` opens it to everyone."""
+    return studio.assign_batch(session, name, body.get("groups"))
 
 
 @router.post("/studio/batches/set_priorities", operation_id="scaleSetStudioBatchPriorities")

@@ -26,6 +26,12 @@ REVIEW_STATUSES = ("pending", "accepted", "fixed", "rejected", "commented")
 _BODY = Body(description="Scale's create-task parameters (see docs/scale-compatibility.md)")
 
 
+def default_project(stype: ScaleType) -> str:
+    """Where tasks created without a project (or batch) go, as Scale's v1 API allows: one
+    project per Scale type, created on first use."""
+    return f"default-{stype.name}"
+
+
 def _create(
     session: Session,
     principal: Principal,
@@ -40,9 +46,19 @@ def _create(
     project_name = record.pop("project", None)
     if project_name is None and isinstance(record.get("batch"), str):
         project_name = batches.get_batch(session, record["batch"])[1]
-    if not isinstance(project_name, str) or not project_name:
-        raise InvalidRequest("project is required (the name of a project, or give a batch)")
-    project = projects.get_project(session, project_name)
+    if project_name is None:
+        project = projects.ensure_project(
+            session,
+            default_project(stype),
+            stype.quorum_type,
+            scale_type=stype.name,
+            created_by=principal.user_id,
+        )
+        project_name = project.name
+    elif not isinstance(project_name, str) or not project_name:
+        raise InvalidRequest("project must be the name of a project")
+    else:
+        project = projects.get_project(session, project_name)
     if project.task_type != stype.quorum_type:
         raise InvalidRequest(
             f"project {project_name!r} has task type {project.task_type}; "

@@ -1,10 +1,12 @@
 // A project's dashboard for its manager: figures and charts from Quorum's JSON, the annotator
-// table with blocking, and around it data upload (with progress), members, settings, exports.
+// table with blocking, and around it data upload (with progress), members, groups, settings,
+// exports.
 
 import { api, csrf } from "./api.js";
 import { h } from "./dom.js";
 import { barChart, confusionTable } from "./charts.js";
 import { errorText, policyFields, readPolicy } from "./policy_fields.js";
+import { groupsPanel } from "./groups_panel.js";
 
 const root = document.getElementById("dashboard");
 const project = root.dataset.project;
@@ -21,7 +23,8 @@ panels.append(
     h("a", { class: "button", href: `/review/${encodeURIComponent(project)}` }, "Review queue")),
   figures,
   h("div", { class: "split" }, uploadPanel(), exportPanel()),
-  h("div", { class: "split" }, membersPanel(), settingsPanel()));
+  h("div", { class: "split" }, membersPanel(), settingsPanel()),
+  h("div", { class: "split" }, groupsPanel(base, section)));
 
 function section(title, ...children) {
   const id = `h-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;

@@ -1,0 +1,74 @@
+// A project's groups on its dashboard: named groups of members, to which batches are routed
+// (only a group's members are served a batch routed to it).
+
+import { api } from "./api.js";
+import { h } from "./dom.js";
+import { errorText } from "./policy_fields.js";
+
+const names = (text) => text.split(",").map((n) => n.trim()).filter(Boolean);
+
+export function groupsPanel(base, section) {
+  const list = h("ul", { id: "groups", class: "stack" });
+  const error = h("p", { class: "error", role: "alert", id: "groups-error" });
+
+  async function act(call) {
+    error.textContent = "";
+    try {
+      await call();
+      await load();
+    } catch (err) {
+      error.textContent = errorText(err);
+    }
+  }
+
+  function groupItem(g) {
+    const path = `${base}/groups/${encodeURIComponent(g.name)}`;
+    const addInput = h("input", { id: `group-add-${g.id}`, maxlength: 200, required: true });
+    const batchInput = h("input", { id: `group-batch-${g.id}`, maxlength: 200, required: true });
+    const addForm = h("form", { class: "inline wrap" },
+      h("label", { for: addInput.id }, `Add a member to ${g.name}`), addInput,
+      h("button", { type: "submit" }, "Add"));
+    addForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      act(() => api("PATCH", path, { add: [addInput.value.trim()] }));
+    });
+    const routeForm = h("form", { class: "inline wrap" },
+      h("label", { for: batchInput.id }, `Serve a batch only to ${g.name}`), batchInput,
+      h("button", { type: "submit" }, "Route"));
+    routeForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      act(() => api("PUT", `/api/batches/${encodeURIComponent(batchInput.value.trim())}/groups`,
+        { groups: [g.name] }));
+    });
+    return h("li", { class: "card", "data-group": g.name },
+      h("h3", {}, g.name),
+      h("p", {}, "Members: ", g.members.length ? g.members.map((m, i) => [i ? ", " : "", m.user, " ",
+        h("button", { type: "button", class: "link", "aria-label": `Remove ${m.user} from ${g.name}`,
+          onclick: () => act(() => api("PATCH", path, { remove: [m.user] })) }, "×")]) : "none"),
+      h("p", { class: "muted" }, `Batches: ${g.batches.length ? g.batches.join(", ") : "none"}`),
+      addForm, routeForm,
+      h("button", { type: "button", "aria-label": `Delete group ${g.name}`,
+        onclick: () => act(() => api("DELETE", path)) }, "Delete group"));
+  }
+
+  async function load() {
+    const groups = await api("GET", `${base}/groups`);
+    list.replaceChildren(...(groups.length ? groups.map(groupItem)
+      : [h("li", { class: "muted" }, "No groups: every member is served every batch.")]));
+  }
+
+  const form = h("form", { class: "inline wrap" },
+    h("label", { for: "group-name" }, "Group"), h("input", { id: "group-name", required: true, maxlength: 200 }),
+    h("label", { for: "group-members" }, "Members (comma-separated)"), h("input", { id: "group-members" }),
+    h("button", { type: "submit" }, "Create group"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const name = form.querySelector("#group-name").value.trim();
+    act(async () => {
+      await api("POST", `${base}/groups`, { name, members: names(form.querySelector("#group-members").value) });
+      form.reset();
+    });
+  });
+  load().catch((err) => { error.textContent = errorText(err); });
+  return section("Groups", list, form, error);
+}
