@@ -69,14 +69,17 @@ def loads(raw: bytes | str) -> Any:
         raise UnsafeJSON(
             "", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
-    if _NUL_ESCAPE in data or _LONG_DIGIT_RUN in data.translate(_DIGITS) or not _shallow(value):
+    suspect = _NUL_ESCAPE in data or _LONG_DIGIT_RUN in data.translate(_DIGITS)
+    if suspect or not _shallow(data, value):
         problem = _diagnose(data)
         if problem is not None:
             raise problem
     return value
 
 
-def _shallow(value: Any) -> bool:
+def _shallow(data: bytes, value: Any) -> bool:
+    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:  # a small body: nothing to probe
+        return True
     wrapped = value
     for _ in range(_ORJSON_DEPTH - MAX_DEPTH):
         wrapped = [wrapped]
@@ -116,7 +119,7 @@ def _find(value: Any, path: list[str], depth: int) -> UnsafeJSON | None:
         for key, item in value.items():
             key_problem = text_problem(key)
             if key_problem is not None:
-                return UnsafeJSON(".".join(path) or "", f"a key {key_problem}")
+                return UnsafeJSON(_loc(path), f"a key {key_problem}")
             found = _find(item, [*path, key], depth + 1)
             if found is not None:
                 return found
@@ -125,4 +128,9 @@ def _find(value: Any, path: list[str], depth: int) -> UnsafeJSON | None:
             found = _find(item, [*path, str(index)], depth + 1)
             if found is not None:
                 return found
-    return None if problem is None else UnsafeJSON(".".join(path), problem)
+    return None if problem is None else UnsafeJSON(_loc(path), problem)
+
+
+def _loc(path: list[str]) -> str:
+    """The dotted path; past a few levels only its start (the field it is in) is of use."""
+    return ".".join(path) if len(path) <= 6 else ".".join(path[:6]) + ".…"
