@@ -126,6 +126,16 @@ def test_nul_in_a_multipart_field(client, h):
     files = {"file": ("a.txt", b"binary \x00 bytes are fine here", "text/plain")}
     r = client.post("/v1/files/upload", headers=h, files=files, data={"project_name": "p\x00"})
     _refused(r, "form.project_name")
+    raw = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="a\x00.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\ntext\r\n--B--\r\n"
+    )
+    r = client.post(
+        "/v1/files/upload",
+        headers={**h, "content-type": "multipart/form-data; boundary=B"},
+        content=raw,
+    )
+    _refused(r, "form.file.filename")
 
 
 def test_nul_in_a_skip_reason(client, assignment):

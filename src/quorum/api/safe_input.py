@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from annotated_types import Interval
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
 from quorum.formats import safe_json
@@ -49,9 +49,15 @@ class SafeRequest(Request):
     async def _get_form(self, **limits: Any) -> FormData:
         form = await super()._get_form(**limits)
         for key, value in form.multi_items():
-            problem = text_problem(key) or (text_problem(value) if isinstance(value, str) else None)
-            if problem is not None:
-                raise BadInput(f"form.{key}", problem)
+            # A file's bytes may be anything; its name and type are text that gets stored.
+            if isinstance(value, UploadFile):
+                texts = {"filename": value.filename or "", "type": value.content_type or ""}
+            else:
+                texts = {"": value}
+            for part, text in {"": key, **texts}.items():
+                problem = text_problem(text)
+                if problem is not None:
+                    raise BadInput(f"form.{key}" + (f".{part}" if part else ""), problem)
         return form
 
 
