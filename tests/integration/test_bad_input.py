@@ -74,6 +74,9 @@ def test_nul_in_the_login_form(client, accounts):
     _refused(r, "form.name", "U+0000")
     r = client.post("/login", data={"name": "admin", "password": "x\x00"}, follow_redirects=False)
     _refused(r, "form.password")
+    r = client.post("/login", content=b"name=admin&pass%00word=x", follow_redirects=False,
+                    headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    _refused(r, "form.pass")
 
 
 def test_nul_in_uploaded_files_names_the_line(client, h):

@@ -32,12 +32,12 @@ class BadInput(HTTPException):
         self.loc, self.msg = loc, msg
 
 
-def parse_json(raw: bytes, root: str = "body") -> Any:
+def parse_json(raw: bytes) -> Any:
     """A JSON request body, or `BadInput` naming what in it cannot be stored."""
     try:
         return safe_json.loads(raw)
     except UnsafeJSON as exc:
-        raise BadInput(f"{root}.{exc.loc}" if exc.loc else root, exc.msg) from None
+        raise BadInput(f"body.{exc.loc}" if exc.loc else "body", exc.msg) from None
 
 
 class SafeRequest(Request):
@@ -50,14 +50,16 @@ class SafeRequest(Request):
         form = await super()._get_form(**limits)
         for key, value in form.multi_items():
             # A file's bytes may be anything; its name and type are text that gets stored.
+            texts = [(f"form.{key}", key)]
             if isinstance(value, UploadFile):
-                texts = {"filename": value.filename or "", "type": value.content_type or ""}
+                texts += [(f"form.{key}.filename", value.filename or "")]
+                texts += [(f"form.{key}.type", value.content_type or "")]
             else:
-                texts = {"": value}
-            for part, text in {"": key, **texts}.items():
+                texts += [(f"form.{key}", value)]
+            for loc, text in texts:
                 problem = text_problem(text)
                 if problem is not None:
-                    raise BadInput(f"form.{key}" + (f".{part}" if part else ""), problem)
+                    raise BadInput(loc, problem)
         return form
 
 
