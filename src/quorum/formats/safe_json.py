@@ -32,8 +32,11 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # value in `_ORJSON_DEPTH - MAX_DEPTH` lists and writing it is a depth check at C speed.
 _ORJSON_DEPTH = 254
 _NUL_ESCAPE = b"\\u0000"
-# A JSON integer of 19 digits or more may lie outside the 64-bit range (2**63 has 19 digits).
-_DIGITS = bytes(0x39 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+# One translation shows both: runs of digits (an integer of 19 digits or more may lie outside
+# the 64-bit range; 2**63 has 19) as runs of `9`, and every `[` or `{` as `[`.
+_PROBE = bytes(
+    0x39 if 0x30 <= b <= 0x39 else 0x5B if b in (0x5B, 0x7B) else 0x20 for b in range(256)
+)
 _LONG_DIGIT_RUN = b"9" * 19
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -69,17 +72,17 @@ def loads(raw: bytes | str) -> Any:
         raise UnsafeJSON(
             "", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from None
-    suspect = _NUL_ESCAPE in data or _LONG_DIGIT_RUN in data.translate(_DIGITS)
-    if suspect or not _shallow(data, value):
+    probe = data.translate(_PROBE)
+    suspect = _NUL_ESCAPE in data or _LONG_DIGIT_RUN in probe
+    # Fewer containers than the bound cannot nest past it: most bodies need no depth probe.
+    if suspect or (probe.count(b"[") > MAX_DEPTH and not _shallow(value)):
         problem = _diagnose(data)
         if problem is not None:
             raise problem
     return value
 
 
-def _shallow(data: bytes, value: Any) -> bool:
-    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:  # a small body: nothing to probe
-        return True
+def _shallow(value: Any) -> bool:
     wrapped = value
     for _ in range(_ORJSON_DEPTH - MAX_DEPTH):
         wrapped = [wrapped]
