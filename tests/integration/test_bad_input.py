@@ -4,6 +4,8 @@ beyond 64 bits, malformed cursors. What is accepted is stored and read back inta
 
 from __future__ import annotations
 
+import base64
+
 import orjson
 import pytest
 from fastapi.routing import APIRoute
@@ -224,6 +226,8 @@ def test_ids_and_offsets_beyond_64_bits(client, h, accounts, assignment):
     )
     _refused(client.get("/v1/batches?offset=99999999999999999999", headers=h), "offset")
     _refused(client.get("/api/batches?offset=99999999999999999999", headers=h), "offset")
+    r = client.post(f"/api/assignments/{'9' * 5000}/release", headers=headers)
+    _refused(r, "assignment_id")
 
 
 @pytest.mark.parametrize(
@@ -235,6 +239,8 @@ def test_ids_and_offsets_beyond_64_bits(client, h, accounts, assignment):
         "/api/tasks?cursor=%C3%A9",
         "/v1/tasks?next_token=%C3%A9.0",
         "/v1/tasks?next_token=x.%C2%B2",
+        "/v1/tasks?next_token=x." + "9" * 5000,  # past Python's limit for int("...")
+        "/api/jobs?cursor=" + base64.urlsafe_b64encode(b"9" * 5000).decode(),
     ],
 )
 def test_malformed_cursors(client, accounts, path):

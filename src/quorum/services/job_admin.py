@@ -37,7 +37,7 @@ _COLUMNS = (
 
 
 def _is_job_id(key: str) -> bool:
-    return key.isascii() and key.isdigit() and int(key) <= INT64_MAX
+    return key.isascii() and key.isdigit() and len(key) <= 19 and int(key) <= INT64_MAX
 
 
 def _view(row: Any) -> dict:

@@ -291,6 +291,6 @@ def _read_token(token: str | None) -> tuple[str | None, int]:
     if not token:
         return None, 0
     cursor, _, offset = token.partition(".")
-    if not (offset.isascii() and offset.isdigit()):
+    if not (offset.isascii() and offset.isdigit() and len(offset) <= 18):
         raise InvalidRequest("next_token is not one this server issued")
     return cursor, int(offset)
