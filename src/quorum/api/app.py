@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from quorum import __version__, web
 from quorum.api import scale
 from quorum.api.routes import batches, export, files, jobs, projects, review, tasks, users, work
+from quorum.api.safe_input import BadInput, SafeRoute
 from quorum.api.scale.routing import RawScalePaths
 from quorum.api.wire import JSON, error_body
 from quorum.config import Settings, get_settings
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         default_response_class=JSON,
         lifespan=_lifespan,
     )
+    app.router.route_class = SafeRoute
     app.state.settings = settings
     app.state.db = db or Database(settings.resolved_database_url)
 
@@ -61,6 +63,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
         return JSON({"error": "; ".join(problems)}, status_code=400)
 
+    @app.exception_handler(BadInput)
+    async def _bad_input(_: Request, exc: BadInput) -> JSON:
+        return JSON(error_body(exc.detail, [exc]), status_code=400)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSON:
         return JSON({"error": str(exc.detail)}, status_code=exc.status_code)
@@ -68,8 +74,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSON:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # The server drops the connection once an exception escaped the app; say so, or a
+        # keep-alive client sends its next request into a reset.
         return JSON(
-            {"error": "internal server error; the server log has the details"}, status_code=500
+            {"error": "internal server error; the server log has the details"},
+            status_code=500,
+            headers={"Connection": "close"},
         )
 
     @app.get("/healthz", tags=["health"], operation_id="health")

@@ -9,7 +9,8 @@ from typing import Any
 
 import orjson
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
+
+from quorum.api.safe_input import SafeRoute
 
 OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
@@ -29,7 +30,7 @@ def error_body(message: str, errors: list[Any] | None = None) -> dict[str, Any]:
     return body
 
 
-class JSONRoute(APIRoute):
+class JSONRoute(SafeRoute):
     """A route whose endpoint's plain return value is rendered by `JSON` as it is.
 
     FastAPI would otherwise pass it through `jsonable_encoder` first, which is slow on large

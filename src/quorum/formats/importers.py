@@ -11,7 +11,8 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
-import orjson
+from quorum.formats import safe_json
+from quorum.formats.safe_json import UnsafeJSON
 
 Record = tuple[int, Any]  # (line number, record)
 
@@ -30,17 +31,19 @@ def read_jsonl(stream: BinaryIO) -> Iterator[Record]:
         if not line:
             continue
         try:
-            yield number, orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise FormatError(number, f"not valid JSON ({exc.msg})") from None
+            yield number, safe_json.loads(line)
+        except UnsafeJSON as exc:
+            raise FormatError(number, str(exc)) from None
 
 
 def read_json_array(stream: BinaryIO) -> Iterator[Record]:
     """A JSON array of records; the 'line' is the item's 1-based position."""
     try:
-        data = orjson.loads(stream.read())
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(exc.lineno, f"not valid JSON ({exc.msg})") from None
+        data = safe_json.loads(stream.read())
+    except UnsafeJSON as exc:
+        # The 'line' of a record is its position: `3.metadata.note` is record 3.
+        position, _, _ = exc.loc.partition(".")
+        raise FormatError(int(position) + 1 if position.isdigit() else 1, str(exc)) from None
     if not isinstance(data, list):
         raise FormatError(1, "expected a JSON array of task records")
     yield from enumerate(data, start=1)
@@ -52,6 +55,9 @@ _CSV_LIST_SEP = {"tags": "|"}
 
 
 def _csv_value(column: str, text: str, line: int) -> Any:
+    problem = safe_json.text_problem(text)
+    if problem is not None:
+        raise FormatError(line, f"column {column!r} {problem}")
     if column in _CSV_INT:
         try:
             return int(text)
@@ -61,9 +67,9 @@ def _csv_value(column: str, text: str, line: int) -> Any:
         return [t for t in text.split(_CSV_LIST_SEP[column]) if t]
     if text[:1] in "[{":
         try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            raise FormatError(line, f"column {column!r}: not valid JSON ({exc.msg})") from None
+            return safe_json.loads(text)
+        except UnsafeJSON as exc:
+            raise FormatError(line, f"column {column!r}: {exc}") from None
     if text in ("true", "false"):
         return text == "true"
     return text
@@ -86,6 +92,10 @@ def read_csv(stream: BinaryIO) -> Iterator[Record]:
     if not header or any(not h.strip() for h in header):
         raise FormatError(1, "the header row has an empty column name")
     header = [h.strip() for h in header]
+    for name in header:
+        problem = safe_json.text_problem(name)
+        if problem is not None:
+            raise FormatError(1, f"the column name {name!r} {problem}")
     try:
         for row in reader:
             line = reader.line_num

@@ -6,8 +6,6 @@ the callback key (which is not in the payload either, and must stay that way).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from quorum import jobs
 from quorum.db.models import Job
+from quorum.formats.safe_json import INT64_MAX
+from quorum.services import cursors
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 
 STATUSES = (jobs.QUEUED, jobs.RUNNING, jobs.SUCCEEDED, jobs.FAILED)
@@ -36,18 +36,8 @@ _COLUMNS = (
 )
 
 
-def _encode_cursor(job_id: int) -> str:
-    return base64.urlsafe_b64encode(str(job_id).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> int:
-    try:
-        value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        value = ""
-    if not value.isdigit():
-        raise InvalidRequest("cursor is not one this server issued")
-    return int(value)
+def _is_job_id(key: str) -> bool:
+    return key.isascii() and key.isdigit() and len(key) <= 19 and int(key) <= INT64_MAX
 
 
 def _view(row: Any) -> dict:
@@ -86,7 +76,7 @@ def list_jobs(
     if kind is not None:
         query = query.where(Job.kind == kind)
     if cursor:
-        query = query.where(Job.id < _decode_cursor(cursor))
+        query = query.where(Job.id < int(cursors.decode(cursor, _is_job_id)))
     rows = session.execute(query.order_by(Job.id.desc()).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -94,7 +84,7 @@ def list_jobs(
         "docs": [_view(r) for r in rows],
         "limit": limit,
         "has_more": has_more,
-        "next_cursor": _encode_cursor(rows[-1].id) if has_more else None,
+        "next_cursor": cursors.encode(str(rows[-1].id)) if has_more else None,
     }
 
 

@@ -6,8 +6,6 @@ are fetched whole (one, or a page of them in a batch), gold answers only for one
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +26,7 @@ from quorum.db.models import (
     utcnow,
 )
 from quorum.services import batches as batch_service
+from quorum.services import cursors
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.task_records import MAX_TAGS, check_metadata, check_unique_id
 
@@ -130,18 +129,8 @@ def _apply(session: Session, query: Select, f: TaskFilter) -> Select:
     return query
 
 
-def _encode_cursor(task_id: str) -> str:
-    return base64.urlsafe_b64encode(task_id.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> str:
-    try:
-        value = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        value = ""
-    if len(value) != 24 or any(c not in "0123456789abcdef" for c in value):
-        raise InvalidRequest("cursor is not one this server issued")
-    return value
+def _is_task_id(key: str) -> bool:
+    return len(key) == 24 and all(c in "0123456789abcdef" for c in key)
 
 
 def _tags_of(session: Session, task_ids: list[str]) -> dict[str, list[str]]:
@@ -185,7 +174,7 @@ def list_tasks(
         raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}")
     query = _apply(session, _base_query(SUMMARY_COLUMNS), f)
     if cursor:
-        query = query.where(Task.id < _decode_cursor(cursor))
+        query = query.where(Task.id < cursors.decode(cursor, _is_task_id))
     rows = session.execute(query.order_by(Task.id.desc()).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -194,7 +183,7 @@ def list_tasks(
         "docs": [_summary(r, tags[r.id]) for r in rows],
         "limit": limit,
         "has_more": has_more,
-        "next_cursor": _encode_cursor(rows[-1].id) if has_more else None,
+        "next_cursor": cursors.encode(rows[-1].id) if has_more else None,
     }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from quorum.api.cookie_auth import COOKIE, secret
 from quorum.api.deps import get_session
+from quorum.api.safe_input import SafeRoute
 from quorum.services import projects, web_sessions
 from quorum.services.assignments import WORKER_ROLES
 from quorum.services.errors import NotFound, Unauthorized
@@ -23,7 +24,7 @@ from quorum.services.users import Principal, Role, authenticate_password
 from quorum.web import markdown
 from quorum.web.shell import data_attrs, page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=SafeRoute)
 
 
 class PageDenied(Exception):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.api.deps import get_session
+from quorum.api.safe_input import SafeRoute
 from quorum.db.models import Project
 from quorum.formats.exporters import EXPORTERS
 from quorum.services import projects
@@ -23,7 +24,7 @@ from quorum.web import markdown
 from quorum.web.pages import PageDenied, Viewer, viewer_for
 from quorum.web.shell import data_attrs
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=SafeRoute)
 
 
 def _project(session: Session, name: str) -> Project:

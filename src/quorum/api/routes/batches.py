@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
+from quorum.api.safe_input import DbInt
 from quorum.api.wire import JSONRoute
 from quorum.services import batches, groups
 from quorum.services.users import Principal
@@ -51,7 +52,7 @@ def list_batches(
     project: str | None = None,
     status: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: Annotated[DbInt, Query(ge=0)] = 0,
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:

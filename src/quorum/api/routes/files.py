@@ -7,10 +7,11 @@ from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import any_user, get_session
+from quorum.api.safe_input import SafeRoute
 from quorum.services import files
 from quorum.services.users import Principal
 
-router = APIRouter(tags=["files"])
+router = APIRouter(tags=["files"], route_class=SafeRoute)
 
 
 @router.get(

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import admin, get_session
+from quorum.api.safe_input import DbInt
 from quorum.api.wire import JSONRoute
 from quorum.services import job_admin
 from quorum.services.users import Principal
@@ -27,6 +28,6 @@ def list_jobs(
 
 @router.post("/api/jobs/{job_id}/retry", operation_id="retryJob")
 def retry_job(
-    job_id: int, _: Principal = Depends(admin), session: Session = Depends(get_session)
+    job_id: DbInt, _: Principal = Depends(admin), session: Session = Depends(get_session)
 ) -> dict:
     return job_admin.retry_job(session, job_id)

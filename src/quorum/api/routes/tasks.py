@@ -6,13 +6,13 @@ import datetime as dt
 import io
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from quorum.api.deps import get_session, manager, read_body
+from quorum.api.safe_input import parse_json
 from quorum.api.wire import JSONRoute
 from quorum.formats.importers import FormatError, guess_format, reader_for
 from quorum.services import task_create, tasks, test_mode
@@ -53,13 +53,6 @@ _CONTENT_TYPES = {
 }
 
 
-def _parse_json(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidRequest(f"body is not valid JSON: {exc.msg} (line {exc.lineno})") from None
-
-
 @router.post("/api/projects/{project}/tasks", operation_id="createTask")
 def create_task(
     project: str,
@@ -89,7 +82,7 @@ async def create_tasks(
 
     def parse_and_create() -> list[str]:
         with task_create.paused_gc():
-            records = _parse_json(body)
+            records = parse_json(body)
             if not isinstance(records, list):
                 raise InvalidRequest("body must be a JSON array of task records")
             ids = task_create.create_tasks(

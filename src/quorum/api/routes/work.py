@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import any_user, get_db, get_session
+from quorum.api.safe_input import DbInt
 from quorum.api.wire import JSONRoute
 from quorum.db.engine import Database
 from quorum.services import assignments
@@ -43,7 +44,7 @@ async def next_task(
 
 @router.post("/api/assignments/{assignment_id}/submit", operation_id="submitAssignment")
 async def submit(
-    assignment_id: int,
+    assignment_id: DbInt,
     body: SubmitIn,
     principal: Principal = Depends(any_user),
     db: Database = Depends(get_db),
@@ -56,7 +57,7 @@ async def submit(
 
 @router.post("/api/assignments/{assignment_id}/skip", operation_id="skipAssignment")
 def skip(
-    assignment_id: int,
+    assignment_id: DbInt,
     body: SkipIn,
     principal: Principal = Depends(any_user),
     session: Session = Depends(get_session),
@@ -68,7 +69,7 @@ def skip(
 
 @router.post("/api/assignments/{assignment_id}/release", operation_id="releaseAssignment")
 def release(
-    assignment_id: int,
+    assignment_id: DbInt,
     principal: Principal = Depends(any_user),
     session: Session = Depends(get_session),
 ) -> dict:

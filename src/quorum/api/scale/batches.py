@@ -3,12 +3,13 @@ status, metadata."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
+from quorum.api.safe_input import DbInt
 from quorum.api.scale import shapes
 from quorum.api.scale.routing import parse_bool, parse_time
 from quorum.api.wire import JSONRoute
@@ -58,7 +59,7 @@ def list_batches(
     end_time: str | None = None,
     exclude_archived: str | None = Query(None, description="accepted; batches are not archived"),
     limit: int = Query(100, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    offset: Annotated[DbInt, Query(ge=0)] = 0,
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:

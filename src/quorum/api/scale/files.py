@@ -9,10 +9,10 @@ from fastapi import APIRouter, Body, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.requests import Request as StarletteRequest
 from starlette.types import Message
 
 from quorum.api.deps import get_session, manager, read_body
+from quorum.api.safe_input import SafeRequest
 from quorum.api.wire import JSONRoute
 from quorum.services import files
 from quorum.services.errors import InvalidRequest
@@ -60,7 +60,7 @@ async def upload(
         return {"type": "http.request", "body": body, "more_body": False}
 
     # A malformed body raises Starlette's HTTPException(400), which the app answers as usual.
-    form = await StarletteRequest(request.scope, replay).form()
+    form = await SafeRequest(request.scope, replay).form()
     part = form.get("file")
     if not isinstance(part, UploadFile):
         raise InvalidRequest("file is required: a multipart part named `file`")

@@ -16,6 +16,7 @@ from quorum.db.claim import TRAINING_TAG
 from quorum.formats import scale
 from quorum.formats.scale import ScaleType
 from quorum.services import batches, files, projects, review, task_create, tasks, test_mode
+from quorum.services.cursors import BadCursor
 from quorum.services.errors import InvalidRequest
 from quorum.services.users import Principal
 
@@ -283,7 +284,10 @@ def list_tasks(
         review_statuses=review_statuses,
     )
     cursor, offset = _read_token(next_token)
-    page = tasks.list_tasks(session, f, limit=limit, cursor=cursor)
+    try:
+        page = tasks.list_tasks(session, f, limit=limit, cursor=cursor)
+    except BadCursor:
+        raise InvalidRequest("next_token is not one this server issued") from None
     if parse_bool(limited_response, "limited_response"):
         docs = [scale.limited(d) for d in page["docs"]]
     else:
@@ -303,6 +307,6 @@ def _read_token(token: str | None) -> tuple[str | None, int]:
     if not token:
         return None, 0
     cursor, _, offset = token.partition(".")
-    if not offset.isdigit():
+    if not (offset.isascii() and offset.isdigit() and len(offset) <= 18):
         raise InvalidRequest("next_token is not one this server issued")
     return cursor, int(offset)
