@@ -53,6 +53,8 @@ class _Project:
     name: str
     policy: dict[str, Any]
     tasks: dict[str, int] = field(default_factory=dict)  # Quorum task id -> dataset index
+    # What a simulated annotator reads (annotators are shown no task ids) -> dataset index.
+    by_attachment: dict[str, int] = field(default_factory=dict)
 
 
 def simulate(url: str, api_key: str, dataset: Dataset, crowd: Crowd, plan: Plan) -> dict[str, Any]:
@@ -135,7 +137,9 @@ def _create_project(
         if t in gold:
             record["gold"] = {"category": dataset.categories[dataset.truth[t]]}
         records.append(record)
-    project = _Project(name, policy)
+    project = _Project(
+        name, policy, by_attachment={task: t for t, task in enumerate(dataset.tasks)}
+    )
     for start in range(0, len(records), BULK):
         ids = admin.create_tasks(name, records[start : start + BULK])
         project.tasks.update(zip(ids, range(start, start + len(ids)), strict=True))
@@ -159,7 +163,8 @@ def _work(
         claimed = annotator.client.next_task(project.name)
         if claimed is None:
             return 0
-        label = crowd.answers[annotator.index, project.tasks[claimed["task_id"]]]
+        task = project.by_attachment[claimed["params"]["attachment"]]
+        label = crowd.answers[annotator.index, task]
         annotator.client.submit(claimed["assignment_id"], {"category": dataset.categories[label]})
         return 1
 
