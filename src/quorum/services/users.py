@@ -10,6 +10,7 @@ import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -139,12 +140,24 @@ def authenticate_key(session: Session, key: str) -> Principal:
     return Principal(row.id, row.name, Role(row.role), row.is_test)
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of no one's password, made with the current parameters."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
 def authenticate_password(session: Session, name: str, password: str) -> Principal:
+    """The user whose name and password these are; Unauthorized otherwise.
+
+    A name with no usable password is checked against a dummy hash, so that an unknown name
+    costs as much time as a known one and the answer's timing does not tell which names exist.
+    """
     user = session.scalar(select(User).where(User.name == name))
-    if user is None or not user.password_hash or not user.is_active:
-        raise Unauthorized("wrong user name or password")
+    usable = user is not None and user.password_hash and user.is_active
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher.verify(user.password_hash if usable else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         raise Unauthorized("wrong user name or password") from None
+    if not usable:
+        raise Unauthorized("wrong user name or password")
     return Principal(user.id, user.name, Role(user.role))
