@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 from collections.abc import AsyncIterator, Callable
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from quorum.api import cookie_auth
 from quorum.db.engine import Database
@@ -68,43 +66,10 @@ async def get_principal(request: Request) -> Principal:
         request.state.principal = principal
         return principal
     key = _key_from_header(header)
-    principal = _recent_keys.get(key)
-    if principal is None:
-        principal = await run_in_threadpool(_authenticate, request.app.state.db, key)
-        _recent_keys.put(key, principal)
+    # Read afresh on every request, never cached: see users.key_principal.
+    principal = await request.app.state.db.run_read(users.key_principal, key)
     request.state.principal = principal
     return principal
-
-
-def _authenticate(db: Database, key: str) -> Principal:
-    # A read session of its own: the request's session may be a writer's, and must not hold
-    # SQLite's write lock while the body is still arriving.
-    with db.session() as session:
-        return users.authenticate_key(session, key)
-
-
-class _RecentKeys:
-    """Keys this process authenticated in the last few seconds, so that the annotator loop
-    does not look its key up twice per task. A role change or a new block takes effect within
-    `ttl` seconds; nothing here is needed by another process."""
-
-    def __init__(self, ttl: float = 10.0, size: int = 10_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._entries: dict[str, tuple[float, Principal]] = {}
-
-    def get(self, key: str) -> Principal | None:
-        entry = self._entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
-
-    def put(self, key: str, principal: Principal) -> None:
-        if len(self._entries) >= self.size:
-            self._entries.clear()
-        self._entries[key] = (time.monotonic() + self.ttl, principal)
-
-
-_recent_keys = _RecentKeys()
 
 
 def require(role: Role) -> Callable[..., Principal]:
