@@ -125,6 +125,12 @@ class Target:
     host_header: str
     tls_hostname: str | None
 
+    @property
+    def extensions(self) -> dict[str, str]:
+        """httpx request extensions: for https to a name, the name for SNI and for checking
+        the certificate (else httpx would check it against the pinned IP)."""
+        return {"sni_hostname": self.tls_hostname} if self.tls_hostname else {}
+
 
 def resolve(url: str, *, allow_private: bool) -> Target:
     """Resolve the URL's host and pin one of its addresses.

@@ -123,7 +123,12 @@ def fetch(url: Any, settings: Settings) -> tuple[bytes, str, str | None]:
     try:
         with (
             httpx.Client(timeout=settings.callback_timeout_s, trust_env=False) as client,
-            client.stream("GET", target.url, headers={"Host": target.host_header}) as response,
+            client.stream(
+                "GET",
+                target.url,
+                headers={"Host": target.host_header},
+                extensions=target.extensions,
+            ) as response,
         ):
             if response.status_code != 200:
                 raise InvalidRequest(f"file_url answered HTTP {response.status_code}")
