@@ -5,9 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from tempfile import SpooledTemporaryFile
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Message, Receive
 
 from quorum.api import cookie_auth
 from quorum.db.engine import Database
@@ -89,17 +93,56 @@ manager = require(Role.manager)
 admin = require(Role.admin)
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, refused with 413 once it passes the configured bound."""
+SPOOL_BYTES = 1 << 20
+"""Bodies are written to disk in pieces of this size; up to it they stay in memory."""
+
+
+def limited_receive(request: Request) -> Receive:
+    """The request's ASGI `receive`, raising BodyTooLarge (413) as soon as the body passes the
+    configured bound (at once if Content-Length says it will): every way a body is read goes
+    through it."""
     limit = request.app.state.settings.max_upload_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
-    chunks = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    seen = 0
+
+    async def receive() -> Message:
+        nonlocal seen
+        message = await request.receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
+        return message
+
+    return receive
+
+
+def bounded(request: Request) -> Request:
+    """The request, reading its body within the bound (`form()` included)."""
+    return Request(request.scope, limited_receive(request))
+
+
+async def read_body(request: Request) -> bytearray:
+    """The whole body in memory (for a JSON document, which is parsed whole anyway)."""
+    body = bytearray()
+    async for chunk in bounded(request).stream():
+        body += chunk
+    return body
+
+
+@asynccontextmanager
+async def spooled_body(request: Request) -> AsyncIterator[SpooledTemporaryFile[bytes]]:
+    """The body in a temporary file, from its start, with memory bounded by `SPOOL_BYTES`
+    whatever its size; the file is gone after the block. Disk writes run in a worker thread."""
+    with SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        pending = bytearray()
+        async for chunk in bounded(request).stream():
+            pending += chunk
+            if len(pending) >= SPOOL_BYTES:
+                await run_in_threadpool(spool.write, pending)
+                pending = bytearray()
+        spool.write(pending)  # less than SPOOL_BYTES
+        spool.seek(0)
+        yield spool
