@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,15 +141,10 @@ class LiveServer:
         )
 
 
-@pytest.fixture
-def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    """`quorum serve` in a subprocess on a free loopback port, on the test database."""
+@contextmanager
+def serve(db_url: str, env: dict[str, str]) -> Iterator[LiveServer]:
+    """`quorum serve` in a subprocess on a free loopback port, with environment `env`."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "QUORUM_DATABASE_URL": db_url,
-        "QUORUM_DATA_DIR": str(tmp_path / "data"),
-    }
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "quorum"),
@@ -174,9 +170,23 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
             process.kill()
             raise RuntimeError(f"server did not start: {process.stderr.read().decode()[-2000:]}")
         time.sleep(0.1)
-    yield LiveServer(url, db_url, env, process)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield LiveServer(url, db_url, env, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """`quorum serve` in a subprocess, on the test database (`serve` starts more of them)."""
+    env = {
+        **os.environ,
+        "QUORUM_DATABASE_URL": db_url,
+        "QUORUM_DATA_DIR": str(tmp_path / "data"),
+    }
+    with serve(db_url, env) as server:
+        yield server

@@ -9,6 +9,7 @@ import re
 import httpx
 
 from quorum.db.engine import Database
+from quorum.db.models import Task
 from quorum.services import projects, task_create
 from tests.e2e.web_data import PASSWORD
 
@@ -128,3 +129,36 @@ def test_annotator_pages_never_reveal_gold(login, web):
     assert "Gold-check message." in seen  # the gold task itself was shown, like any other
     for secret in ("is_gold", "expected_response", '"category":"Praise"', '"gold"'):
         assert secret not in seen, secret
+
+
+def test_only_http_links_open_from_attachments(login, web):
+    """A `javascript:` attachment stored before the server refused them is shown as text,
+    never as a link; http(s) and Quorum's own file paths are links."""
+    db = Database(web.db_url, pool_size=1)
+    with db.session(write=True) as session:
+        projects.create_project(
+            session, "docs", "textcollection",
+            params={"fields": [{"type": "text", "field_id": "note", "title": "Note"}]},
+            policy={"min_overlap": 1, "max_overlap": 1},
+        )  # fmt: skip
+        projects.add_member(session, "docs", "ann", "annotator")
+        own = "/api/files/0123456789abcdef01234567"
+        attachments = [
+            {"type": "website", "content": "https://example.com/page"},
+            {"type": "pdf", "content": own},
+        ]
+        [task_id] = task_create.create_tasks(session, "docs", [{"attachments": attachments}])
+        # As an older task would hold it: written past today's validation.
+        hostile = [*attachments, {"type": "pdf", "content": "javascript:alert(document.cookie)"}]
+        task = session.get(Task, task_id)
+        task.params = {**task.params, "attachments": hostile}
+        session.commit()
+    db.dispose()
+    page = login("ann")
+    page.goto("/work/docs")
+    page.get_by_text("is not an http(s) link").wait_for()
+    page.shot("workspace-refused-link")
+    hrefs = page.locator("#task a[href]").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs == ["https://example.com/page", f"{web.url}{own}"]
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    assert page.get_by_text("javascript:alert(document.cookie)").count() == 1

@@ -134,3 +134,35 @@ def test_cancel_completed_is_400_and_tags_over_http(client, h):
         == []
     )
     assert client.get("/api/tasks/ffffffffffffffffffffffff", headers=h).status_code == 404
+
+
+def test_link_attachments_must_be_http_or_own_files(client, h):
+    """`website` and `pdf` attachments open as links: only http(s) URLs and Quorum's own file
+    paths are accepted; the error names the field."""
+    own = "/api/files/0123456789abcdef01234567"
+    for good in ("https://example.com/a.pdf", "http://docs.example/x", own):
+        task = {"attachment_type": "pdf", "attachment": good}
+        r = client.post("/api/projects/reviews/tasks", headers=h, json=task)
+        assert r.status_code == 200, r.text
+    refused = ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:x", "java\tscript:x"]
+    refused += ["data:text/html,<script>1</script>", "//evil.example/x", "/api/files/../me"]
+    for bad in refused:
+        task = {"attachment_type": "website", "attachment": bad}
+        r = client.post("/api/projects/reviews/tasks", headers=h, json=task)
+        assert r.status_code == 400, bad
+        assert [e["loc"] for e in r.json()["errors"]] == ["task.attachment"], r.json()
+        assert "http:// or https://" in r.json()["error"]
+    assert (
+        client.post(  # text attachments are text: no link rule
+            "/api/projects/reviews/tasks", headers=h, json={"attachment": "javascript: is a word"}
+        ).status_code
+        == 200
+    )
+    fields = [{"type": "text", "field_id": "note", "title": "Note"}]
+    project = {"name": "forms", "type": "textcollection", "params": {"fields": fields}}
+    created = client.post("/api/projects", headers=h, json=project)
+    assert created.status_code == 200, created.text
+    attachments = [{"type": "text", "content": "hi"}, {"type": "pdf", "content": "javascript:1"}]
+    r = client.post("/api/projects/forms/tasks", headers=h, json={"attachments": attachments})
+    assert r.status_code == 400, r.text
+    assert [e["loc"] for e in r.json()["errors"]] == ["task.attachments.1.content"], r.json()

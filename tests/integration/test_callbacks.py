@@ -245,6 +245,13 @@ PRIVATE_LITERALS = (
     "http://[::1]/hook",
     "http://[::ffff:192.168.0.1]/hook",
     "http://0.0.0.0/hook",
+    # Legacy IPv4 spellings that resolvers turn into loopback or 0.0.0.0.
+    "http://0/hook",
+    "http://2130706433/hook",
+    "http://0x7f000001/hook",
+    "http://127.1/hook",
+    "http://0177.0.0.1/hook",
+    "https://0x7f.1:8443/hook",
 )
 
 

@@ -331,6 +331,35 @@ def test_non_members_do_not_see_projects(client, accounts, world, db):
     assert client.get("/api/projects/p", headers=accounts["annotator"].headers).status_code == 200
 
 
+def test_non_members_cannot_tell_another_projects_tasks_from_missing_ones(
+    client, accounts, world, db
+):
+    """A reviewer of `p` learns nothing about project `p2`: its review queue and its tasks
+    answer exactly as a missing project and a missing task do."""
+    with db.session(write=True) as s:
+        projects.create_project(s, "p2", "categorization", params={"categories": ["a", "b"]})
+        [other] = task_create.create_tasks(s, "p2", [{"attachment": "secret"}])
+    reviewer = accounts["reviewer"].headers
+    verdict = {"decision": "accept"}
+
+    def answer(url):
+        response = client.post(url, json=verdict, headers=reviewer)
+        return response.status_code, response.json()["error"].replace(other, "ID")
+
+    assert answer(f"/api/tasks/{other}/review") == answer("/api/tasks/ID/review")
+    assert answer(f"/api/tasks/{other}/review")[0] == 404
+    queue = client.post("/api/projects/p2/reviews/next", headers=reviewer)
+    missing = client.post("/api/projects/nope/reviews/next", headers=reviewer)
+    assert (queue.status_code, missing.status_code) == (404, 404)
+    assert "p2" in queue.json()["error"] and "reviewer" not in queue.json()["error"]
+    # A member who does not review is told so: the project is no secret to them.
+    member = client.post(f"/api/tasks/{world['done']}/review", json=verdict,
+                         headers=accounts["annotator"].headers)  # fmt: skip
+    assert member.status_code == 403 and "not a reviewer of project 'p'" in member.json()["error"]
+    assert client.post(f"/api/tasks/{other}/review", json=verdict,
+                       headers=accounts["manager"].headers).status_code == 400  # fmt: skip
+
+
 def _pages(routes):
     """Every (method, path) served outside the OpenAPI document by the app's own routes
     (walking into included routers, which FastAPI may keep as they were included)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from argon2 import Parameters, PasswordHasher, extract_parameters
+from sqlalchemy import select, update
 
 from quorum.db.models import ApiKey, User
 from quorum.services import users
@@ -38,6 +39,39 @@ def test_passwords_use_argon2(db):
             users.authenticate_password(s, "mia", "wrong horse")
         with pytest.raises(InvalidRequest):
             users.create_user(s, "short", "annotator", password="1234")
+
+
+class CountingHasher(PasswordHasher):
+    """argon2's real hasher, noting the parameters of every hash it verifies against."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.verified: list[Parameters] = []
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        self.verified.append(extract_parameters(hash if isinstance(hash, str) else hash.decode()))
+        return super().verify(hash, password)
+
+
+def test_every_refused_login_costs_one_argon2_verification(db, monkeypatch):
+    """An unknown name, a user without a password and a deactivated one cost the same argon2
+    work as a wrong password, so the answer's timing does not tell which names exist."""
+    hasher = CountingHasher()
+    monkeypatch.setattr(users, "_hasher", hasher)
+    with db.session(write=True) as s:
+        users.create_user(s, "mia", "manager", password="correct horse")
+        users.create_user(s, "keyonly", "annotator")
+        users.create_user(s, "gone", "annotator", password="correct horse")
+        s.execute(update(User).where(User.name == "gone").values(is_active=False))
+        s.commit()
+        stored = extract_parameters(s.scalar(select(User.password_hash).where(User.name == "mia")))
+        for name in ("mia", "nobody", "keyonly", "gone"):
+            hasher.verified.clear()
+            with pytest.raises(Unauthorized, match="wrong user name or password"):
+                users.authenticate_password(s, name, "wrong horse")
+            assert hasher.verified == [stored], name
+        with pytest.raises(Unauthorized):  # the right password of an inactive user: still no
+            users.authenticate_password(s, "gone", "correct horse")
 
 
 def test_duplicate_names_and_bad_roles_are_refused(db):

@@ -69,6 +69,43 @@ def test_url_problems_when_given(monkeypatch):
         get_settings.cache_clear()
 
 
+LEGACY_IPV4 = {
+    "0": "0.0.0.0",
+    "2130706433": "127.0.0.1",
+    "0x7f000001": "127.0.0.1",
+    "0X7F000001": "127.0.0.1",
+    "127.1": "127.0.0.1",
+    "0177.0.0.1": "127.0.0.1",
+    "0x7f.0.1": "127.0.0.1",
+    "10.1": "10.0.0.1",
+    "3232235777": "192.168.1.1",
+}
+
+
+@pytest.mark.parametrize(("host", "address"), LEGACY_IPV4.items())
+def test_legacy_ipv4_spellings_are_judged_when_given_and_pinned_at_delivery(
+    monkeypatch, host, address
+):
+    """The same rule at both checks: refused when given, and pinned to the address a resolver
+    would have made of them at delivery."""
+    monkeypatch.delenv("QUORUM_CALLBACK_ALLOW_PRIVATE", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert f"non-public address {address}" in url_problem(f"http://{host}/x")
+    finally:
+        get_settings.cache_clear()
+    with pytest.raises(UnsafeCallbackUrl, match=f"non-public address {address}"):
+        resolve(f"http://{host}/x", allow_private=False)
+    target = resolve(f"https://{host}:8443/x", allow_private=True)
+    assert (target.url, target.tls_hostname) == (f"https://{address}:8443/x", None)
+
+
+def test_names_that_look_numeric_are_still_names():
+    assert url_problem("http://1e100.net/x") is None
+    assert url_problem("http://08.1.1.1/x") is None  # not octal: no resolver reads it as an IP
+    assert url_problem("http://0x.example/x") is None
+
+
 def test_resolve_pins_the_checked_address():
     target = resolve("http://user:pw@localhost:8080/hook?x=1", allow_private=True)
     assert target.url in (

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from tempfile import SpooledTemporaryFile
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Message, Receive
 
 from quorum.api import cookie_auth
+from quorum.api.safe_input import SafeRequest
 from quorum.db.engine import Database
 from quorum.services import users
 from quorum.services.errors import Forbidden, ServiceError, Unauthorized
@@ -68,43 +71,10 @@ async def get_principal(request: Request) -> Principal:
         request.state.principal = principal
         return principal
     key = _key_from_header(header)
-    principal = _recent_keys.get(key)
-    if principal is None:
-        principal = await run_in_threadpool(_authenticate, request.app.state.db, key)
-        _recent_keys.put(key, principal)
+    # Read afresh on every request, never cached: see users.key_principal.
+    principal = await request.app.state.db.run_read(users.key_principal, key)
     request.state.principal = principal
     return principal
-
-
-def _authenticate(db: Database, key: str) -> Principal:
-    # A read session of its own: the request's session may be a writer's, and must not hold
-    # SQLite's write lock while the body is still arriving.
-    with db.session() as session:
-        return users.authenticate_key(session, key)
-
-
-class _RecentKeys:
-    """Keys this process authenticated in the last few seconds, so that the annotator loop
-    does not look its key up twice per task. A role change or a new block takes effect within
-    `ttl` seconds; nothing here is needed by another process."""
-
-    def __init__(self, ttl: float = 10.0, size: int = 10_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._entries: dict[str, tuple[float, Principal]] = {}
-
-    def get(self, key: str) -> Principal | None:
-        entry = self._entries.get(key)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
-
-    def put(self, key: str, principal: Principal) -> None:
-        if len(self._entries) >= self.size:
-            self._entries.clear()
-        self._entries[key] = (time.monotonic() + self.ttl, principal)
-
-
-_recent_keys = _RecentKeys()
 
 
 def require(role: Role) -> Callable[..., Principal]:
@@ -124,17 +94,57 @@ manager = require(Role.manager)
 admin = require(Role.admin)
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, refused with 413 once it passes the configured bound."""
+SPOOL_BYTES = 1 << 20
+"""Bodies are written to disk in pieces of this size; up to it they stay in memory."""
+
+
+def limited_receive(request: Request) -> Receive:
+    """The request's ASGI `receive`, raising BodyTooLarge (413) as soon as the body passes the
+    configured bound (at once if Content-Length says it will): every way a body is read goes
+    through it."""
     limit = request.app.state.settings.max_upload_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
-    chunks = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    seen = 0
+
+    async def receive() -> Message:
+        nonlocal seen
+        message = await request.receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
+        return message
+
+    return receive
+
+
+def bounded(request: Request) -> Request:
+    """The request, reading its body within the bound (`form()` included, its fields checked
+    as every request's are)."""
+    return SafeRequest(request.scope, limited_receive(request))
+
+
+async def read_body(request: Request) -> bytearray:
+    """The whole body in memory (for a JSON document, which is parsed whole anyway)."""
+    body = bytearray()
+    async for chunk in bounded(request).stream():
+        body += chunk
+    return body
+
+
+@asynccontextmanager
+async def spooled_body(request: Request) -> AsyncIterator[SpooledTemporaryFile[bytes]]:
+    """The body in a temporary file, from its start, with memory bounded by `SPOOL_BYTES`
+    whatever its size; the file is gone after the block. Disk writes run in a worker thread."""
+    with SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        pending = bytearray()
+        async for chunk in bounded(request).stream():
+            pending += chunk
+            if len(pending) >= SPOOL_BYTES:
+                await run_in_threadpool(spool.write, pending)
+                pending = bytearray()
+        spool.write(pending)  # less than SPOOL_BYTES
+        spool.seek(0)
+        yield spool

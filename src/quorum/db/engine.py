@@ -202,6 +202,14 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(write_bind, expire_on_commit=False)
         self._writer: ThreadPoolExecutor | None = None
+        # `run_read`'s connections: one statement needs no transaction, and on PostgreSQL the
+        # BEGIN and ROLLBACK around it would be two more round trips (SQLite's driver is in
+        # autocommit already).
+        self._reader = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
 
     def session(self, *, write: bool = False) -> Session:
         return (self._write if write else self._read)()
@@ -237,6 +245,22 @@ class Database:
         if self._writer is None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         return await asyncio.get_running_loop().run_in_executor(self._writer, call)
+
+    async def run_read(self, work: Callable[..., T], *args: object) -> T:
+        """Run `work(connection, *args)`, one short read, for the event loop.
+
+        On SQLite it runs right here: a read of a WAL database waits for no writer and takes
+        less than a hop to a thread and back. On PostgreSQL it runs in the thread pool, outside
+        any transaction.
+        """
+
+        def call() -> T:
+            with self._reader.connect() as connection:
+                return work(connection, *args)
+
+        if self.is_sqlite:
+            return call()
+        return await anyio.to_thread.run_sync(call)
 
     def dispose(self) -> None:
         if self._writer is not None:

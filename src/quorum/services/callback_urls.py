@@ -3,8 +3,9 @@
 A callback makes the server send a request wherever a requester says; to a private, loopback or
 link-local address that would let requesters reach the operator's internal network (server-side
 request forgery, cloud metadata endpoints). URLs are checked twice: when given, if their host is
-an IP literal (cached per URL: this runs on the bulk-import hot path), and before each delivery,
-after DNS resolution, with the connection made to exactly the address that was checked.
+an IP literal in any spelling a resolver accepts (cached per URL: this runs on the bulk-import
+hot path), and before each delivery, after DNS resolution, with the connection made to exactly
+the address that was checked.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _NOT_HTTP = "must be an http:// or https:// URL"
 _ORIGIN = re.compile(r"[^:/?#]+://[^/?#]*")
+# The legacy IPv4 spellings resolvers accept (inet_aton): `0`, `2130706433`, `0x7f000001`,
+# `127.1`, octal `0177.0.0.1`: one to four parts, each decimal, octal or hexadecimal.
+_INET_ATON = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}", re.IGNORECASE)
 
 
 class UnsafeCallbackUrl(ValueError):
@@ -48,10 +52,19 @@ def is_public(address: IPAddress) -> bool:
 
 
 def _literal(host: str) -> IPAddress | None:
+    """The address a host names without DNS: standard IP literals, and the legacy IPv4
+    spellings that `getaddrinfo` would turn into an address (so they are judged when given,
+    and pinned at delivery, like any literal)."""
     try:
         return ipaddress.ip_address(host)
     except ValueError:
-        return None
+        pass
+    if _INET_ATON.fullmatch(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:  # e.g. `08`: not octal; a resolver refuses it too
+            return None
+    return None
 
 
 def _split(url: str) -> SplitResult:
@@ -111,6 +124,12 @@ class Target:
     url: str
     host_header: str
     tls_hostname: str | None
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        """httpx request extensions: for https to a name, the name for SNI and for checking
+        the certificate (else httpx would check it against the pinned IP)."""
+        return {"sni_hostname": self.tls_hostname} if self.tls_hostname else {}
 
 
 def resolve(url: str, *, allow_private: bool) -> Target:

@@ -14,7 +14,8 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from tempfile import SpooledTemporaryFile
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 import orjson
@@ -31,6 +32,8 @@ from quorum.services.users import Principal, Role
 
 # The path of a served file; a task param holding it links the file to the task's project.
 FILE_PATH = re.compile(r"/api/files/([0-9a-f]{24})\b")
+# Bytes are copied in pieces of this size: memory stays bounded whatever a file's size.
+COPY_BYTES = 1 << 20
 
 
 class TooLarge(ServiceError):
@@ -74,30 +77,44 @@ def store(
     session: Session,
     settings: Settings,
     principal: Principal,
-    data: bytes,
+    source: BinaryIO,
     *,
     filename: str,
     mime_type: str | None = None,
     project_name: str | None = None,
     source_url: str | None = None,
 ) -> StoredFile:
-    """Write the bytes, then the row (a crash between leaves an orphan file, never a row
-    without bytes)."""
-    if len(data) > settings.max_upload_bytes:
-        raise TooLarge(f"file is larger than the limit of {settings.max_upload_bytes} bytes")
+    """Copy the bytes from `source` into storage, then write the row (a crash between leaves
+    an orphan file, never a row without bytes). Memory stays bounded by one copy buffer."""
     project = get_project(session, project_name) if project_name else None
     filename = Path(filename or "file").name[:400] or "file"
     mime = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    file_id = new_id()
+    final = _directory(settings) / file_id
+    partial = final.with_name(f"{file_id}.part")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with partial.open("xb") as out:
+            while chunk := source.read(COPY_BYTES):
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    raise TooLarge(
+                        f"file is larger than the limit of {settings.max_upload_bytes} bytes"
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        partial.replace(final)
+    finally:
+        partial.unlink(missing_ok=True)
     row = StoredFile(
-        id=new_id(),
+        id=file_id,
         uploaded_by=principal.user_id,
         filename=filename,
         mime_type=mime[:200],
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=size,
+        sha256=digest.hexdigest(),
         source_url=source_url,
     )
-    (_directory(settings) / row.id).write_bytes(data)
     session.add(row)
     session.flush()
     if project is not None:
@@ -106,8 +123,8 @@ def store(
     return row
 
 
-def fetch(url: Any, settings: Settings) -> tuple[bytes, str, str | None]:
-    """Download `url` for an import: (bytes, file name, content type)."""
+def fetch(url: Any, settings: Settings, into: BinaryIO) -> tuple[str, str | None]:
+    """Download `url` for an import into `into`: (file name, content type)."""
     problem = url_problem(url)
     if problem is not None:
         raise InvalidRequest(f"file_url {problem}")
@@ -119,27 +136,33 @@ def fetch(url: Any, settings: Settings) -> tuple[bytes, str, str | None]:
         raise InvalidRequest(f"file_url refused: {exc}") from None
     except OSError as exc:
         raise InvalidRequest(f"file_url: cannot resolve the host ({exc})") from None
-    chunks, size = [], 0
+    size = 0
     try:
         with (
             httpx.Client(timeout=settings.callback_timeout_s, trust_env=False) as client,
-            client.stream("GET", target.url, headers={"Host": target.host_header}) as response,
+            client.stream(
+                "GET",
+                target.url,
+                headers={"Host": target.host_header},
+                extensions=target.extensions,
+            ) as response,
         ):
             if response.status_code != 200:
                 raise InvalidRequest(f"file_url answered HTTP {response.status_code}")
-            for chunk in response.iter_bytes():
+            for chunk in response.iter_bytes(COPY_BYTES):
                 size += len(chunk)
                 if size > settings.max_upload_bytes:
                     raise TooLarge(
                         f"file at file_url is larger than {settings.max_upload_bytes} bytes"
                     )
-                chunks.append(chunk)
+                into.write(chunk)
             content_type = response.headers.get("content-type")
     except httpx.HTTPError as exc:
         raise InvalidRequest(f"file_url could not be fetched: {type(exc).__name__}") from None
+    into.seek(0)
     name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "file"
     mime = content_type.split(";")[0].strip() if content_type else None
-    return b"".join(chunks), name, mime
+    return name, mime
 
 
 def import_url(
@@ -155,17 +178,18 @@ def import_url(
     if project_name is not None:
         get_project(session, project_name)
     session.commit()
-    data, name, mime = fetch(url, settings)
-    return store(
-        session,
-        settings,
-        principal,
-        data,
-        filename=name,
-        mime_type=mime,
-        project_name=project_name,
-        source_url=url,
-    )
+    with SpooledTemporaryFile(max_size=COPY_BYTES) as download:
+        name, mime = fetch(url, settings, download)
+        return store(
+            session,
+            settings,
+            principal,
+            download,
+            filename=name,
+            mime_type=mime,
+            project_name=project_name,
+            source_url=url,
+        )
 
 
 def link_to_project(session: Session, project_id: int, values: Any) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Project, ProjectMember, ProjectParams, User, utcnow
+from quorum.db.models import Project, ProjectMember, ProjectParams, Task, User, utcnow
 from quorum.services import refit
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.policy import QualityPolicy
@@ -133,15 +133,35 @@ def is_member(session: Session, project_id: int, user_id: int) -> str | None:
     )
 
 
+def may_see(session: Session, principal: Principal, project_id: int) -> bool:
+    """Whether the caller may know the project exists: managers see all, others their own."""
+    return principal.role.at_least(Role.manager) or (
+        is_member(session, project_id, principal.user_id) is not None
+    )
+
+
 def project_for(session: Session, principal: Principal, name: str) -> Project:
-    """The project, if the caller may see it: managers see all, others their own projects.
+    """The project, if the caller may see it.
 
     A non-member gets the same 404 as for a missing project, so names do not leak.
     """
-    project = get_project(session, name)
-    if principal.role.at_least(Role.manager) or is_member(session, project.id, principal.user_id):
-        return project
-    raise NotFound(f"no project named {name!r}")
+    project = session.scalar(select(Project).where(Project.name == name))
+    if project is None or not may_see(session, principal, project.id):
+        raise NotFound(f"no project named {name!r}")
+    return project
+
+
+def task_for(session: Session, principal: Principal, task_id: str) -> tuple[Task, Project]:
+    """The task and its project, if the caller may see that project.
+
+    A task of a project the caller is not a member of gets the same 404 as a missing task, so
+    neither task ids nor project names leak.
+    """
+    task = session.get(Task, task_id)
+    project = None if task is None else session.get(Project, task.project_id)
+    if project is None or not may_see(session, principal, project.id):
+        raise NotFound(f"no task with id {task_id!r}")
+    return task, project
 
 
 def current_params(session: Session, project_id: int) -> ProjectParams:

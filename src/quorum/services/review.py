@@ -18,8 +18,8 @@ from quorum import tasktypes
 from quorum.db.models import Annotation, Audit, Project, ProjectMember, Task, User, utcnow
 from quorum.services import batches, webhooks
 from quorum.services.consensus import gold_score
-from quorum.services.errors import Forbidden, InvalidRequest, NotFound
-from quorum.services.projects import get_project, is_member
+from quorum.services.errors import Forbidden, InvalidRequest
+from quorum.services.projects import is_member, project_for, task_for
 from quorum.services.tasks import audits_of
 from quorum.services.users import Principal, Role
 from quorum.tasktypes.base import TaskValidationError
@@ -32,6 +32,8 @@ AGREES_AT = 0.9
 
 
 def _reviewer_of(session: Session, principal: Principal, project: Project) -> None:
+    """Members who do not review get 403; the caller has already made sure (`project_for`,
+    `task_for`) that non-members got the 404 of a missing project or task."""
     if principal.role.at_least(Role.manager):
         return
     if is_member(session, project.id, principal.user_id) != "reviewer":
@@ -93,7 +95,7 @@ def queues(session: Session, principal: Principal) -> list[dict]:
 
 def next_review(session: Session, principal: Principal, project_name: str) -> dict | None:
     """The oldest completed task of the project waiting for review, or None."""
-    project = get_project(session, project_name)
+    project = project_for(session, principal, project_name)
     _reviewer_of(session, principal, project)
     task = session.scalar(
         select(Task)
@@ -121,10 +123,7 @@ def decide(
     """Apply a reviewer's (or, with source `customer`, the requester's) verdict."""
     if decision not in DECISIONS:
         raise InvalidRequest(f"decision must be one of {', '.join(DECISIONS)}")
-    task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"no task with id {task_id!r}")
-    project = session.get(Project, task.project_id)
+    task, project = task_for(session, principal, task_id)
     if source == "reviewer":
         _reviewer_of(session, principal, project)
     if task.status != "completed":

@@ -188,10 +188,11 @@ def _post(
         "X-Quorum-Event": event,
         "X-Quorum-Delivery": str(delivery_id),
     }
-    extensions = {"sni_hostname": target.tls_hostname} if target.tls_hostname else {}
     try:
         with httpx.Client(timeout=policy.timeout_s, trust_env=False) as client:
-            response = client.post(target.url, content=data, headers=headers, extensions=extensions)
+            response = client.post(
+                target.url, content=data, headers=headers, extensions=target.extensions
+            )
     except httpx.TransportError as exc:
         raise Unreachable(f"{type(exc).__name__}: {exc}") from exc
     return response.status_code

@@ -6,13 +6,13 @@ and `allow_multiple`; response `{"category": "x"}` or `{"category": ["x", "y"]}`
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from quorum.tasktypes import register
 from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
-from quorum.tasktypes.checks import NonEmpty, unique
+from quorum.tasktypes.checks import LINKED_ATTACHMENTS, NonEmpty, link_problem, reject, unique
 
 AttachmentType = Literal["text", "image", "video", "audio", "website", "pdf"]
 
@@ -25,6 +25,13 @@ class CategorizationParams(BaseModel):
     categories: Annotated[list[NonEmpty], Field(min_length=2), unique()]
     category_ids: dict[str, str] | None = None
     allow_multiple: bool = False
+
+    @model_validator(mode="after")
+    def _linkable(self) -> Self:
+        if self.attachment_type in LINKED_ATTACHMENTS:
+            problem = link_problem(self.attachment)
+            reject([(("attachment",), problem)] if problem else [])
+        return self
 
 
 class CategorizationResponse(BaseModel):

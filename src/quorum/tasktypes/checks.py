@@ -15,8 +15,10 @@ behaviour are TypedDicts, which validate and dump faster than models on the impo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterable
 from typing import Annotated, Any, ClassVar, Self, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -60,6 +62,24 @@ def _error(loc: Loc, msg: str, value: Any = None) -> InitErrorDetails:
     return InitErrorDetails(
         type=PydanticCustomError("invalid", "{msg}", {"msg": msg}), loc=loc, input=value
     )
+
+
+# Attachments shown as a link to open (not embedded), and Quorum's own stored-file paths.
+LINKED_ATTACHMENTS = frozenset({"website", "pdf"})
+_OWN_FILE = re.compile(r"/api/files/[0-9a-f]{24}")
+_LINK_RULE = "must be an http:// or https:// URL, or a Quorum file path (/api/files/ID)"
+
+
+def link_problem(url: str) -> str | None:
+    """Why `url` may not be an attachment link (None if it may): a `javascript:` or `data:`
+    URL would run in, or be opened from, Quorum's origin, where annotators' sessions live."""
+    if _OWN_FILE.fullmatch(url):
+        return None
+    try:
+        parts = urlsplit(url)  # drops the tabs and newlines a browser would drop too
+    except ValueError:
+        return _LINK_RULE
+    return None if parts.scheme in ("http", "https") and parts.hostname else _LINK_RULE
 
 
 def reject(problems: Iterable[Problem]) -> None:

@@ -37,6 +37,7 @@ from quorum.tasktypes import register
 from quorum.tasktypes.base import FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
+    LINKED_ATTACHMENTS,
     OPEN,
     Bounded,
     NonEmpty,
@@ -44,6 +45,7 @@ from quorum.tasktypes.checks import (
     UntaggedItems,
     closed,
     in_range,
+    link_problem,
     range_problem,
     reject,
     response_check,
@@ -176,6 +178,12 @@ class TextCollectionParams(BaseModel):
             for i, attachment in enumerate(self.attachments)
             for j, form in enumerate(attachment.get("forms") or ())
             if form not in ids
+        )
+        reject(
+            (("attachments", i, "content"), problem)
+            for i, attachment in enumerate(self.attachments)
+            if attachment["type"] in LINKED_ATTACHMENTS
+            and (problem := link_problem(attachment["content"]))
         )
         return self
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-from typing import Any
+from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from quorum.api.deps import get_session, manager, read_body
+from quorum.api.deps import get_session, manager, read_body, spooled_body
 from quorum.api.safe_input import parse_json
 from quorum.api.wire import JSONRoute
 from quorum.formats.importers import FormatError, guess_format, reader_for
@@ -108,25 +107,31 @@ async def import_tasks(
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    body = await read_body(request)
     fmt = _import_format(format, filename, request.headers.get("content-type", ""))
     name = filename or "body"
-    try:
-        lines, records = [], []
-        for line, record in reader_for(fmt)(io.BytesIO(body)):
-            lines.append(line)
-            records.append(record)
-    except FormatError as exc:
-        raise InvalidRequest(f"{name}, line {exc.line}: {exc.msg}; nothing was imported") from None
-    ids = await run_in_threadpool(
-        task_create.create_tasks,
-        session,
-        project,
-        records,
-        batch=batch,
-        created_by=principal.user_id,
-        describe=lambda i: f"{name}, line {lines[i]}",
-    )
+
+    def parse_and_create(body: BinaryIO) -> list[str]:
+        try:
+            lines, records = [], []
+            for line, record in reader_for(fmt)(body):
+                lines.append(line)
+                records.append(record)
+        except FormatError as exc:
+            raise InvalidRequest(
+                f"{name}, line {exc.line}: {exc.msg}; nothing was imported"
+            ) from None
+        return task_create.create_tasks(
+            session,
+            project,
+            records,
+            batch=batch,
+            created_by=principal.user_id,
+            describe=lambda i: f"{name}, line {lines[i]}",
+        )
+
+    # Spooled to disk as it arrives and parsed from there, in a worker thread.
+    async with spooled_body(request) as body:
+        ids = await run_in_threadpool(parse_and_create, body)
     if principal.is_test_key:
         await run_in_threadpool(test_mode.complete_by_machine, session, ids)
     return {"created": len(ids), "task_ids": ids}

@@ -9,10 +9,8 @@ from fastapi import APIRouter, Body, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.types import Message
 
-from quorum.api.deps import get_session, manager, read_body
-from quorum.api.safe_input import SafeRequest
+from quorum.api.deps import bounded, get_session, manager
 from quorum.api.wire import JSONRoute
 from quorum.services import files
 from quorum.services.errors import InvalidRequest
@@ -53,28 +51,24 @@ async def upload(
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    """The body is read within the upload bound first, then parsed as multipart."""
-    body = await read_body(request)
-
-    async def replay() -> Message:
-        return {"type": "http.request", "body": body, "more_body": False}
-
+    """The multipart body is parsed as it arrives, within the upload bound: the file part is
+    spooled to a temporary file (memory bounded by a small buffer), then copied into storage."""
     # A malformed body raises Starlette's HTTPException(400), which the app answers as usual.
-    form = await SafeRequest(request.scope, replay).form()
-    part = form.get("file")
-    if not isinstance(part, UploadFile):
-        raise InvalidRequest("file is required: a multipart part named `file`")
-    data = await part.read()
-    row = await run_in_threadpool(
-        files.store,
-        session,
-        request.app.state.settings,
-        principal,
-        data,
-        filename=part.filename or "file",
-        mime_type=part.content_type if part.content_type != "application/octet-stream" else None,
-        project_name=_project_name(form.get("project_name")),
-    )
+    async with bounded(request).form() as form:
+        part = form.get("file")
+        if not isinstance(part, UploadFile):
+            raise InvalidRequest("file is required: a multipart part named `file`")
+        mime = part.content_type if part.content_type != "application/octet-stream" else None
+        row = await run_in_threadpool(
+            files.store,
+            session,
+            request.app.state.settings,
+            principal,
+            part.file,
+            filename=part.filename or "file",
+            mime_type=mime,
+            project_name=_project_name(form.get("project_name")),
+        )
     return await run_in_threadpool(files.file_view, session, row, str(request.base_url))
 
 

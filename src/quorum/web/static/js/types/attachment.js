@@ -11,11 +11,28 @@ export function attachmentView(type, content, html) {
     case "video":
       return h("video", { controls: true, src: content, class: "attachment-video" });
     case "website":
-    case "pdf":
-      return h("p", {}, h("a", { href: content, target: "_blank", rel: "noopener noreferrer" },
-        `Open the ${type === "pdf" ? "PDF" : "web page"} in a new tab`));
+    case "pdf": {
+      const what = type === "pdf" ? "PDF" : "web page";
+      const href = linkTarget(content);
+      if (!href) return h("p", { class: "attachment-text attachment-refused" },
+        `This ${what}'s address is not an http(s) link, so it is not opened: ${content}`);
+      return h("p", {}, h("a", { href, target: "_blank", rel: "noopener noreferrer" },
+        `Open the ${what} in a new tab`));
+    }
     default:
       return html ? html : h("p", { class: "attachment-text" }, content);
+  }
+}
+
+// Only http(s) addresses (Quorum's own /api/files/ paths resolve to one) become links: a
+// javascript: or data: URL would run in Quorum's origin. The server refuses them when tasks are
+// created; this also covers tasks stored before it did.
+function linkTarget(content) {
+  try {
+    const url = new URL(content, document.baseURI);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,0 +1,44 @@
+"""A large upload to a live server: its memory grows by a small buffer, not by the upload
+(bodies are spooled to disk as they arrive; bench/bench_upload_memory.py has the figures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from quorum.db.engine import Database
+from quorum.services import users
+
+MB = 1_000_000
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def test_a_large_upload_does_not_grow_the_server_by_its_size(live_server, tmp_path):
+    db = Database(live_server.db_url, pool_size=1)
+    with db.session(write=True) as s:
+        users.create_user(s, "boss", "manager")
+        key = users.create_api_key(s, "boss")
+    db.dispose()
+    path = tmp_path / "big.bin"
+    block = np.random.default_rng(1).bytes(MB)
+    with path.open("wb") as out:
+        for _ in range(120):
+            out.write(block)
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=live_server.url, headers=headers, timeout=300) as client:
+        assert client.get("/api/me").status_code == 200  # the server has warmed up
+        before = _peak_rss_mb(live_server.process.pid)
+        with path.open("rb") as body:
+            stored = client.post("/v1/files/upload", files={"file": ("big.bin", body)})
+        assert stored.status_code == 200, stored.text
+        grown = _peak_rss_mb(live_server.process.pid) - before
+        assert stored.json()["size"] == 120 * MB
+    assert grown < 40, f"the server's peak memory grew by {grown:.0f} MB for a 120 MB upload"
