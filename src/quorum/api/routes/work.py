@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import any_user, get_db, get_session
 from quorum.api.wire import JSONRoute
 from quorum.db.engine import Database
@@ -30,7 +31,12 @@ class SkipIn(BaseModel):
 @router.post(
     "/api/projects/{project}/next",
     operation_id="claimNextTask",
-    responses={204: {"description": "nothing is left for you in this project"}},
+    response_model=schemas.Claim,
+    responses={
+        204: {"description": "nothing is left for you in this project"},
+        403: {"description": "the caller does not annotate or review the project, or is blocked"},
+        409: {"description": "a parallel claim of the same task; try again"},
+    },
 )
 async def next_task(
     project: str, principal: Principal = Depends(any_user), db: Database = Depends(get_db)
@@ -39,7 +45,17 @@ async def next_task(
     return Response(status_code=204) if claimed is None else claimed
 
 
-@router.post("/api/assignments/{assignment_id}/submit", operation_id="submitAssignment")
+@router.post(
+    "/api/assignments/{assignment_id}/submit",
+    operation_id="submitAssignment",
+    response_model=schemas.AssignmentDone,
+    responses={
+        409: {
+            "description": "the assignment is another annotator's or finished, or its lease "
+            "ran out and the task went to someone else"
+        }
+    },
+)
 async def submit(
     assignment_id: int,
     body: SubmitIn,
@@ -51,7 +67,12 @@ async def submit(
     )
 
 
-@router.post("/api/assignments/{assignment_id}/skip", operation_id="skipAssignment")
+@router.post(
+    "/api/assignments/{assignment_id}/skip",
+    operation_id="skipAssignment",
+    response_model=schemas.AssignmentDone,
+    responses={409: {"description": "the assignment is another annotator's or already finished"}},
+)
 def skip(
     assignment_id: int,
     body: SkipIn,
@@ -61,7 +82,12 @@ def skip(
     return assignments.skip(session, principal, assignment_id, body.reason)
 
 
-@router.post("/api/assignments/{assignment_id}/release", operation_id="releaseAssignment")
+@router.post(
+    "/api/assignments/{assignment_id}/release",
+    operation_id="releaseAssignment",
+    response_model=schemas.AssignmentDone,
+    responses={409: {"description": "the assignment is another annotator's or already finished"}},
+)
 def release(
     assignment_id: int,
     principal: Principal = Depends(any_user),

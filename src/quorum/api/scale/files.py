@@ -13,6 +13,7 @@ from starlette.requests import Request as StarletteRequest
 from starlette.types import Message
 
 from quorum.api.deps import get_session, manager, read_body
+from quorum.api.scale import schemas
 from quorum.api.wire import JSONRoute
 from quorum.services import files
 from quorum.services.errors import InvalidRequest
@@ -47,7 +48,16 @@ def _project_name(value: Any) -> str | None:
     return value
 
 
-@router.post("/files/upload", operation_id="scaleUploadFile", openapi_extra=_MULTIPART)
+@router.post(
+    "/files/upload",
+    operation_id="scaleUploadFile",
+    response_model=schemas.StoredFile,
+    responses={
+        404: {"description": "no project named project_name"},
+        413: {"description": "the body is larger than the server's upload limit"},
+    },
+    openapi_extra=_MULTIPART,
+)
 async def upload(
     request: Request,
     principal: Principal = Depends(manager),
@@ -78,7 +88,15 @@ async def upload(
     return await run_in_threadpool(files.file_view, session, row, str(request.base_url))
 
 
-@router.post("/files/import", operation_id="scaleImportFile")
+@router.post(
+    "/files/import",
+    operation_id="scaleImportFile",
+    response_model=schemas.StoredFile,
+    responses={
+        404: {"description": "no project named project_name"},
+        413: {"description": "the file at file_url is larger than the upload limit"},
+    },
+)
 def import_file(
     request: Request,
     body: dict[str, Any] = Body(description='{"file_url": URL, "project_name"?: str}'),
