@@ -5,7 +5,9 @@ takes parameters or a body, 401 when it needs a caller, 403 when a role check gu
 when its path (or a `project` or `batch` query parameter) names a resource. A route adds what
 only its service knows (409 for a name taken, 413 for a body past the upload limit, 403 for a
 membership check, 404 for a name in its body) as `responses=` with a description; every 4xx
-gets the `Error` schema here. FastAPI's 422, which this server never answers, is taken out.
+gets the `Error` schema here. FastAPI's 422, which this server never answers, is taken out,
+and so is the success of a JSON route without a response model: those routes are the Scale
+features that Quorum refuses with a 400.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from fastapi.routing import APIRoute
 
 from quorum.api.deps import get_principal
 from quorum.api.schemas import Error
+from quorum.api.wire import JSONRoute
 from quorum.services.users import Role
 
 DESCRIPTIONS = {
@@ -98,6 +101,8 @@ def _complete(schema: dict[str, Any], routes: dict[str, APIRoute]) -> dict[str, 
             responses = operation["responses"]
             responses.pop("422", None)  # validation errors answer 400
             route = routes[operation["operationId"]]
+            if isinstance(route, JSONRoute) and 200 not in route.responses:
+                responses.pop("200")  # no success body: a Scale feature Quorum refuses
             for status in sorted(_statuses(route)):
                 entry = responses.setdefault(str(status), {})
                 entry.setdefault("description", DESCRIPTIONS[status])

@@ -95,7 +95,17 @@ def list_annotators(
     return workforce.annotators(session, project)
 
 
-@router.get("/api/projects/{project}/pay.csv", operation_id="payRecords", response_class=Response)
+@router.get(
+    "/api/projects/{project}/pay.csv",
+    operation_id="payRecords",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "one row per annotator: answers, time and earnings",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def pay_records(
     project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> Response:
