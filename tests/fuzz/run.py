@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from tests.fuzz import failures
 BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "10")
-SECONDS = os.environ.get("FUZZ_SECONDS", "40")
+SECONDS = os.environ.get("FUZZ_SECONDS", "30")
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
     "response_schema_conformance"
@@ -103,8 +104,16 @@ def server(env: dict[str, str], log: Path) -> Iterator[str]:
             process.kill()
 
 
-def seed(env: dict[str, str], url: str) -> dict[str, str]:
-    """Users with keys (via the CLI), then data through the API; returns the keys by role."""
+@dataclass
+class World:
+    """What the seeded server holds: the keys by role, and the names and ids that exist."""
+
+    keys: dict[str, str]
+    known: dict[str, list[str | int]]
+
+
+def seed(env: dict[str, str], url: str) -> World:
+    """Users with keys (via the CLI), then data through the API."""
     keys = {}
     for role in ("admin", "manager", "reviewer", "annotator"):
         _cli(env, "users", "create", role, "--role", role)
@@ -112,10 +121,10 @@ def seed(env: dict[str, str], url: str) -> dict[str, str]:
     admin = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {keys['admin']}"})
     annotator = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {keys['annotator']}"})
 
-    def call(client: httpx.Client, method: str, path: str, **kwargs: object) -> httpx.Response:
+    def call(client: httpx.Client, method: str, path: str, **kwargs: Any) -> Any:
         response = client.request(method, path, **kwargs)
         response.raise_for_status()
-        return response
+        return response.json()
 
     call(admin, "POST", "/api/projects", json={
         "name": "p", "type": "categorization", "params": {"categories": ["a", "b"]},
@@ -125,21 +134,56 @@ def seed(env: dict[str, str], url: str) -> dict[str, str]:
         call(admin, "POST", "/api/projects/p/members", json={"user": user, "role": role})
     call(admin, "POST", "/api/batches", json={"project": "p", "name": "b"})
     records = [{"attachment": f"text {i}", "tags": ["t"], "unique_id": f"u{i}"} for i in range(6)]
-    call(admin, "POST", "/api/projects/p/tasks/bulk", json=records)
-    call(admin, "POST", "/api/projects/p/tasks", json={"attachment": "in b", "batch": "b"})
-    for answer in ("a", "b"):
-        claimed = call(annotator, "POST", "/api/projects/p/next").json()
-        call(annotator, "POST", f"/api/assignments/{claimed['assignment_id']}/submit",
-             json={"response": {"category": answer}})  # fmt: skip
-    call(annotator, "POST", "/api/projects/p/next")  # one open assignment
-    call(admin, "POST", "/v1/files/upload", files={"file": ("f.txt", b"hello")})
-    return keys
+    task_ids = call(admin, "POST", "/api/projects/p/tasks/bulk", json=records)["task_ids"]
+    in_batch = call(admin, "POST", "/api/projects/p/tasks", json={"attachment": "x", "batch": "b"})
+    task_ids.append(in_batch["task_id"])
+    assignments = []
+    for answer in ("a", "b", None):  # two answered, one left open
+        claimed = call(annotator, "POST", "/api/projects/p/next")
+        assignments.append(claimed["assignment_id"])
+        if answer:
+            call(annotator, "POST", f"/api/assignments/{claimed['assignment_id']}/submit",
+                 json={"response": {"category": answer}})  # fmt: skip
+    stored = call(admin, "POST", "/v1/files/upload", files={"file": ("f.txt", b"hello")})
+    jobs = [job["id"] for job in call(admin, "GET", "/api/jobs")["docs"]]
+    names = ["p", "b", "annotator", "reviewer", "manager"]  # not the admin: it could demote itself
+    return World(keys, {
+        "names": names, "task_ids": task_ids, "assignment_ids": assignments,
+        "job_ids": jobs or [1], "file_ids": [stored["id"]], "task_types": ["categorization"],
+    })  # fmt: skip
 
 
-def fuzz(url: str, key: str, report_dir: Path) -> dict[str, object]:
+# Parameters that name something, and the seeded values the fuzzer uses for them half the time
+# (random values the other half), so that calls reach existing resources too.
+BINDINGS = {
+    "names": ["path.name", "path.project", "path.user", "path.group", "query.project",
+              "query.batch", "body.project", "body.name", "body.user", "body.batch"],
+    "task_ids": ["path.task_id"],
+    "assignment_ids": ["path.assignment_id"],
+    "job_ids": ["path.job_id"],
+    "file_ids": ["path.file_id"],
+    "task_types": ["path.task_type"],
+}  # fmt: skip
+
+
+def config(world: World) -> str:
+    """A schemathesis.toml binding the seeded names and ids to the parameters above."""
+    lines = []
+    for dictionary, values in world.known.items():
+        lines += [f"[dictionaries.{dictionary}]", f"values = {json.dumps(values)}", ""]
+    lines.append("[parameters]")
+    for dictionary, keys in BINDINGS.items():
+        for key in keys:
+            lines.append(f'"{key}" = {{ dictionary = "{dictionary}", probability = 0.5 }}')
+    return "\n".join(lines) + "\n"
+
+
+def fuzz(url: str, key: str, world: World, report_dir: Path) -> dict[str, Any]:
     """One schemathesis run; its counts, read from its JSON report."""
+    settings = report_dir / "schemathesis.toml"
+    settings.write_text(config(world))
     command = [
-        str(BIN / "schemathesis"), "run", f"{url}/openapi.json",
+        str(BIN / "schemathesis"), "--config-file", str(settings), "run", f"{url}/openapi.json",
         "--checks", CHECKS,
         "--max-examples", EXAMPLES,
         "--max-time", SECONDS,
@@ -186,27 +230,34 @@ def summary(name: str, result: dict[str, Any]) -> tuple[str, bool]:
     return "\n".join(lines), passed
 
 
+def run_on(kind: str, reports: Path) -> bool:
+    """Both roles' runs against one fresh server on one database; whether both passed."""
+    passed = True
+    with (
+        tempfile.TemporaryDirectory(prefix=f"quorum-fuzz-{kind}-") as tmp,
+        database(kind, Path(tmp)) as db_url,
+    ):
+        env = {**os.environ, "QUORUM_DATABASE_URL": db_url, "QUORUM_DATA_DIR": tmp}
+        _cli(env, "db", "upgrade")
+        with server(env, reports / f"{kind}-server.log") as url:
+            world = seed(env, url)
+            for role in ROLES:
+                out = reports / f"{kind}-{role}"
+                out.mkdir(parents=True, exist_ok=True)
+                for stale in out.glob("json-*.json"):
+                    stale.unlink()
+                text, ok = summary(f"{kind} as {role}", fuzz(url, world.keys[role], world, out))
+                print(text, flush=True)
+                passed &= ok
+    return passed
+
+
 def main(kinds: list[str]) -> int:
-    failed = False
-    for kind in kinds:
-        with tempfile.TemporaryDirectory(prefix=f"quorum-fuzz-{kind}-") as tmp:
-            data_dir = Path(tmp)
-            with database(kind, data_dir) as db_url:
-                env = {**os.environ, "QUORUM_DATABASE_URL": db_url, "QUORUM_DATA_DIR": tmp}
-                _cli(env, "db", "upgrade")
-                reports = Path(os.environ.get("FUZZ_OUT", "fuzz-report"))
-                reports.mkdir(parents=True, exist_ok=True)
-                with server(env, reports / f"{kind}-server.log") as url:
-                    keys = seed(env, url)
-                    for role in ROLES:
-                        out = reports / f"{kind}-{role}"
-                        out.mkdir(parents=True, exist_ok=True)
-                        for stale in out.glob("json-*.json"):
-                            stale.unlink()
-                        text, passed = summary(f"{kind} as {role}", fuzz(url, keys[role], out))
-                        print(text, flush=True)
-                        failed |= not passed
-    return 1 if failed else 0
+    reports = Path(os.environ.get("FUZZ_OUT", "fuzz-report"))
+    reports.mkdir(parents=True, exist_ok=True)
+    results = [run_on(kind, reports) for kind in kinds]
+    print(f"fuzz: {'passed' if all(results) else 'FAILED'}; outputs in {reports}/")
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import jsonschema_rs
 import pytest
-
 from tests.integration.test_route_roles import POLICY, REFUSED_INPUT, _request, world  # noqa: F401
 
 ROLES = ["anonymous", "annotator", "admin"]
