@@ -3,8 +3,9 @@
 One place knows which errors an operation can answer, read from the route itself: 400 when it
 takes parameters or a body, 401 when it needs a caller, 403 when a role check guards it, 404
 when its path (or a `project` or `batch` query parameter) names a resource. A route adds what
-only its service knows (409 for a name taken, 413 for a body past the upload limit, 403 for a
-membership check, 404 for a name in its body) as `responses=` with a description; every 4xx
+only its service knows (409 for a name taken, 403 for a membership check, 404 for a name in its
+body) as `responses=` with a description; 413 comes with a body the route reads raw (an
+`openapi_extra` request body, read by `deps.read_body` within the upload limit). Every 4xx
 gets the `Error` schema here. FastAPI's 422, which this server never answers, is taken out,
 and so is the success of a JSON route without a response model: those routes are the Scale
 features that Quorum refuses with a 400.
@@ -34,6 +35,8 @@ DESCRIPTIONS = {
 }
 # Query parameters that name a project or a batch, which must exist.
 NAMING_QUERY = frozenset({"project", "batch"})
+# A 409 of every route that creates tasks or gives one a unique_id.
+UNIQUE_ID_TAKEN = {409: {"description": "a unique_id is already used by another task"}}
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 SECURITY_SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "an API key"},
@@ -73,6 +76,8 @@ def _statuses(route: APIRoute) -> set[int]:
         statuses.add(401)
     if any(getattr(d.call, "role", Role.annotator) != Role.annotator for d in calls):
         statuses.add(403)
+    if "requestBody" in (route.openapi_extra or {}):
+        statuses.add(413)  # a body documented by hand is read raw, within the upload limit
     if dependant.path_params or any(
         q.name in NAMING_QUERY for d in [dependant, *calls] for q in d.query_params
     ):

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from quorum.api import schemas
 from quorum.api.deps import get_session, manager, read_body
+from quorum.api.openapi import UNIQUE_ID_TAKEN
 from quorum.api.wire import JSONRoute
 from quorum.formats.importers import FormatError, guess_format, reader_for
 from quorum.services import task_create, tasks, test_mode
@@ -65,7 +66,7 @@ def _parse_json(body: bytes) -> Any:
     "/api/projects/{project}/tasks",
     operation_id="createTask",
     response_model=schemas.Task,
-    responses={409: {"description": "a unique_id is already used by another task"}},
+    responses=UNIQUE_ID_TAKEN,
 )
 def create_task(
     project: str,
@@ -85,10 +86,7 @@ def create_task(
     "/api/projects/{project}/tasks/bulk",
     operation_id="createTasks",
     response_model=schemas.TasksCreated,
-    responses={
-        409: {"description": "a unique_id is already used by another task"},
-        413: {"description": "the body is larger than the server's upload limit"},
-    },
+    responses=UNIQUE_ID_TAKEN,
     openapi_extra=_ARRAY_BODY,
 )
 async def create_tasks(
@@ -120,10 +118,7 @@ async def create_tasks(
     "/api/projects/{project}/tasks/import",
     operation_id="importTasks",
     response_model=schemas.TasksCreated,
-    responses={
-        409: {"description": "a unique_id is already used by another task"},
-        413: {"description": "the body is larger than the server's upload limit"},
-    },
+    responses=UNIQUE_ID_TAKEN,
     openapi_extra=_FILE_BODY,
 )
 async def import_tasks(

@@ -52,10 +52,7 @@ def _project_name(value: Any) -> str | None:
     "/files/upload",
     operation_id="scaleUploadFile",
     response_model=schemas.StoredFile,
-    responses={
-        404: {"description": "no project named project_name"},
-        413: {"description": "the body is larger than the server's upload limit"},
-    },
+    responses={404: {"description": "no project named project_name"}},
     openapi_extra=_MULTIPART,
 )
 async def upload(

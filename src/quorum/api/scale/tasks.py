@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
+from quorum.api.openapi import UNIQUE_ID_TAKEN
 from quorum.api.scale import schemas, shapes
 from quorum.api.scale.routing import parse_bool, parse_time
 from quorum.api.scale.shapes import scale_type
@@ -74,7 +75,7 @@ def _create(
     "/task/{task_type}",
     operation_id="scaleCreateTask",
     response_model=schemas.Task,
-    responses={409: {"description": "a unique_id is already used by another task"}},
+    responses=UNIQUE_ID_TAKEN,
 )
 def create_task(
     task_type: str,
@@ -102,7 +103,7 @@ def _quality_task(
     "/evaluation_tasks/{task_type}",
     operation_id="scaleCreateEvaluationTask",
     response_model=schemas.QualityTask,
-    responses={409: {"description": "a unique_id is already used by another task"}},
+    responses=UNIQUE_ID_TAKEN,
 )
 def create_evaluation_task(
     task_type: str,
@@ -120,7 +121,7 @@ def create_evaluation_task(
     "/training_tasks/{task_type}",
     operation_id="scaleCreateTrainingTask",
     response_model=schemas.QualityTask,
-    responses={409: {"description": "a unique_id is already used by another task"}},
+    responses=UNIQUE_ID_TAKEN,
 )
 def create_training_task(
     task_type: str,
@@ -184,7 +185,7 @@ def audit_task(
     "/task/{task_id}/unique_id",
     operation_id="scaleSetTaskUniqueId",
     response_model=schemas.Task,
-    responses={409: {"description": "a unique_id is already used by another task"}},
+    responses=UNIQUE_ID_TAKEN,
 )
 def set_unique_id(
     task_id: str,
