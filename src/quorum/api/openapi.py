@@ -1,14 +1,14 @@
 """The OpenAPI document: every operation's real status codes, with the error body they carry.
 
 One place knows which errors an operation can answer, read from the route itself: 400 when it
-takes parameters or a body, 401 when it needs a caller, 403 when a role check guards it, 404
-when its path (or a `project` or `batch` query parameter) names a resource. A route adds what
-only its service knows (409 for a name taken, 403 for a membership check, 404 for a name in its
-body) as `responses=` with a description; 413 comes with a body the route reads raw (an
-`openapi_extra` request body, read by `deps.read_body` within the upload limit). Every 4xx
-gets the `Error` schema here. FastAPI's 422, which this server never answers, is taken out,
-and so is the success of a JSON route without a response model: those routes are the Scale
-features that Quorum refuses with a 400.
+takes parameters or a body, 401 when it needs a caller, 403 when a role check guards it or it
+writes (a browser session's write needs its CSRF token), 404 when its path (or a `project` or
+`batch` query parameter) names a resource, 413 when it reads its body raw (an `openapi_extra`
+request body, read by `deps.read_body` within the upload limit). A route adds what only its
+service knows (409 for a name taken, 403 for a membership check, 404 for a name in its body)
+as `responses=` with a description. Every 4xx gets the `Error` schema here. FastAPI's 422,
+which this server never answers, is taken out, and so is the success of a JSON route without
+a response model: those routes are the Scale features that Quorum refuses with a 400.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from quorum.api.deps import get_principal
+from quorum.api.deps import READ_METHODS, get_principal
 from quorum.api.schemas import Error
 from quorum.api.wire import JSONRoute
 from quorum.services.users import Role
@@ -28,7 +28,8 @@ from quorum.services.users import Role
 DESCRIPTIONS = {
     400: "invalid request: the message names the parameter, field or value that is wrong",
     401: "no API key or session, or one that is malformed, unknown or revoked",
-    403: "the caller's role (or project membership) does not allow this",
+    403: "the caller's role (or project membership) does not allow this, or a browser "
+    "session's write came without its CSRF token",
     404: "a resource named in the request does not exist (or the caller may not see it)",
     409: "conflicts with the current state",
     413: "the body is larger than the server's upload limit",
@@ -74,6 +75,8 @@ def _statuses(route: APIRoute) -> set[int]:
         statuses.add(400)
     if get_principal in [d.call for d in calls]:
         statuses.add(401)
+        if not route.methods <= READ_METHODS:
+            statuses.add(403)  # a browser session's write without its CSRF token
     if any(getattr(d.call, "role", Role.annotator) != Role.annotator for d in calls):
         statuses.add(403)
     if "requestBody" in (route.openapi_extra or {}):
@@ -108,11 +111,12 @@ def _complete(schema: dict[str, Any], routes: dict[str, APIRoute]) -> dict[str, 
             route = routes[operation["operationId"]]
             if isinstance(route, JSONRoute) and 200 not in route.responses:
                 responses.pop("200")  # no success body: a Scale feature Quorum refuses
-            for status in sorted(_statuses(route)):
+            statuses = _statuses(route)
+            for status in sorted(statuses):
                 entry = responses.setdefault(str(status), {})
                 entry.setdefault("description", DESCRIPTIONS[status])
                 entry.setdefault("content", {"application/json": {"schema": ERROR_REF}})
-            if 401 in _statuses(route):
+            if 401 in statuses:
                 operation["security"] = [{name: []} for name in SECURITY_SCHEMES]
     components = schema.setdefault("components", {})
     models = components.setdefault("schemas", {})
