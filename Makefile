@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench lint install
+.PHONY: demo test fuzz bench lint install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ test: $(VENV)/.test
 	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest
+	$(BIN)/python -m tests.fuzz.run
+
+# schemathesis against a live server, as an admin and as an annotator, on SQLite and PostgreSQL
+# (a few minutes; FUZZ_SECONDS per run, FUZZ_EXAMPLES per operation).
+fuzz: $(VENV)/.test
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python -m tests.fuzz.run
 
 bench: $(VENV)/.test
 	$(BIN)/python bench/run_all.py

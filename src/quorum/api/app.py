@@ -15,10 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quorum import __version__, web
-from quorum.api import scale
+from quorum.api import openapi, scale
 from quorum.api.routes import batches, export, files, jobs, projects, review, tasks, users, work
 from quorum.api.safe_input import BadInput, SafeRoute
 from quorum.api.scale.routing import RawScalePaths
+from quorum.api.schemas import Health
 from quorum.api.wire import JSON, error_body
 from quorum.config import Settings, get_settings
 from quorum.db.engine import Database
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             headers={"Connection": "close"},
         )
 
-    @app.get("/healthz", tags=["health"], operation_id="health")
+    @app.get("/healthz", tags=["health"], operation_id="health", response_model=Health)
     def healthz() -> dict:
         return {"status": "ok", "version": __version__}
 
@@ -93,4 +94,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     web.install(app)
     # Demo sample media (public sample data), served locally: nothing comes from the internet.
     app.mount("/demo-media", StaticFiles(directory=DEMO_MEDIA), name="demo-media")
+    openapi.install(app)
     return app

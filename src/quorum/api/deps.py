@@ -86,6 +86,7 @@ def require(role: Role) -> Callable[..., Principal]:
         return principal
 
     check.__name__ = f"require_{role.value}"
+    check.role = role  # type: ignore[attr-defined]  # read by quorum.api.openapi
     return check
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.responses import JSONResponse, Response
 
 from quorum.api.safe_input import SafeRoute
@@ -33,11 +34,18 @@ def error_body(message: str, errors: list[Any] | None = None) -> dict[str, Any]:
 class JSONRoute(SafeRoute):
     """A route whose endpoint's plain return value is rendered by `JSON` as it is.
 
-    FastAPI would otherwise pass it through `jsonable_encoder` first, which is slow on large
-    lists and writes datetimes without their `Z`.
+    FastAPI would otherwise validate it against `response_model` and pass it through
+    `jsonable_encoder`, which is slow on large lists and writes datetimes without their `Z`.
+    So `response_model` only documents the success body in the OpenAPI document.
     """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        model = kwargs.pop("response_model", None)
+        if model is not None and not isinstance(model, DefaultPlaceholder):
+            status = kwargs.get("status_code") or 200
+            responses = dict(kwargs.get("responses") or {})
+            responses[status] = {**responses.get(status, {}), "model": model}
+            kwargs["responses"] = responses
         kwargs["response_model"] = None
         super().__init__(path, _wrap(endpoint), **kwargs)
 

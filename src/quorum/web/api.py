@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import any_user, get_session
 from quorum.api.wire import JSONRoute
 from quorum.services import my_work
@@ -21,7 +22,9 @@ class MarkdownIn(BaseModel):
     texts: list[str] = Field(max_length=100, description="Markdown sources, rendered in order")
 
 
-@router.get("/api/me/projects", operation_id="listMyProjects")
+@router.get(
+    "/api/me/projects", operation_id="listMyProjects", response_model=list[schemas.MyProject]
+)
 def my_projects(
     principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> list:
@@ -29,7 +32,7 @@ def my_projects(
     return my_work.my_projects(session, principal)
 
 
-@router.get("/api/me/stats", operation_id="getMyStats")
+@router.get("/api/me/stats", operation_id="getMyStats", response_model=schemas.MyStats)
 def my_stats(
     principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> dict:
@@ -37,7 +40,9 @@ def my_stats(
     return my_work.my_stats(session, principal)
 
 
-@router.post("/api/markdown", operation_id="renderMarkdown")
+@router.post(
+    "/api/markdown", operation_id="renderMarkdown", response_model=schemas.RenderedMarkdown
+)
 def render_markdown(body: MarkdownIn, _: Principal = Depends(any_user)) -> dict:
     """HTML for Markdown written by requesters or models; raw HTML in it is shown as text."""
     if sum(len(t) for t in body.texts) > 1_000_000:

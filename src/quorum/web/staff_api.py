@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import get_session, manager, require
 from quorum.api.wire import JSONRoute
 from quorum.services import dashboard, review
@@ -13,7 +14,9 @@ from quorum.services.users import Principal, Role
 router = APIRouter(tags=["web"], route_class=JSONRoute)
 
 
-@router.get("/api/me/reviews", operation_id="listMyReviewQueues")
+@router.get(
+    "/api/me/reviews", operation_id="listMyReviewQueues", response_model=list[schemas.ReviewQueue]
+)
 def my_review_queues(
     principal: Principal = Depends(require(Role.reviewer)),
     session: Session = Depends(get_session),
@@ -22,7 +25,11 @@ def my_review_queues(
     return review.queues(session, principal)
 
 
-@router.get("/api/projects/{project}/dashboard", operation_id="getProjectDashboard")
+@router.get(
+    "/api/projects/{project}/dashboard",
+    operation_id="getProjectDashboard",
+    response_model=schemas.Dashboard,
+)
 def project_dashboard(
     project: str,
     hours: int = Query(48, ge=1, le=dashboard.MAX_HOURS, description="throughput window"),

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import get_session, manager
 from quorum.api.safe_input import DbInt
 from quorum.api.wire import JSONRoute
@@ -33,7 +34,15 @@ class RoutingIn(BaseModel):
     groups: list[str] = Field(description="group names of the batch's project; [] for everyone")
 
 
-@router.post("/api/batches", operation_id="createBatch")
+@router.post(
+    "/api/batches",
+    operation_id="createBatch",
+    response_model=schemas.Batch,
+    responses={
+        404: {"description": "no project by that name"},
+        409: {"description": "a batch with this name exists"},
+    },
+)
 def create_batch(
     body: BatchIn, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
@@ -47,7 +56,7 @@ def create_batch(
     )
 
 
-@router.get("/api/batches", operation_id="listBatches")
+@router.get("/api/batches", operation_id="listBatches", response_model=schemas.BatchPage)
 def list_batches(
     project: str | None = None,
     status: str | None = None,
@@ -68,7 +77,7 @@ def list_batches(
     }
 
 
-@router.get("/api/batches/{name}", operation_id="getBatch")
+@router.get("/api/batches/{name}", operation_id="getBatch", response_model=schemas.Batch)
 def get_batch(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
@@ -76,14 +85,18 @@ def get_batch(
     return batches.batch_view(batch, project)
 
 
-@router.post("/api/batches/{name}/finalize", operation_id="finalizeBatch")
+@router.post(
+    "/api/batches/{name}/finalize", operation_id="finalizeBatch", response_model=schemas.Batch
+)
 def finalize(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return batches.finalize_batch(session, name)
 
 
-@router.get("/api/batches/{name}/status", operation_id="getBatchStatus")
+@router.get(
+    "/api/batches/{name}/status", operation_id="getBatchStatus", response_model=schemas.BatchStatus
+)
 def status(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:

@@ -10,14 +10,26 @@ from fastapi.responses import StreamingResponse
 from quorum.api.deps import manager
 from quorum.api.wire import JSONRoute
 from quorum.db.engine import Database
+from quorum.formats.exporters import EXPORTERS
 from quorum.services import export
 from quorum.services.users import Principal
 
 router = APIRouter(tags=["export"], route_class=JSONRoute)
 
 
+_EXPORT = {
+    200: {
+        "description": "the project's tasks in the format asked for, streamed",
+        "content": {media: {"schema": {"type": "string"}} for _, media in EXPORTERS.values()},
+    }
+}
+
+
 @router.get(
-    "/api/projects/{project}/export", operation_id="exportProject", response_class=StreamingResponse
+    "/api/projects/{project}/export",
+    operation_id="exportProject",
+    response_class=StreamingResponse,
+    responses=_EXPORT,
 )
 def export_project(
     project: str,

@@ -18,7 +18,12 @@ router = APIRouter(tags=["files"], route_class=SafeRoute)
     "/api/files/{file_id}",
     operation_id="getFile",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={
+        200: {
+            "description": "the file's bytes, as the type it was stored with",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
 def get_file(
     file_id: str,

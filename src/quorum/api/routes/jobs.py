@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import admin, get_session
 from quorum.api.safe_input import DbInt
 from quorum.api.wire import JSONRoute
@@ -14,7 +15,7 @@ from quorum.services.users import Principal
 router = APIRouter(tags=["jobs"], route_class=JSONRoute)
 
 
-@router.get("/api/jobs", operation_id="listJobs")
+@router.get("/api/jobs", operation_id="listJobs", response_model=schemas.JobPage)
 def list_jobs(
     status: str | None = Query(None, description="queued, running, succeeded or failed"),
     kind: str | None = Query(None, description="e.g. callback.task, callback.batch"),
@@ -26,7 +27,12 @@ def list_jobs(
     return job_admin.list_jobs(session, status=status, kind=kind, limit=limit, cursor=cursor)
 
 
-@router.post("/api/jobs/{job_id}/retry", operation_id="retryJob")
+@router.post(
+    "/api/jobs/{job_id}/retry",
+    operation_id="retryJob",
+    response_model=schemas.Job,
+    responses={409: {"description": "the job has not failed"}},
+)
 def retry_job(
     job_id: DbInt, _: Principal = Depends(admin), session: Session = Depends(get_session)
 ) -> dict:

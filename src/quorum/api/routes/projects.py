@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import any_user, get_session, manager
 from quorum.api.wire import JSONRoute
 from quorum.services import groups, projects, webhooks
@@ -46,7 +47,12 @@ class GroupChange(BaseModel):
     remove: list[str] = Field(default_factory=list, description="members to remove")
 
 
-@router.post("/api/projects", operation_id="createProject")
+@router.post(
+    "/api/projects",
+    operation_id="createProject",
+    response_model=schemas.Project,
+    responses={409: {"description": "a project with this name exists"}},
+)
 def create_project(
     body: ProjectIn,
     principal: Principal = Depends(manager),
@@ -63,21 +69,25 @@ def create_project(
     )
 
 
-@router.get("/api/projects", operation_id="listProjects")
+@router.get(
+    "/api/projects", operation_id="listProjects", response_model=list[schemas.ProjectSummary]
+)
 def list_projects(
     principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> list:
     return projects.list_projects(session, principal)
 
 
-@router.get("/api/projects/{name}", operation_id="getProject")
+@router.get("/api/projects/{name}", operation_id="getProject", response_model=schemas.Project)
 def get_project(
     name: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> dict:
     return projects.project_view(session, projects.project_for(session, principal, name), principal)
 
 
-@router.post("/api/projects/{name}/params", operation_id="setProjectParams")
+@router.post(
+    "/api/projects/{name}/params", operation_id="setProjectParams", response_model=schemas.Project
+)
 def set_params(
     name: str,
     body: ParamsIn,
@@ -89,7 +99,9 @@ def set_params(
     )
 
 
-@router.patch("/api/projects/{name}/policy", operation_id="setProjectPolicy")
+@router.patch(
+    "/api/projects/{name}/policy", operation_id="setProjectPolicy", response_model=schemas.Project
+)
 def set_policy(
     name: str,
     body: dict[str, Any],
@@ -99,7 +111,11 @@ def set_policy(
     return projects.set_policy(session, name, body)
 
 
-@router.get("/api/projects/{name}/callback", operation_id="getProjectCallback")
+@router.get(
+    "/api/projects/{name}/callback",
+    operation_id="getProjectCallback",
+    response_model=schemas.ProjectCallback,
+)
 def get_callback(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
@@ -108,7 +124,11 @@ def get_callback(
     return webhooks.project_callback(session, name)
 
 
-@router.patch("/api/projects/{name}/callback", operation_id="setProjectCallback")
+@router.patch(
+    "/api/projects/{name}/callback",
+    operation_id="setProjectCallback",
+    response_model=schemas.ProjectCallback,
+)
 def set_callback(
     name: str,
     body: dict[str, Any] = Body(
@@ -120,14 +140,22 @@ def set_callback(
     return webhooks.set_project_callback(session, name, body)
 
 
-@router.get("/api/projects/{name}/members", operation_id="listProjectMembers")
+@router.get(
+    "/api/projects/{name}/members",
+    operation_id="listProjectMembers",
+    response_model=list[schemas.Member],
+)
 def list_members(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
     return projects.list_members(session, name)
 
 
-@router.post("/api/projects/{name}/members", operation_id="addProjectMember")
+@router.post(
+    "/api/projects/{name}/members",
+    operation_id="addProjectMember",
+    response_model=schemas.MemberAdded,
+)
 def add_member(
     name: str,
     body: MemberIn,
@@ -137,7 +165,11 @@ def add_member(
     return projects.add_member(session, name, body.user, body.role)
 
 
-@router.delete("/api/projects/{name}/members/{user}", operation_id="removeProjectMember")
+@router.delete(
+    "/api/projects/{name}/members/{user}",
+    operation_id="removeProjectMember",
+    response_model=schemas.MemberRemoved,
+)
 def remove_member(
     name: str, user: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import any_user, get_session, manager
 from quorum.api.wire import JSONRoute
 from quorum.services import review, workforce
@@ -32,7 +33,11 @@ class AuditIn(BaseModel):
 @router.post(
     "/api/projects/{project}/reviews/next",
     operation_id="nextReview",
-    responses={204: {"description": "nothing waits for review"}},
+    response_model=schemas.ReviewItem,
+    responses={
+        204: {"description": "nothing waits for review"},
+        403: {"description": "the caller does not review this project"},
+    },
 )
 def next_review(
     project: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
@@ -41,7 +46,12 @@ def next_review(
     return Response(status_code=204) if item is None else item
 
 
-@router.post("/api/tasks/{task_id}/review", operation_id="reviewTask")
+@router.post(
+    "/api/tasks/{task_id}/review",
+    operation_id="reviewTask",
+    response_model=schemas.Decision,
+    responses={403: {"description": "the caller does not review this task's project"}},
+)
 def review_task(
     task_id: str,
     body: ReviewIn,
@@ -53,7 +63,9 @@ def review_task(
     )
 
 
-@router.post("/api/tasks/{task_id}/audit", operation_id="auditTask")
+@router.post(
+    "/api/tasks/{task_id}/audit", operation_id="auditTask", response_model=schemas.Decision
+)
 def audit_task(
     task_id: str,
     body: AuditIn,
@@ -72,14 +84,28 @@ def audit_task(
     )
 
 
-@router.get("/api/projects/{project}/annotators", operation_id="listAnnotators")
+@router.get(
+    "/api/projects/{project}/annotators",
+    operation_id="listAnnotators",
+    response_model=list[schemas.AnnotatorRecord],
+)
 def list_annotators(
     project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
     return workforce.annotators(session, project)
 
 
-@router.get("/api/projects/{project}/pay.csv", operation_id="payRecords", response_class=Response)
+@router.get(
+    "/api/projects/{project}/pay.csv",
+    operation_id="payRecords",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "one row per annotator: answers, time and earnings",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def pay_records(
     project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> Response:
@@ -90,7 +116,11 @@ def pay_records(
     )
 
 
-@router.post("/api/projects/{project}/annotators/{user}/block", operation_id="blockAnnotator")
+@router.post(
+    "/api/projects/{project}/annotators/{user}/block",
+    operation_id="blockAnnotator",
+    response_model=schemas.Blocked,
+)
 def block(
     project: str,
     user: str,
@@ -100,7 +130,11 @@ def block(
     return workforce.set_blocked(session, project, user, True)
 
 
-@router.post("/api/projects/{project}/annotators/{user}/unblock", operation_id="unblockAnnotator")
+@router.post(
+    "/api/projects/{project}/annotators/{user}/unblock",
+    operation_id="unblockAnnotator",
+    response_model=schemas.Blocked,
+)
 def unblock(
     project: str,
     user: str,

@@ -10,7 +10,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from quorum.api import schemas
 from quorum.api.deps import get_session, manager, read_body, spooled_body
+from quorum.api.openapi import UNIQUE_ID_TAKEN
 from quorum.api.safe_input import parse_json
 from quorum.api.wire import JSONRoute
 from quorum.formats.importers import FormatError, guess_format, reader_for
@@ -52,7 +54,12 @@ _CONTENT_TYPES = {
 }
 
 
-@router.post("/api/projects/{project}/tasks", operation_id="createTask")
+@router.post(
+    "/api/projects/{project}/tasks",
+    operation_id="createTask",
+    response_model=schemas.Task,
+    responses=UNIQUE_ID_TAKEN,
+)
 def create_task(
     project: str,
     record: dict[str, Any] = Body(description=RECORD_DOC),
@@ -68,7 +75,11 @@ def create_task(
 
 
 @router.post(
-    "/api/projects/{project}/tasks/bulk", operation_id="createTasks", openapi_extra=_ARRAY_BODY
+    "/api/projects/{project}/tasks/bulk",
+    operation_id="createTasks",
+    response_model=schemas.TasksCreated,
+    responses=UNIQUE_ID_TAKEN,
+    openapi_extra=_ARRAY_BODY,
 )
 async def create_tasks(
     project: str,
@@ -96,7 +107,11 @@ async def create_tasks(
 
 
 @router.post(
-    "/api/projects/{project}/tasks/import", operation_id="importTasks", openapi_extra=_FILE_BODY
+    "/api/projects/{project}/tasks/import",
+    operation_id="importTasks",
+    response_model=schemas.TasksCreated,
+    responses=UNIQUE_ID_TAKEN,
+    openapi_extra=_FILE_BODY,
 )
 async def import_tasks(
     project: str,
@@ -182,7 +197,7 @@ def _filter(
     )
 
 
-@router.get("/api/tasks", operation_id="listTasks")
+@router.get("/api/tasks", operation_id="listTasks", response_model=schemas.TaskPage)
 def list_tasks(
     f: tasks.TaskFilter = Depends(_filter),
     limit: int = Query(100, ge=1, le=tasks.MAX_PAGE),
@@ -193,7 +208,7 @@ def list_tasks(
     return tasks.list_tasks(session, f, limit=limit, cursor=cursor)
 
 
-@router.get("/api/tasks/count", operation_id="countTasks")
+@router.get("/api/tasks/count", operation_id="countTasks", response_model=schemas.TaskCount)
 def count_tasks(
     f: tasks.TaskFilter = Depends(_filter),
     _: Principal = Depends(manager),
@@ -202,14 +217,14 @@ def count_tasks(
     return {"total": tasks.count_tasks(session, f)}
 
 
-@router.get("/api/tasks/{task_id}", operation_id="getTask")
+@router.get("/api/tasks/{task_id}", operation_id="getTask", response_model=schemas.Task)
 def get_task(
     task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return tasks.task_view(session, task_id, with_gold=True)
 
 
-@router.post("/api/tasks/{task_id}/cancel", operation_id="cancelTask")
+@router.post("/api/tasks/{task_id}/cancel", operation_id="cancelTask", response_model=schemas.Task)
 def cancel_task(
     task_id: str,
     clear_unique_id: bool = False,
@@ -220,7 +235,9 @@ def cancel_task(
     return tasks.task_view(session, task_id, with_gold=True)
 
 
-@router.put("/api/tasks/{task_id}/metadata", operation_id="setTaskMetadata")
+@router.put(
+    "/api/tasks/{task_id}/metadata", operation_id="setTaskMetadata", response_model=schemas.Task
+)
 def set_metadata(
     task_id: str,
     metadata: dict[str, Any] = Body(),
@@ -235,7 +252,7 @@ class TaskPatch(BaseModel):
     priority: int
 
 
-@router.patch("/api/tasks/{task_id}", operation_id="updateTask")
+@router.patch("/api/tasks/{task_id}", operation_id="updateTask", response_model=schemas.Task)
 def update_task(
     task_id: str,
     body: TaskPatch,
@@ -263,6 +280,7 @@ router.add_api_route(
     _tag_route("set"),
     methods=["PUT"],
     operation_id="setTaskTags",
+    response_model=schemas.TaskTags,
     summary="Replace the task's tags",
 )
 router.add_api_route(
@@ -270,6 +288,7 @@ router.add_api_route(
     _tag_route("add"),
     methods=["POST"],
     operation_id="addTaskTags",
+    response_model=schemas.TaskTags,
     summary="Add tags to the task",
 )
 router.add_api_route(
@@ -277,5 +296,6 @@ router.add_api_route(
     _tag_route("remove"),
     methods=["DELETE"],
     operation_id="removeTaskTags",
+    response_model=schemas.TaskTags,
     summary="Remove tags from the task",
 )

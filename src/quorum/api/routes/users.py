@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import admin, any_user, get_session, manager
 from quorum.api.wire import JSONRoute
 from quorum.services import users, web_sessions
@@ -29,12 +30,17 @@ class KeyIn(BaseModel):
     test: bool = Field(False, description="a test key: its tasks complete at once by machine")
 
 
-@router.get("/api/me", operation_id="getMe")
+@router.get("/api/me", operation_id="getMe", response_model=schemas.Me)
 def me(principal: Principal = Depends(any_user)) -> dict:
     return {"name": principal.name, "role": principal.role.value, "id": principal.user_id}
 
 
-@router.post("/api/users", operation_id="createUser")
+@router.post(
+    "/api/users",
+    operation_id="createUser",
+    response_model=schemas.User,
+    responses={409: {"description": "a user with this name or email exists"}},
+)
 def create_user(
     body: UserIn, _: Principal = Depends(admin), session: Session = Depends(get_session)
 ) -> dict:
@@ -43,19 +49,19 @@ def create_user(
     )
 
 
-@router.get("/api/users", operation_id="listUsers")
+@router.get("/api/users", operation_id="listUsers", response_model=list[schemas.User])
 def list_users(_: Principal = Depends(manager), session: Session = Depends(get_session)) -> list:
     return users.list_users(session)
 
 
-@router.post("/api/users/{name}/role", operation_id="setUserRole")
+@router.post("/api/users/{name}/role", operation_id="setUserRole", response_model=schemas.User)
 def set_role(
     name: str, body: RoleIn, _: Principal = Depends(admin), session: Session = Depends(get_session)
 ) -> dict:
     return users.set_role(session, name, body.role)
 
 
-@router.post("/api/users/{name}/keys", operation_id="createApiKey")
+@router.post("/api/users/{name}/keys", operation_id="createApiKey", response_model=schemas.ApiKey)
 def create_key(
     name: str,
     body: KeyIn | None = None,
@@ -66,7 +72,11 @@ def create_key(
     return {"user": name, "api_key": key}
 
 
-@router.post("/api/users/{name}/sessions/revoke", operation_id="revokeUserSessions")
+@router.post(
+    "/api/users/{name}/sessions/revoke",
+    operation_id="revokeUserSessions",
+    response_model=schemas.SessionsRevoked,
+)
 def revoke_sessions(
     name: str, _: Principal = Depends(admin), session: Session = Depends(get_session)
 ) -> dict:

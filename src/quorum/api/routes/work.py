@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from quorum.api import schemas
 from quorum.api.deps import any_user, get_db, get_session
 from quorum.api.safe_input import DbInt
 from quorum.api.wire import JSONRoute
@@ -31,7 +32,12 @@ class SkipIn(BaseModel):
 @router.post(
     "/api/projects/{project}/next",
     operation_id="claimNextTask",
-    responses={204: {"description": "nothing is left for you in this project"}},
+    response_model=schemas.Claim,
+    responses={
+        204: {"description": "nothing is left for you in this project"},
+        403: {"description": "the caller does not annotate or review the project, or is blocked"},
+        409: {"description": "a parallel claim of the same task; try again"},
+    },
 )
 async def next_task(
     project: str, principal: Principal = Depends(any_user), db: Database = Depends(get_db)
@@ -42,7 +48,17 @@ async def next_task(
     return assignments.as_seen_by(principal, claimed)
 
 
-@router.post("/api/assignments/{assignment_id}/submit", operation_id="submitAssignment")
+@router.post(
+    "/api/assignments/{assignment_id}/submit",
+    operation_id="submitAssignment",
+    response_model=schemas.AssignmentDone,
+    responses={
+        409: {
+            "description": "the assignment is another annotator's or finished, or its lease "
+            "ran out and the task went to someone else"
+        }
+    },
+)
 async def submit(
     assignment_id: DbInt,
     body: SubmitIn,
@@ -55,7 +71,12 @@ async def submit(
     return assignments.as_seen_by(principal, submitted)
 
 
-@router.post("/api/assignments/{assignment_id}/skip", operation_id="skipAssignment")
+@router.post(
+    "/api/assignments/{assignment_id}/skip",
+    operation_id="skipAssignment",
+    response_model=schemas.AssignmentDone,
+    responses={409: {"description": "the assignment is another annotator's or already finished"}},
+)
 def skip(
     assignment_id: DbInt,
     body: SkipIn,
@@ -67,7 +88,12 @@ def skip(
     )
 
 
-@router.post("/api/assignments/{assignment_id}/release", operation_id="releaseAssignment")
+@router.post(
+    "/api/assignments/{assignment_id}/release",
+    operation_id="releaseAssignment",
+    response_model=schemas.AssignmentDone,
+    responses={409: {"description": "the assignment is another annotator's or already finished"}},
+)
 def release(
     assignment_id: DbInt,
     principal: Principal = Depends(any_user),

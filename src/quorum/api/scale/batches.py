@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
 from quorum.api.safe_input import DbInt
-from quorum.api.scale import shapes
+from quorum.api.scale import schemas, shapes
 from quorum.api.scale.routing import parse_bool, parse_time
+from quorum.api.schemas import BatchStatus
 from quorum.api.wire import JSONRoute
 from quorum.services import batches
 from quorum.services.errors import InvalidRequest
@@ -20,7 +21,15 @@ from quorum.services.users import Principal
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 
 
-@router.post("/batches", operation_id="scaleCreateBatch")
+@router.post(
+    "/batches",
+    operation_id="scaleCreateBatch",
+    response_model=schemas.ScaleBatch,
+    responses={
+        404: {"description": "no project by that name"},
+        409: {"description": "a batch with this name exists"},
+    },
+)
 def create_batch(
     body: dict[str, Any] = Body(
         description="`project`, `name`, `callback` (a URL or empty), `metadata`, "
@@ -51,7 +60,7 @@ def create_batch(
     return shapes.batch_out(view)
 
 
-@router.get("/batches", operation_id="scaleListBatches")
+@router.get("/batches", operation_id="scaleListBatches", response_model=schemas.BatchPage)
 def list_batches(
     project: str | None = None,
     status: str | None = None,
@@ -82,14 +91,20 @@ def list_batches(
     }
 
 
-@router.get("/batches/{name:scale_name}", operation_id="scaleGetBatch")
+@router.get(
+    "/batches/{name:scale_name}", operation_id="scaleGetBatch", response_model=schemas.ScaleBatch
+)
 def get_batch(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return shapes.batch_of(session, name)
 
 
-@router.post("/batches/{name:scale_name}/finalize", operation_id="scaleFinalizeBatch")
+@router.post(
+    "/batches/{name:scale_name}/finalize",
+    operation_id="scaleFinalizeBatch",
+    response_model=schemas.ScaleBatch,
+)
 def finalize(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
@@ -97,14 +112,22 @@ def finalize(
     return shapes.batch_out(batches.finalize_batch(session, name))
 
 
-@router.get("/batches/{name:scale_name}/status", operation_id="scaleGetBatchStatus")
+@router.get(
+    "/batches/{name:scale_name}/status",
+    operation_id="scaleGetBatchStatus",
+    response_model=BatchStatus,
+)
 def status(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return batches.status_counts(session, name)
 
 
-@router.post("/batches/{name:scale_name}/setMetadata", operation_id="scaleSetBatchMetadata")
+@router.post(
+    "/batches/{name:scale_name}/setMetadata",
+    operation_id="scaleSetBatchMetadata",
+    response_model=schemas.ScaleBatch,
+)
 def set_metadata(
     name: str,
     metadata: Any = Body(description="the new metadata (replaces the old)"),

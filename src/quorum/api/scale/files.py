@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from quorum.api.deps import bounded, get_session, manager
+from quorum.api.scale import schemas
 from quorum.api.wire import JSONRoute
 from quorum.services import files
 from quorum.services.errors import InvalidRequest
@@ -45,7 +46,13 @@ def _project_name(value: Any) -> str | None:
     return value
 
 
-@router.post("/files/upload", operation_id="scaleUploadFile", openapi_extra=_MULTIPART)
+@router.post(
+    "/files/upload",
+    operation_id="scaleUploadFile",
+    response_model=schemas.StoredFile,
+    responses={404: {"description": "no project named project_name"}},
+    openapi_extra=_MULTIPART,
+)
 async def upload(
     request: Request,
     principal: Principal = Depends(manager),
@@ -72,7 +79,15 @@ async def upload(
     return await run_in_threadpool(files.file_view, session, row, str(request.base_url))
 
 
-@router.post("/files/import", operation_id="scaleImportFile")
+@router.post(
+    "/files/import",
+    operation_id="scaleImportFile",
+    response_model=schemas.StoredFile,
+    responses={
+        404: {"description": "no project named project_name"},
+        413: {"description": "the file at file_url is larger than the upload limit"},
+    },
+)
 def import_file(
     request: Request,
     body: dict[str, Any] = Body(description='{"file_url": URL, "project_name"?: str}'),

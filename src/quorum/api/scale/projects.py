@@ -11,6 +11,7 @@ from quorum.api.deps import get_session, manager
 from quorum.api.scale import shapes
 from quorum.api.scale.routing import parse_bool
 from quorum.api.scale.shapes import scale_type, translating
+from quorum.api.schemas import Project
 from quorum.api.wire import JSONRoute
 from quorum.formats.scale import of_project
 from quorum.services import projects
@@ -20,7 +21,12 @@ from quorum.services.users import Principal
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 
 
-@router.post("/projects", operation_id="scaleCreateProject")
+@router.post(
+    "/projects",
+    operation_id="scaleCreateProject",
+    response_model=Project,
+    responses={409: {"description": "a project with this name exists"}},
+)
 def create_project(
     body: dict[str, Any] = Body(
         description="`name`, `type`, `params` (default task params, `instruction` among them); "
@@ -52,7 +58,7 @@ def create_project(
     return shapes.project_out(session, name)
 
 
-@router.get("/projects", operation_id="scaleListProjects")
+@router.get("/projects", operation_id="scaleListProjects", response_model=list[Project])
 def list_projects(
     principal: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
@@ -61,14 +67,18 @@ def list_projects(
     ]
 
 
-@router.get("/projects/{name:scale_name}", operation_id="scaleGetProject")
+@router.get("/projects/{name:scale_name}", operation_id="scaleGetProject", response_model=Project)
 def get_project(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return shapes.project_out(session, name)
 
 
-@router.post("/projects/{name:scale_name}/setParams", operation_id="scaleSetProjectParams")
+@router.post(
+    "/projects/{name:scale_name}/setParams",
+    operation_id="scaleSetProjectParams",
+    response_model=Project,
+)
 def set_params(
     name: str,
     body: dict[str, Any] = Body(

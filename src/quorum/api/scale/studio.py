@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
+from quorum.api.scale import schemas
 from quorum.api.wire import JSONRoute
 from quorum.services import studio
 from quorum.services.errors import InvalidRequest
@@ -19,14 +20,23 @@ router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 _ASSIGN_BODY = Body(description='{"emails": [...], "projects": [...]}')
 
 
-@router.get("/studio/assignments", operation_id="scaleListStudioAssignments")
+@router.get(
+    "/studio/assignments",
+    operation_id="scaleListStudioAssignments",
+    response_model=schemas.StudioAssignments,
+)
 def list_assignments(
     _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return studio.assignments(session)
 
 
-@router.post("/studio/assignments/add", operation_id="scaleAddStudioAssignments")
+@router.post(
+    "/studio/assignments/add",
+    operation_id="scaleAddStudioAssignments",
+    response_model=schemas.StudioAssignments,
+    responses={404: {"description": "no teammate or project by one of the names"}},
+)
 def add_assignments(
     body: dict[str, Any] = _ASSIGN_BODY,
     _: Principal = Depends(manager),
@@ -35,7 +45,12 @@ def add_assignments(
     return studio.add_assignments(session, body.get("emails"), body.get("projects"))
 
 
-@router.post("/studio/assignments/remove", operation_id="scaleRemoveStudioAssignments")
+@router.post(
+    "/studio/assignments/remove",
+    operation_id="scaleRemoveStudioAssignments",
+    response_model=schemas.StudioAssignments,
+    responses={404: {"description": "no teammate or project by one of the names"}},
+)
 def remove_assignments(
     body: dict[str, Any] = _ASSIGN_BODY,
     _: Principal = Depends(manager),
@@ -77,7 +92,11 @@ def update_group(
     )
 
 
-@router.get("/studio/batches", operation_id="scaleListStudioBatches")
+@router.get(
+    "/studio/batches",
+    operation_id="scaleListStudioBatches",
+    response_model=list[schemas.StudioBatch],
+)
 def list_studio_batches(
     _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
@@ -95,7 +114,12 @@ def assign_batch(
     return studio.assign_batch(session, name, body.get("groups"))
 
 
-@router.post("/studio/batches/set_priorities", operation_id="scaleSetStudioBatchPriorities")
+@router.post(
+    "/studio/batches/set_priorities",
+    operation_id="scaleSetStudioBatchPriorities",
+    response_model=list[schemas.StudioBatch],
+    responses={404: {"description": "no batch by one of the names"}},
+)
 def set_priorities(
     body: dict[str, Any] = Body(description='{"batches": [{"name": ...}, ...]} in order'),
     _: Principal = Depends(manager),
@@ -109,7 +133,11 @@ def set_priorities(
     return studio.set_priorities(session, [b["name"] for b in listed])
 
 
-@router.post("/studio/batches/reset_priorities", operation_id="scaleResetStudioBatchPriorities")
+@router.post(
+    "/studio/batches/reset_priorities",
+    operation_id="scaleResetStudioBatchPriorities",
+    response_model=list[schemas.StudioBatch],
+)
 def reset_priorities(
     _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:

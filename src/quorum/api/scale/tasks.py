@@ -8,7 +8,8 @@ from fastapi import APIRouter, Body, Depends, Query
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
-from quorum.api.scale import shapes
+from quorum.api.openapi import UNIQUE_ID_TAKEN
+from quorum.api.scale import schemas, shapes
 from quorum.api.scale.routing import parse_bool, parse_time
 from quorum.api.scale.shapes import scale_type
 from quorum.api.wire import JSONRoute
@@ -87,7 +88,12 @@ def _create(
     return task_id
 
 
-@router.post("/task/{task_type}", operation_id="scaleCreateTask")
+@router.post(
+    "/task/{task_type}",
+    operation_id="scaleCreateTask",
+    response_model=schemas.Task,
+    responses=UNIQUE_ID_TAKEN,
+)
 def create_task(
     task_type: str,
     body: dict[str, Any] = _BODY,
@@ -110,7 +116,12 @@ def _quality_task(
     return _create(session, principal, scale_type(task_type), body, expected=expected, tags=tags)
 
 
-@router.post("/evaluation_tasks/{task_type}", operation_id="scaleCreateEvaluationTask")
+@router.post(
+    "/evaluation_tasks/{task_type}",
+    operation_id="scaleCreateEvaluationTask",
+    response_model=schemas.QualityTask,
+    responses=UNIQUE_ID_TAKEN,
+)
 def create_evaluation_task(
     task_type: str,
     body: dict[str, Any] = _BODY,
@@ -123,7 +134,12 @@ def create_evaluation_task(
             **shapes.task(session, task_id)}  # fmt: skip
 
 
-@router.post("/training_tasks/{task_type}", operation_id="scaleCreateTrainingTask")
+@router.post(
+    "/training_tasks/{task_type}",
+    operation_id="scaleCreateTrainingTask",
+    response_model=schemas.QualityTask,
+    responses=UNIQUE_ID_TAKEN,
+)
 def create_training_task(
     task_type: str,
     body: dict[str, Any] = _BODY,
@@ -144,14 +160,14 @@ def create_training_task(
     return {"id": task_id, "expected_response": body["expected_response"], **view}
 
 
-@router.get("/task/{task_id}", operation_id="scaleGetTask")
+@router.get("/task/{task_id}", operation_id="scaleGetTask", response_model=schemas.Task)
 def get_task(
     task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
     return shapes.task(session, task_id)
 
 
-@router.post("/task/{task_id}/cancel", operation_id="scaleCancelTask")
+@router.post("/task/{task_id}/cancel", operation_id="scaleCancelTask", response_model=schemas.Task)
 def cancel_task(
     task_id: str,
     clear_unique_id: str | None = None,
@@ -164,7 +180,7 @@ def cancel_task(
     return shapes.task(session, task_id)
 
 
-@router.post("/task/{task_id}/audit", operation_id="scaleAuditTask")
+@router.post("/task/{task_id}/audit", operation_id="scaleAuditTask", response_model=schemas.Task)
 def audit_task(
     task_id: str,
     body: dict[str, Any] = Body(description='{"accepted": bool, "comments": str | null}'),
@@ -182,7 +198,12 @@ def audit_task(
     return shapes.task(session, task_id)
 
 
-@router.post("/task/{task_id}/unique_id", operation_id="scaleSetTaskUniqueId")
+@router.post(
+    "/task/{task_id}/unique_id",
+    operation_id="scaleSetTaskUniqueId",
+    response_model=schemas.Task,
+    responses=UNIQUE_ID_TAKEN,
+)
 def set_unique_id(
     task_id: str,
     body: dict[str, Any] = Body(description='{"unique_id": str}'),
@@ -195,7 +216,9 @@ def set_unique_id(
     return shapes.task(session, task_id)
 
 
-@router.delete("/task/{task_id}/unique_id", operation_id="scaleClearTaskUniqueId")
+@router.delete(
+    "/task/{task_id}/unique_id", operation_id="scaleClearTaskUniqueId", response_model=schemas.Task
+)
 def clear_unique_id(
     task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
@@ -203,7 +226,9 @@ def clear_unique_id(
     return shapes.task(session, task_id)
 
 
-@router.post("/task/{task_id}/setMetadata", operation_id="scaleSetTaskMetadata")
+@router.post(
+    "/task/{task_id}/setMetadata", operation_id="scaleSetTaskMetadata", response_model=schemas.Task
+)
 def set_metadata(
     task_id: str,
     metadata: Any = Body(description="the new metadata (replaces the old)"),
@@ -237,11 +262,12 @@ for _method, _mode, _summary in (
         _tag_route(_mode),
         methods=[_method],
         operation_id=f"scale{_mode.capitalize()}TaskTags",
+        response_model=schemas.Task,
         summary=_summary,
     )
 
 
-@router.get("/tasks", operation_id="scaleListTasks")
+@router.get("/tasks", operation_id="scaleListTasks", response_model=schemas.TaskPage)
 def list_tasks(
     project: str | None = None,
     batch: str | None = None,

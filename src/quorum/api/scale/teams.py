@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends
 from sqlalchemy.orm import Session
 
 from quorum.api.deps import get_session, manager
+from quorum.api.scale import schemas
 from quorum.api.wire import JSONRoute
 from quorum.services import studio
 from quorum.services.users import Principal
@@ -16,14 +17,19 @@ router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 _TEAM_BODY = Body(description='{"emails": [...], "team_role": "labeler|member|manager|admin"}')
 
 
-@router.get("/teams", operation_id="scaleListTeammates")
+@router.get("/teams", operation_id="scaleListTeammates", response_model=list[schemas.Teammate])
 def list_teammates(
     _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
     return studio.list_teammates(session)
 
 
-@router.post("/teams/invite", operation_id="scaleInviteTeammates")
+@router.post(
+    "/teams/invite",
+    operation_id="scaleInviteTeammates",
+    response_model=list[schemas.Teammate],
+    responses={403: {"description": "making a teammate a manager or admin needs the admin role"}},
+)
 def invite(
     body: dict[str, Any] = _TEAM_BODY,
     principal: Principal = Depends(manager),
@@ -34,7 +40,15 @@ def invite(
     return studio.invite(session, principal, body.get("emails"), body.get("team_role"))
 
 
-@router.post("/teams/set_role", operation_id="scaleSetTeammatesRole")
+@router.post(
+    "/teams/set_role",
+    operation_id="scaleSetTeammatesRole",
+    response_model=list[schemas.Teammate],
+    responses={
+        403: {"description": "changing or giving the manager or admin role needs the admin role"},
+        404: {"description": "no teammate with one of the emails"},
+    },
+)
 def set_role(
     body: dict[str, Any] = _TEAM_BODY,
     principal: Principal = Depends(manager),

@@ -1,0 +1,351 @@
+"""Response bodies of the native API and the web pages' JSON, for the OpenAPI document.
+
+Routes name them as `response_model=`, and `JSONRoute` documents them without validating or
+re-serialising the services' plain dicts at request time (the hot paths stay as fast as they
+were); the schemathesis run (`make fuzz`) checks that what the server sends matches them.
+Fields are required when the service always sends them (`None` included); objects may carry
+more fields than listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+Json = dict[str, Any]
+
+
+class FieldProblem(BaseModel):
+    loc: str = Field(description="where: a field path such as `response.category`")
+    msg: str
+
+
+class Error(BaseModel):
+    """Every error answer: the message Scale's client reads, and field problems when known."""
+
+    error: str
+    errors: list[FieldProblem] | None = None
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    id: int
+
+
+class User(BaseModel):
+    id: int
+    name: str
+    email: str | None
+    role: str
+    is_active: bool
+    created_at: dt.datetime
+
+
+class ApiKey(BaseModel):
+    user: str
+    api_key: str = Field(description="shown once; only its digest is stored")
+
+
+class SessionsRevoked(BaseModel):
+    user: str
+    sessions_not_before: dt.datetime
+
+
+class ProjectSummary(BaseModel):
+    id: int
+    name: str
+    type: str
+    archived: bool
+    created_at: dt.datetime
+
+
+class ParamsVersion(BaseModel):
+    version: int
+    params: Json
+    instruction: str | None
+    created_at: dt.datetime
+
+
+class Project(BaseModel):
+    id: int
+    name: str
+    type: str
+    instruction: str | None
+    params: Json
+    param_history: list[ParamsVersion]
+    policy: Json
+    archived: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ProjectCallback(BaseModel):
+    project: str
+    callback_url: str | None
+    callback_key: str | None = Field(description="the `scale-callback-auth` header and secret")
+
+
+class Member(BaseModel):
+    user: str
+    role: str
+    added_at: dt.datetime
+
+
+class MemberAdded(BaseModel):
+    project: str
+    user: str
+    role: str
+
+
+class MemberRemoved(BaseModel):
+    project: str
+    user: str
+    removed: bool
+
+
+class Batch(BaseModel):
+    id: int
+    name: str
+    project: str
+    status: str
+    callback_url: str | None
+    metadata: Json
+    created_at: dt.datetime
+    finalized_at: dt.datetime | None
+    completed_at: dt.datetime | None
+
+
+class BatchPage(BaseModel):
+    docs: list[Batch]
+    total: int
+    limit: int
+    offset: int
+    has_more: bool
+
+
+class BatchStatus(BaseModel):
+    """The batch's status and its tasks counted by status."""
+
+    status: str
+    pending: int
+    completed: int
+    canceled: int
+    error: int
+
+
+class TaskSummary(BaseModel):
+    task_id: str
+    project: str
+    batch: str | None
+    type: str
+    status: str
+    unique_id: str | None
+    metadata: Json
+    tags: list[str]
+    priority: int
+    is_gold: bool
+    confidence: float | None
+    callback_url: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None
+
+
+class Audit(BaseModel):
+    audited_by: str | None
+    audit_source: str
+    audit_result: str
+    comment: str | None
+    audited_at: dt.datetime
+
+
+class Annotation(BaseModel):
+    annotator: str
+    response: Any
+    time_spent_s: float | None
+    created_at: dt.datetime
+
+
+class Task(TaskSummary):
+    params: Json
+    response: Any
+    instruction: str | None
+    param_version: int
+    callback_succeeded: bool | None
+    low_confidence: bool
+    review_status: str | None
+    audits: list[Audit]
+    annotations: list[Annotation]
+    expected_response: Any = Field(None, description="gold tasks only: the known answer")
+
+
+class TaskPage(BaseModel):
+    docs: list[TaskSummary]
+    limit: int
+    has_more: bool
+    next_cursor: str | None
+
+
+class TaskCount(BaseModel):
+    total: int
+
+
+class TasksCreated(BaseModel):
+    created: int
+    task_ids: list[str]
+
+
+class TaskTags(BaseModel):
+    task_id: str
+    tags: list[str]
+
+
+class Claim(BaseModel):
+    assignment_id: int
+    task_id: str
+    type: str
+    params: Json
+    instruction: str | None
+    lease_expires_at: dt.datetime
+
+
+class AssignmentDone(BaseModel):
+    assignment_id: int
+    task_id: str
+    status: str = Field(description="submitted, skipped or released")
+
+
+class ReviewAnswer(BaseModel):
+    annotator: str
+    response: Any
+    time_spent_s: float | None
+    agreement: float | None
+    agrees: bool
+
+
+class ReviewItem(BaseModel):
+    task_id: str
+    params: Json
+    response: Any
+    confidence: float | None
+    low_confidence: bool
+    answers: list[ReviewAnswer]
+    audits: list[Audit]
+
+
+class Decision(BaseModel):
+    task_id: str
+    status: str
+    review_status: str | None
+    response: Any
+    audits: list[Audit]
+
+
+class GoldAccuracy(BaseModel):
+    mean: float
+    low: float
+    high: float
+    answers: int
+
+
+class AnnotatorRecord(BaseModel):
+    annotator: str
+    answers: int
+    skipped: int
+    served: int
+    time_spent_s: float
+    seconds_per_answer: float | None
+    gold_accuracy: GoldAccuracy | None
+    skill: float | None
+    spammer_score: float | None
+    spammer: bool
+    blocked: bool
+    blocked_reason: str | None
+    earnings: float
+
+
+class Blocked(BaseModel):
+    annotator: str
+    blocked: bool
+
+
+class Job(BaseModel):
+    id: int
+    kind: str
+    status: str
+    attempts: int
+    run_at: dt.datetime
+    last_error: str | None
+    progress_message: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class JobPage(BaseModel):
+    docs: list[Job]
+    limit: int
+    has_more: bool
+    next_cursor: str | None
+
+
+class MyProject(BaseModel):
+    name: str
+    type: str
+    role: str
+    open_tasks: int
+    answered: int
+    blocked: bool
+
+
+class AccuracyBand(BaseModel):
+    low: float
+    high: float
+
+
+class MyProjectStats(BaseModel):
+    project: str
+    answers: int
+    skipped: int
+    time_spent_s: float
+    seconds_per_answer: float | None
+    gold_accuracy_band: AccuracyBand | None
+    earnings: float
+    blocked: bool
+
+
+class MyStats(BaseModel):
+    answers: int
+    answers_today: int
+    time_spent_s: float
+    earnings: float
+    projects: list[MyProjectStats]
+
+
+class ReviewQueue(BaseModel):
+    name: str
+    type: str
+    waiting: int
+
+
+class Dashboard(BaseModel):
+    project: str
+    type: str
+    throughput: Any
+    queue: Any
+    confidence: Any
+    confusion: Any
+    agreement: Any
+    annotators: list[AnnotatorRecord]
+
+
+class RenderedMarkdown(BaseModel):
+    html: list[str]
