@@ -81,7 +81,7 @@ class Project(BaseModel):
     instruction: str | None
     params: Json
     param_history: list[ParamsVersion]
-    policy: Json
+    policy: Json | None = Field(None, description="the quality policy: managers only")
     archived: bool
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -121,6 +121,34 @@ class Batch(BaseModel):
     created_at: dt.datetime
     finalized_at: dt.datetime | None
     completed_at: dt.datetime | None
+
+
+class GroupMember(BaseModel):
+    user_id: int
+    user: str
+    email: str | None
+
+
+class Group(BaseModel):
+    """A named group of a project's annotators; batches routed to it go to its members only."""
+
+    id: int
+    name: str
+    project: str
+    members: list[GroupMember]
+    batches: list[str]
+    created_at: dt.datetime
+
+
+class GroupDeleted(BaseModel):
+    project: str
+    group: str
+    deleted: bool
+
+
+class BatchRouting(BaseModel):
+    batch: str
+    groups: list[str] = Field(description="the groups served the batch; [] for everyone")
 
 
 class BatchPage(BaseModel):
@@ -210,7 +238,9 @@ class TaskTags(BaseModel):
 
 class Claim(BaseModel):
     assignment_id: int
-    task_id: str
+    task_id: str | None = Field(
+        None, description="managers only: workers' handle is the assignment"
+    )
     type: str
     params: Json
     instruction: str | None
@@ -219,7 +249,7 @@ class Claim(BaseModel):
 
 class AssignmentDone(BaseModel):
     assignment_id: int
-    task_id: str
+    task_id: str | None = Field(None, description="managers only")
     status: str = Field(description="submitted, skipped or released")
 
 

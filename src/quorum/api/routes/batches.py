@@ -103,7 +103,9 @@ def status(
     return batches.status_counts(session, name)
 
 
-@router.put("/api/batches/{name}/groups", operation_id="routeBatch")
+@router.put(
+    "/api/batches/{name}/groups", operation_id="routeBatch", response_model=schemas.BatchRouting
+)
 def route(
     name: str,
     body: RoutingIn,

@@ -177,7 +177,11 @@ def remove_member(
     return {"project": name, "user": user, "removed": True}
 
 
-@router.get("/api/projects/{name}/groups", operation_id="listProjectGroups")
+@router.get(
+    "/api/projects/{name}/groups",
+    operation_id="listProjectGroups",
+    response_model=list[schemas.Group],
+)
 def list_groups(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
@@ -185,7 +189,12 @@ def list_groups(
     return groups.list_groups(session, name)
 
 
-@router.post("/api/projects/{name}/groups", operation_id="createProjectGroup")
+@router.post(
+    "/api/projects/{name}/groups",
+    operation_id="createProjectGroup",
+    response_model=schemas.Group,
+    responses={409: {"description": "the project has a group of this name"}},
+)
 def create_group(
     name: str,
     body: GroupIn,
@@ -195,7 +204,11 @@ def create_group(
     return groups.create_group(session, name, body.name, body.members)
 
 
-@router.patch("/api/projects/{name}/groups/{group}", operation_id="changeProjectGroup")
+@router.patch(
+    "/api/projects/{name}/groups/{group}",
+    operation_id="changeProjectGroup",
+    response_model=schemas.Group,
+)
 def change_group(
     name: str,
     group: str,
@@ -206,7 +219,11 @@ def change_group(
     return groups.change_group(session, name, group, add=body.add, remove=body.remove)
 
 
-@router.delete("/api/projects/{name}/groups/{group}", operation_id="deleteProjectGroup")
+@router.delete(
+    "/api/projects/{name}/groups/{group}",
+    operation_id="deleteProjectGroup",
+    response_model=schemas.GroupDeleted,
+)
 def delete_group(
     name: str, group: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:

@@ -101,4 +101,17 @@ class StudioBatch(BaseModel):
     groups: list[Any]
 
 
+class StudioWorker(BaseModel):
+    id: str
+    email: str
+
+
+class StudioGroup(BaseModel):
+    id: str
+    name: str
+    numWorkers: int
+    isSingleton: bool
+    workers: list[StudioWorker]
+
+
 StudioAssignments = dict[str, list[str]]

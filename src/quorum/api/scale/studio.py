@@ -59,14 +59,23 @@ def remove_assignments(
     return studio.remove_assignments(session, body.get("emails"), body.get("projects"))
 
 
-@router.get("/studio/projects/{project:scale_name}/groups", operation_id="scaleListProjectGroups")
+@router.get(
+    "/studio/projects/{project:scale_name}/groups",
+    operation_id="scaleListProjectGroups",
+    response_model=list[schemas.StudioGroup],
+)
 def list_groups(
     project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
     return studio.list_project_groups(session, project)
 
 
-@router.post("/studio/projects/{project:scale_name}/groups", operation_id="scaleCreateProjectGroup")
+@router.post(
+    "/studio/projects/{project:scale_name}/groups",
+    operation_id="scaleCreateProjectGroup",
+    response_model=schemas.StudioGroup,
+    responses={409: {"description": "the project has a group of this name"}},
+)
 def create_group(
     project: str,
     body: dict[str, Any] = Body(description='{"name": str, "emails": [labelers of the project]}'),
@@ -79,6 +88,7 @@ def create_group(
 @router.put(
     "/studio/projects/{project:scale_name}/groups/{group:scale_name}",
     operation_id="scaleUpdateProjectGroup",
+    response_model=schemas.StudioGroup,
 )
 def update_group(
     project: str,
@@ -103,7 +113,11 @@ def list_studio_batches(
     return studio.studio_batches(session)
 
 
-@router.put("/studio/batches/{name:scale_name}", operation_id="scaleAssignStudioBatch")
+@router.put(
+    "/studio/batches/{name:scale_name}",
+    operation_id="scaleAssignStudioBatch",
+    response_model=schemas.StudioBatch,
+)
 def assign_batch(
     name: str,
     body: dict[str, Any] = Body(description='{"groups": [group names of the batch\'s project]}'),
