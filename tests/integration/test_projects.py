@@ -75,6 +75,7 @@ def test_policy_defaults_and_updates(db):
             "review_reject_limit": 2,
             "pay_per_task": 0.0,
             "pay_per_hour": 0.0,
+            "stage_batches": False,
         }
         p = projects.set_policy(s, "p", {"gold_rate": 0.1, "review_rate": 0.05})
         assert (p["policy"]["max_overlap"], p["policy"]["gold_rate"]) == (5, 0.1)
