@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
-from quorum.db.models import Assignment, ProjectAnnotator, Task
+from quorum.db.models import Assignment, Project, ProjectAnnotator, Task
 from quorum.services import assignments, batches, projects, task_create, tasks, users
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest
 
@@ -291,3 +291,22 @@ def test_every_gold_task_reaches_an_annotator_in_turn(db, team):
         assert sorted(set(gold_served)) == sorted(early + staged + training)
         assert len(served) - 1 == len(set(served))  # only the released one came twice
         assert not s.get(Task, served[-1]).is_gold  # gold ran out: regular tasks go on
+
+
+def test_a_policy_stored_without_a_field_reads_the_models_default(db, team):
+    """qualification_pass was read as 0.0 where the model says 0.7: a policy stored before the
+    field existed let everyone pass the qualification."""
+    with db.session(write=True) as s:
+        _project(s, {"min_overlap": 1, "max_overlap": 1, "qualification_count": 2}, n=5)
+        task_create.create_tasks(
+            s, "p", [{"attachment": f"g{i}", "gold": {"category": "cat"}} for i in range(3)]
+        )
+        project = s.scalar(select(Project))
+        project.policy = {k: v for k, v in project.policy.items() if k != "qualification_pass"}
+        s.commit()
+        first = assignments.claim_next(s, team["a0"], "p")
+        assignments.submit(s, team["a0"], first["assignment_id"], {"category": "cat"})
+        second = assignments.claim_next(s, team["a0"], "p")
+        assignments.submit(s, team["a0"], second["assignment_id"], {"category": "dog"})  # 50 %
+        with pytest.raises(Forbidden, match="failed the qualification"):
+            assignments.claim_next(s, team["a0"], "p")
