@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from quorum.api.deps import READ_METHODS, get_principal
+from quorum.api.deps import READ_METHODS, get_caller, get_principal
 from quorum.api.schemas import Error
 from quorum.api.wire import JSONRoute
 from quorum.services.users import Role
@@ -73,7 +73,7 @@ def _statuses(route: APIRoute) -> set[int]:
     statuses = {s for s in route.responses if isinstance(s, int) and 400 <= s < 500}
     if _takes_input(route, calls):
         statuses.add(400)
-    if get_principal in [d.call for d in calls]:
+    if {get_principal, get_caller} & {d.call for d in calls}:
         statuses.add(401)
         if not route.methods <= READ_METHODS:
             statuses.add(403)  # a browser session's write without its CSRF token

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -10,14 +11,31 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from quorum.api import schemas
-from quorum.api.deps import any_user, get_db, get_session
+from quorum.api.deps import any_user, get_caller, get_db, get_session
 from quorum.api.safe_input import DbInt
 from quorum.api.wire import JSONRoute
 from quorum.db.engine import Database
-from quorum.services import assignments
+from quorum.services import assignments, users
 from quorum.services.users import Principal
 
 router = APIRouter(tags=["annotator"], route_class=JSONRoute)
+
+
+def _for_caller(work: Callable[..., Any]) -> Callable[..., Any]:
+    """`work(session, principal, ...)` for a caller that may still be an API key (see
+    `get_caller`), its result as the caller may see it."""
+
+    def run(session: Session, caller: Principal | str, *args: Any) -> Any:
+        principal = caller if isinstance(caller, Principal) else users.authenticate_key(
+            session, caller
+        )  # fmt: skip
+        return assignments.as_seen_by(principal, work(session, principal, *args))
+
+    return run
+
+
+_claim_next = _for_caller(assignments.claim_next)
+_submit = _for_caller(assignments.submit)
 
 
 class SubmitIn(BaseModel):
@@ -40,12 +58,10 @@ class SkipIn(BaseModel):
     },
 )
 async def next_task(
-    project: str, principal: Principal = Depends(any_user), db: Database = Depends(get_db)
+    project: str, caller: Principal | str = Depends(get_caller), db: Database = Depends(get_db)
 ) -> Any:
-    claimed = await db.run_write(assignments.claim_next, principal, project)
-    if claimed is None:
-        return Response(status_code=204)
-    return assignments.as_seen_by(principal, claimed)
+    claimed = await db.run_write(_claim_next, caller, project)
+    return Response(status_code=204) if claimed is None else claimed
 
 
 @router.post(
@@ -62,13 +78,10 @@ async def next_task(
 async def submit(
     assignment_id: DbInt,
     body: SubmitIn,
-    principal: Principal = Depends(any_user),
+    caller: Principal | str = Depends(get_caller),
     db: Database = Depends(get_db),
 ) -> dict:
-    submitted = await db.run_write(
-        assignments.submit, principal, assignment_id, body.response, body.time_spent_s
-    )
-    return assignments.as_seen_by(principal, submitted)
+    return await db.run_write(_submit, caller, assignment_id, body.response, body.time_spent_s)
 
 
 @router.post(
