@@ -329,6 +329,9 @@ def test_non_members_do_not_see_projects(client, accounts, world, db):
     assert client.get("/api/projects", headers=headers).json() == []
     assert client.get("/api/projects/p", headers=headers).status_code == 404
     assert client.get("/api/projects/p", headers=accounts["annotator"].headers).status_code == 200
+    claims = [client.post(f"/api/projects/{p}/next", headers=headers) for p in ("p", "nope")]
+    assert [c.status_code for c in claims] == [404, 404]
+    assert claims[0].json()["error"].replace("'p'", "'nope'") == claims[1].json()["error"]
 
 
 def test_non_members_cannot_tell_another_projects_tasks_from_missing_ones(

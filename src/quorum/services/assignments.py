@@ -116,6 +116,9 @@ def _worker_context(conn: Connection, principal: Principal, project_name: str) -
         raise NotFound(f"no project named {project_name!r}")
     (project_id, task_type, policy, secret, instruction, role, served, gold_served, gold_after,
      blocked, reason, released) = row  # fmt: skip
+    if role is None and not principal.role.at_least(Role.manager):
+        # A non-member learns no more than of a missing project (as everywhere else).
+        raise NotFound(f"no project named {project_name!r}")
     if role not in WORKER_ROLES:
         raise Forbidden(f"you are not an annotator or reviewer of project {project_name!r}")
     if blocked:
