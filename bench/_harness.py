@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from sqlalchemy import text
 
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
@@ -92,6 +94,55 @@ def server(directory: Path, workers: int = 1):
                     raise RuntimeError("server exited") from None
                 time.sleep(0.02)
         yield url, process, time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+PG_URL = os.environ.get("QUORUM_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def empty_database(dialect: str):
+    """The URL of an empty database: SQLite in a fresh directory, or a fresh PostgreSQL schema
+    (dropped afterwards)."""
+    if dialect == "sqlite":
+        with data_dir() as directory:
+            yield f"sqlite:///{directory / 'quorum.db'}"
+        return
+    schema = f"bench_{secrets.token_hex(4)}"
+    admin = Database(PG_URL)
+    with admin.engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def serving(database_url: str, workers: int = 1):
+    """`quorum serve` on `database_url` with no job worker; yields (port, process)."""
+    port = free_port()
+    env = {**os.environ, "QUORUM_DATABASE_URL": database_url, "QUORUM_RUN_WORKER": "0"}
+    process = subprocess.Popen(
+        [QUORUM, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    raise RuntimeError("server exited") from None
+                time.sleep(0.05)
+        yield port, process
     finally:
         process.terminate()
         process.wait(timeout=10)

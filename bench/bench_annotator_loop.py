@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sys
 import threading
 import time
 from http.client import HTTPConnection
 
-import httpx
 import numpy as np
-from _harness import QUORUM, cpu_seconds, data_dir, free_port
-from sqlalchemy import text
+from _harness import cpu_seconds, empty_database, serving
 
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
@@ -33,7 +30,6 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", 10))
 # Server processes; SQLite serialises writers, but the Python around them runs in parallel.
 WORKERS = int(os.environ.get("BENCH_SERVER_WORKERS", 1))
 WARMUP = 5  # round trips per annotator before the clock starts
-PG_URL = os.environ.get("QUORUM_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _seed(url: str, annotators: int) -> list[str]:
@@ -58,24 +54,7 @@ def _seed(url: str, annotators: int) -> list[str]:
 
 
 def _run(url: str, keys: list[str], seconds: float) -> dict:
-    import subprocess
-
-    port = free_port()
-    env = {**os.environ, "QUORUM_DATABASE_URL": url, "QUORUM_RUN_WORKER": "0"}
-    server = subprocess.Popen(
-        [QUORUM, "serve", "--port", str(port), "--workers", str(WORKERS)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+    with serving(url, WORKERS) as (port, server):
         next_ms: list[float] = []
         submit_ms: list[float] = []
         lock = threading.Lock()
@@ -135,9 +114,6 @@ def _run(url: str, keys: list[str], seconds: float) -> dict:
             t.join()
         elapsed = time.perf_counter() - clock["started"]
         server_cpu = cpu_seconds(server.pid) - clock["cpu"]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     def pct(values: list[float]) -> dict:
         a = np.asarray(values)
@@ -154,23 +130,8 @@ def _run(url: str, keys: list[str], seconds: float) -> dict:
 
 
 def run(dialect: str, annotators: int) -> dict:
-    if dialect == "sqlite":
-        with data_dir() as directory:
-            url = f"sqlite:///{directory / 'quorum.db'}"
-            result = _run(url, _seed(url, annotators), SECONDS)
-    else:
-        schema = f"bench_{secrets.token_hex(4)}"
-        admin = Database(PG_URL)
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-        try:
-            result = _run(url, _seed(url, annotators), SECONDS)
-        finally:
-            with admin.engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-    return {"database": dialect, **result}
+    with empty_database(dialect) as url:
+        return {"database": dialect, **_run(url, _seed(url, annotators), SECONDS)}
 
 
 def main() -> dict:

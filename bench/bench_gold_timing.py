@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import subprocess
 import sys
 import time
 from http.client import HTTPConnection
 
-import httpx
 import numpy as np
-from _harness import QUORUM, data_dir, free_port
-from sqlalchemy import select, text
+from _harness import empty_database, serving
+from sqlalchemy import select
 
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
@@ -29,7 +26,6 @@ from quorum.db.models import Assignment
 from quorum.services import projects, task_create, users
 
 PER_KIND = int(os.environ.get("BENCH_GOLD_SUBMITS", 1000))
-PG_URL = os.environ.get("QUORUM_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ANSWER = {"response": {"category": "positive"}, "time_spent_s": 2.0}
 
 
@@ -89,29 +85,12 @@ def _timed_submits(port: int, key: str, rounds: int) -> list[tuple[int, float, f
 
 def _run(url: str) -> dict:
     timed, other = _seed(url)
-    port = free_port()
-    env = {**os.environ, "QUORUM_DATABASE_URL": url, "QUORUM_RUN_WORKER": "0"}
-    server = subprocess.Popen(
-        [QUORUM, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+    with serving(url) as (port, _):
         # The other annotator answers first, so the timed one's regular answers are second
         # answers that run the consensus decision (and complete some tasks).
         _timed_submits(port, other, PER_KIND)
         _timed_submits(port, timed, 20)  # warm-up: first connections, first imports
         timings = _timed_submits(port, timed, int(PER_KIND * 2.3))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     db = Database(url)
     with db.session() as s:
         gold = dict(s.execute(select(Assignment.id, Assignment.is_gold)).all())
@@ -138,19 +117,8 @@ def _run(url: str) -> dict:
 
 
 def run(dialect: str) -> dict:
-    if dialect == "sqlite":
-        with data_dir() as directory:
-            return {"database": dialect, **_run(f"sqlite:///{directory / 'quorum.db'}")}
-    schema = f"bench_{secrets.token_hex(4)}"
-    admin = Database(PG_URL)
-    with admin.engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        return {"database": dialect, **_run(f"{PG_URL}?options=-csearch_path%3D{schema}")}
-    finally:
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database(dialect) as url:
+        return {"database": dialect, **_run(url)}
 
 
 def main() -> dict:
