@@ -11,7 +11,9 @@ Gold is handed out training tasks first during the qualification; after it, in i
 the last gold task the annotator was served, along the partial index `ix_tasks_gold`, so that a
 gold claim costs one index step like a regular one (its time must not tell it apart). Gold
 rows are not locked: every annotator may have each gold task, the claim's update of the row
-serialises them. Gold is never routed to groups: it measures everyone.
+serialises them. Gold is never routed to groups: it measures everyone. A claim that serves gold
+still looks up (and on PostgreSQL locks, until it commits) the regular candidate, so that it
+takes as long as one that serves a regular task; concurrent claimers skip that row meanwhile.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from quorum.db.hot import SQL
 from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
 from quorum.services import completion, gold
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from quorum.services.policy import effective
 from quorum.services.users import Principal, Role
 from quorum.tasktypes.base import TaskValidationError
 
@@ -124,7 +125,7 @@ def _worker_context(conn: Connection, principal: Principal, project_name: str) -
     if blocked:
         raise Forbidden(f"you are blocked from project {project_name!r}: {reason}")
     return _WorkerContext(
-        project_id, task_type, hot.json_value(policy), secret, instruction, served,
+        project_id, task_type, effective(hot.json_value(policy)), secret, instruction, served,
         gold_served or 0, gold_after, released,
     )  # fmt: skip
 
@@ -305,7 +306,7 @@ def submit(
     _ANSWERED.run(conn, {"tid": row.task_id, "live": 0 if expired else 1})
     _COUNT_ANSWER.run(conn, {**mine, "every": gold.SHOWN_EVERY})
     if row.is_gold:
-        policy = hot.json_value(row.policy)
+        policy = effective(hot.json_value(row.policy))
         gold.score_answer(
             session, row.project_id, row.task_type, policy, principal.user_id,
             hot.json_value(row.expected), response,
