@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from quorum.db.models import (
+    GOLD_PREDICATE,
     QUEUE_PREDICATE,
     Annotation,
     Assignment,
@@ -56,7 +57,7 @@ def my_projects(session: Session, principal: Principal) -> list[dict]:
         return dict(session.execute(query.group_by(Task.project_id)).all())
 
     regular = count(text(QUEUE_PREDICATE), Task.answered + Task.active < Task.needed)
-    gold_left = count(Task.is_gold, Task.status == "pending", Task.held.is_(False))
+    gold_left = count(text(GOLD_PREDICATE))
     return [
         {
             "name": r.name,
