@@ -65,6 +65,8 @@ def test_runs_its_own_server_with_gold_on_a_multi_class_dataset():
     assert run["incomplete"] == 0 and run["gold_answers"] > 0
     assert 1 <= run["answers_per_task"] <= 3
     assert run["accuracy"] > 0.5  # three labels: chance is 1/3
-    for person in run["annotators"]:
-        assert person["gold_estimate"] is not None and 0 < person["gold_estimate"] < 1
+    # Gold is placed at random (rate 0.2 over a dozen claims each): an annotator may get none.
+    estimates = [p["gold_estimate"] for p in run["annotators"] if p["gold_estimate"] is not None]
+    assert len(estimates) >= len(run["annotators"]) // 2
+    assert all(0 < e < 1 for e in estimates)
     assert run["estimate_error"]["gold_estimate"] is not None
