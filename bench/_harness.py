@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
-from quorum.services import users
+from quorum.services.accounts import users
 
 QUORUM = str(Path(sys.executable).parent / "quorum")
 

@@ -23,7 +23,9 @@ from _harness import cpu_seconds, empty_database, serving
 
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
-from quorum.services import projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 
 TASKS = int(os.environ.get("BENCH_TASKS", 100_000))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 10))
@@ -37,7 +39,7 @@ def _seed(url: str, annotators: int) -> list[str]:
     upgrade(db.engine)
     keys = []
     with db.session(write=True) as s:
-        projects.create_project(
+        catalog.create_project(
             s,
             "loop",
             "categorization",
@@ -46,9 +48,9 @@ def _seed(url: str, annotators: int) -> list[str]:
         )
         for i in range(annotators):
             users.create_user(s, f"w{i}", "annotator")
-            projects.add_member(s, "loop", f"w{i}", "annotator")
+            catalog.add_member(s, "loop", f"w{i}", "annotator")
             keys.append(users.create_api_key(s, f"w{i}"))
-        task_create.create_tasks(s, "loop", [{"attachment": f"review {i}"} for i in range(TASKS)])
+        creation.create_tasks(s, "loop", [{"attachment": f"review {i}"} for i in range(TASKS)])
     db.dispose()
     return keys
 

@@ -16,7 +16,9 @@ from sqlalchemy import update
 
 from quorum.db.bulk import insert_rows
 from quorum.db.models import Annotation, Task, User, utcnow
-from quorum.services import projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 LABELS = ["positive", "negative", "neutral"]
@@ -24,12 +26,12 @@ LABELS = ["positive", "negative", "neutral"]
 
 def _seed(db) -> None:
     with db.session(write=True) as s:
-        projects.create_project(s, "reviews", "categorization", params={"categories": LABELS})
+        catalog.create_project(s, "reviews", "categorization", params={"categories": LABELS})
         annotators = []
         for name in ("ann", "bea", "cy"):
             users.create_user(s, name, "annotator")
             annotators.append(s.query(User.id).filter_by(name=name).scalar())
-        ids = task_create.create_tasks(
+        ids = creation.create_tasks(
             s,
             "reviews",
             [

@@ -23,7 +23,9 @@ from sqlalchemy import select
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
 from quorum.db.models import Assignment
-from quorum.services import projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 
 PER_KIND = int(os.environ.get("BENCH_GOLD_SUBMITS", 1000))
 ANSWER = {"response": {"category": "positive"}, "time_spent_s": 2.0}
@@ -33,7 +35,7 @@ def _seed(url: str) -> list[str]:
     db = Database(url)
     upgrade(db.engine)
     with db.session(write=True) as s:
-        projects.create_project(
+        catalog.create_project(
             s,
             "gold",
             "categorization",
@@ -43,14 +45,14 @@ def _seed(url: str) -> list[str]:
         keys = []
         for name in ("timed", "other"):
             users.create_user(s, name, "annotator")
-            projects.add_member(s, "gold", name, "annotator")
+            catalog.add_member(s, "gold", name, "annotator")
             keys.append(users.create_api_key(s, name))
         n = PER_KIND * 3
         records = [{"attachment": f"review {i}"} for i in range(n)]
         # Half the gold answers match what the annotator says, half do not.
         golden = ("positive", "negative")
         records += [{"attachment": f"g{i}", "gold": {"category": golden[i % 2]}} for i in range(n)]
-        task_create.create_tasks(s, "gold", records)
+        creation.create_tasks(s, "gold", records)
     db.dispose()
     return keys
 

@@ -17,7 +17,8 @@ from scaleapi import ScaleClient
 from sqlalchemy import insert, update
 
 from quorum.db.models import Task, TaskTag, utcnow
-from quorum.services import projects, task_create
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 LABELS = ["positive", "negative", "neutral"]
@@ -25,8 +26,8 @@ LABELS = ["positive", "negative", "neutral"]
 
 def _seed(db) -> None:
     with db.session(write=True) as s:
-        projects.create_project(s, "reviews", "categorization", params={"categories": LABELS})
-        ids = task_create.create_tasks(
+        catalog.create_project(s, "reviews", "categorization", params={"categories": LABELS})
+        ids = creation.create_tasks(
             s,
             "reviews",
             [

@@ -18,7 +18,9 @@ from playwright.sync_api import sync_playwright
 
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
-from quorum.services import projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 
 CHROMIUM = "/usr/bin/chromium"
 MEASURED = int(os.environ.get("BENCH_WEB_TASKS", 150))
@@ -44,14 +46,14 @@ def _seed(directory) -> None:
     upgrade(db.engine)
     with db.session(write=True) as s:
         users.create_user(s, "worker", "annotator", password=PASSWORD)
-        projects.create_project(
+        catalog.create_project(
             s, "bench", "categorization",
             params={"categories": ["positive", "negative", "neutral"]},
             policy={"min_overlap": 1, "max_overlap": 1},
         )  # fmt: skip
-        projects.add_member(s, "bench", "worker", "annotator")
+        catalog.add_member(s, "bench", "worker", "annotator")
         total = WARMUP + MEASURED + 5
-        task_create.create_tasks(s, "bench", [{"attachment": f"review {i}"} for i in range(total)])
+        creation.create_tasks(s, "bench", [{"attachment": f"review {i}"} for i in range(total)])
     db.dispose()
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
 from quorum.db.models import Base
-from quorum.services import users
+from quorum.services.accounts import users
 
 REPO = Path(__file__).resolve().parent.parent
 DATASETS = REPO.parent / "shared" / "datasets"
@@ -108,7 +108,7 @@ def accounts(db: Database) -> dict[str, Account]:
 def client(db: Database) -> Iterator:
     from fastapi.testclient import TestClient
 
-    from quorum.api.app import create_app
+    from quorum.app import create_app
     from quorum.config import Settings
 
     app = create_app(Settings(), db)

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from quorum.db.engine import Database
-from quorum.services import projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 from tests.e2e.web_data import PASSWORD, PROJECTS
 
 HOME_PAGE = re.compile(r".*/(work|manage)$")
@@ -42,13 +44,13 @@ def web(live_server):
         for name, role in (("ann", "annotator"), ("rev", "reviewer"), ("boss", "manager")):
             users.create_user(session, name, role, password=PASSWORD)
         for spec in PROJECTS:
-            projects.create_project(
+            catalog.create_project(
                 session, spec["name"], spec["type"], params=spec["params"],
                 instruction=spec["instruction"], policy={"min_overlap": 1, "max_overlap": 1},
             )  # fmt: skip
-            projects.add_member(session, spec["name"], "ann", "annotator")
-            projects.add_member(session, spec["name"], "rev", "reviewer")
-            task_create.create_tasks(session, spec["name"], spec["tasks"])
+            catalog.add_member(session, spec["name"], "ann", "annotator")
+            catalog.add_member(session, spec["name"], "rev", "reviewer")
+            creation.create_tasks(session, spec["name"], spec["tasks"])
     db.dispose()
     return live_server
 

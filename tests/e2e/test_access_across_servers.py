@@ -10,7 +10,9 @@ from sqlalchemy import update
 
 from quorum.db.engine import Database
 from quorum.db.models import ApiKey, User, utcnow
-from quorum.services import projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 from tests.conftest import serve
 
 PASSWORD = "across-servers-password"
@@ -28,9 +30,9 @@ def test_access_changes_hold_on_the_next_request_to_another_server(live_server):
         for name, role in (("root", "admin"), ("boss", "manager"), ("ann", "annotator")):
             users.create_user(s, name, role, password=PASSWORD)
             keys[name] = _bearer(users.create_api_key(s, name))
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        projects.add_member(s, "p", "ann", "annotator")
-        task_create.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(5)])
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        catalog.add_member(s, "p", "ann", "annotator")
+        creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(5)])
     root, boss, ann = keys["root"], keys["boss"], keys["ann"]
     with (
         serve(live_server.db_url, live_server.env) as other,

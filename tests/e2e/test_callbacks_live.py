@@ -11,7 +11,8 @@ import orjson
 import pytest
 
 from quorum.db.engine import Database
-from quorum.services import users, webhooks
+from quorum.services.accounts import users
+from quorum.services.callbacks import outbox
 from tests.callback_receiver import receiver
 
 
@@ -69,7 +70,7 @@ def test_the_server_worker_delivers_batch_and_task_callbacks(private_callbacks, 
         # A task event, queued the way the completion flow queues it.
         db = Database(live_server.db_url, pool_size=1)
         with db.session(write=True) as s:
-            webhooks.enqueue_task_callback(s, task_id, "completed")
+            outbox.enqueue_task_callback(s, task_id, "completed")
             s.commit()
         db.dispose()
         received = rx.wait_for(3, timeout=60)  # the first try of one of them got a 500
@@ -105,7 +106,7 @@ def test_quorum_worker_delivers_when_the_server_runs_none(
         ]
         db = Database(live_server.db_url, pool_size=1)
         with db.session(write=True) as s:
-            webhooks.enqueue_task_callback(s, task_id, "completed")
+            outbox.enqueue_task_callback(s, task_id, "completed")
             s.commit()
         db.dispose()
         assert rx.wait_for(1, timeout=2) == []  # nobody runs jobs yet

@@ -31,7 +31,8 @@ from scaleapi.tasks import TaskReviewStatus, TaskStatus, TaskType
 from scaleapi.teams import TeammateRole
 
 from quorum.db.engine import Database
-from quorum.services import projects, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
 from tests.callback_receiver import receiver
 
 CATEGORIES = ["cat", "dog"]
@@ -510,7 +511,7 @@ def test_test_keys_complete_tasks_at_once_and_bad_keys_are_refused(live_server, 
         _scale(live_server, "live_not-a-key").get_projects()
     db = Database(live_server.db_url, pool_size=1)
     with db.session() as s:  # the project exists for Quorum too
-        assert projects.get_project(s, "receipts").task_type == "textcollection"
+        assert catalog.get_project(s, "receipts").task_type == "textcollection"
     db.dispose()
 
 

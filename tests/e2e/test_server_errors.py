@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from quorum.db.engine import Database
-from quorum.services import users
+from quorum.services.accounts import users
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -9,7 +9,7 @@ import httpx
 import numpy as np
 
 from quorum.db.engine import Database
-from quorum.services import users
+from quorum.services.accounts import users
 
 MB = 1_000_000
 

@@ -9,7 +9,9 @@ import httpx
 from playwright.sync_api import expect
 
 from quorum.db.engine import Database
-from quorum.services import batches, projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
+from quorum.services.tasks import batches, creation
 
 TASKS = 300
 
@@ -90,9 +92,9 @@ def test_manager_groups_members_and_routes_a_batch_to_them(login, web):
     db = Database(web.db_url, pool_size=1)
     with db.session(write=True) as s:
         users.create_user(s, "ann2", "annotator")
-        projects.add_member(s, "feedback", "ann2", "annotator")
+        catalog.add_member(s, "feedback", "ann2", "annotator")
         batches.create_batch(s, "feedback", "tricky")
-        task_create.create_tasks(s, "feedback", [{"attachment": "hard one"}], batch="tricky")
+        creation.create_tasks(s, "feedback", [{"attachment": "hard one"}], batch="tricky")
         keys = {name: users.create_api_key(s, name) for name in ("ann", "ann2")}
     db.dispose()
     page = login("boss")

@@ -8,7 +8,10 @@ from sqlalchemy import select
 
 from quorum.db.engine import Database
 from quorum.db.models import Audit, Task
-from quorum.services import assignments, projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.labeling import assignments
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 from tests.e2e.web_data import PASSWORD
 
 
@@ -19,18 +22,18 @@ def reviewed(web):
     db = Database(web.db_url, pool_size=1)
     with db.session(write=True) as s:
         users.create_user(s, "ann2", "annotator", password=PASSWORD)
-        projects.create_project(
+        catalog.create_project(
             s, "triage", "categorization", params={"categories": ["Defect", "Shipping", "Praise"]},
             instruction="Pick the team that must act.",
             policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.5,
                     "review_rate": 1.0},
         )  # fmt: skip
-        projects.add_member(s, "triage", "rev", "reviewer")
-        ids = task_create.create_tasks(
+        catalog.add_member(s, "triage", "rev", "reviewer")
+        ids = creation.create_tasks(
             s, "triage", [{"attachment": "Box arrived crushed."}, {"attachment": "Great kettle!"}]
         )
         for name, labels in (("ann", ["Defect", "Praise"]), ("ann2", ["Shipping", "Praise"])):
-            projects.add_member(s, "triage", name, "annotator")
+            catalog.add_member(s, "triage", name, "annotator")
             who = users.authenticate_password(s, name, PASSWORD)
             for label in labels:
                 claimed = assignments.claim_next(s, who, "triage")
@@ -80,16 +83,16 @@ def test_review_of_entity_spans_shows_partial_agreement(login, web):
     db = Database(web.db_url, pool_size=1)
     with db.session(write=True) as s:
         users.create_user(s, "ann2", "annotator", password=PASSWORD)
-        projects.create_project(
+        catalog.create_project(
             s, "people", "namedentityrecognition", params={"labels": [{"name": "PER"}]},
             policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.01,
                     "review_rate": 1.0},
         )  # fmt: skip
-        projects.add_member(s, "people", "rev", "reviewer")
-        [task] = task_create.create_tasks(s, "people", [{"text": "Ada met Bob and Cy."}])
+        catalog.add_member(s, "people", "rev", "reviewer")
+        [task] = creation.create_tasks(s, "people", [{"text": "Ada met Bob and Cy."}])
         spans = {"ann": [(0, 3), (8, 11)], "ann2": [(0, 3)]}
         for name, marked in spans.items():
-            projects.add_member(s, "people", name, "annotator")
+            catalog.add_member(s, "people", name, "annotator")
             who = users.authenticate_password(s, name, PASSWORD)
             claimed = assignments.claim_next(s, who, "people")
             answer = [{"start": a, "end": b, "label": "PER"} for a, b in marked]

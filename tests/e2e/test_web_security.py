@@ -10,7 +10,8 @@ import httpx
 
 from quorum.db.engine import Database
 from quorum.db.models import Task
-from quorum.services import projects, task_create
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 from tests.e2e.web_data import PASSWORD
 
 CSRF = re.compile(r'name="csrf-token" content="([0-9a-f]+)"')
@@ -93,12 +94,12 @@ def test_login_never_redirects_off_site(web):
 def test_annotator_pages_never_reveal_gold(login, web):
     db = Database(web.db_url, pool_size=1)
     with db.session(write=True) as session:
-        projects.create_project(
+        catalog.create_project(
             session, "quiz", "categorization", params={"categories": ["Defect", "Praise"]},
             policy={"min_overlap": 1, "max_overlap": 1, "qualification_count": 1},
         )  # fmt: skip
-        projects.add_member(session, "quiz", "ann", "annotator")
-        task_create.create_tasks(
+        catalog.add_member(session, "quiz", "ann", "annotator")
+        creation.create_tasks(
             session,
             "quiz",
             [
@@ -136,18 +137,18 @@ def test_only_http_links_open_from_attachments(login, web):
     never as a link; http(s) and Quorum's own file paths are links."""
     db = Database(web.db_url, pool_size=1)
     with db.session(write=True) as session:
-        projects.create_project(
+        catalog.create_project(
             session, "docs", "textcollection",
             params={"fields": [{"type": "text", "field_id": "note", "title": "Note"}]},
             policy={"min_overlap": 1, "max_overlap": 1},
         )  # fmt: skip
-        projects.add_member(session, "docs", "ann", "annotator")
+        catalog.add_member(session, "docs", "ann", "annotator")
         own = "/api/files/0123456789abcdef01234567"
         attachments = [
             {"type": "website", "content": "https://example.com/page"},
             {"type": "pdf", "content": own},
         ]
-        [task_id] = task_create.create_tasks(session, "docs", [{"attachments": attachments}])
+        [task_id] = creation.create_tasks(session, "docs", [{"attachments": attachments}])
         # As an older task would hold it: written past today's validation.
         hostile = [*attachments, {"type": "pdf", "content": "javascript:alert(document.cookie)"}]
         task = session.get(Task, task_id)

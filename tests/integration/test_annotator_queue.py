@@ -8,8 +8,11 @@ import pytest
 from sqlalchemy import select, update
 
 from quorum.db.models import Assignment, Project, ProjectAnnotator, Task
-from quorum.services import assignments, batches, projects, task_create, tasks, users
+from quorum.services.accounts import users
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest
+from quorum.services.labeling import assignments
+from quorum.services.projects import catalog
+from quorum.services.tasks import batches, creation, queries
 
 CATS = {"categories": ["cat", "dog"]}
 
@@ -28,10 +31,10 @@ def team(db):
 
 
 def _project(s, policy, n=3, **extra):
-    projects.create_project(s, "p", "categorization", params=CATS, policy=policy)
+    catalog.create_project(s, "p", "categorization", params=CATS, policy=policy)
     for i in range(5):
-        projects.add_member(s, "p", f"a{i}", "annotator")
-    return task_create.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(n)], **extra)
+        catalog.add_member(s, "p", f"a{i}", "annotator")
+    return creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(n)], **extra)
 
 
 def _answer(s, who, label, project="p"):
@@ -47,12 +50,12 @@ def test_unanimous_answers_stop_early_and_split_ones_go_to_max(db, team):
         [easy] = _project(s, policy, n=1)
         for who in ("a0", "a1", "a2"):
             assert _answer(s, team[who], "cat") == easy
-        view = tasks.task_view(s, easy)
+        view = queries.task_view(s, easy)
         assert view["status"] == "completed" and view["response"] == {"category": "cat"}
         assert view["confidence"] >= 0.9 and len(view["annotations"]) == 3
         assert assignments.claim_next(s, team["a3"], "p") is None
 
-        [hard] = task_create.create_tasks(s, "p", [{"attachment": "hard"}])
+        [hard] = creation.create_tasks(s, "p", [{"attachment": "hard"}])
         labels = ("cat", "dog", "cat", "dog", "cat")
         votes = zip(("a0", "a1", "a2", "a3", "a4"), labels, strict=True)
         for who, label in votes:
@@ -90,7 +93,7 @@ def test_lease_expiry_returns_the_slot_and_a_late_answer_counts_if_still_free(db
         assignments.submit(s, team["a0"], late["assignment_id"], {"category": "dog"})
         assert s.get(Task, only).status == "completed"
 
-        [again] = task_create.create_tasks(s, "p", [{"attachment": "again"}])
+        [again] = creation.create_tasks(s, "p", [{"attachment": "again"}])
         late = assignments.claim_next(s, team["a0"], "p")
         s.execute(
             update(Assignment)
@@ -137,11 +140,11 @@ def test_skip_and_release(db, team):
 
 def test_staging_batches_wait_for_finalize_and_priority_orders_the_queue(db, team):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params=CATS)
-        projects.add_member(s, "p", "a0", "annotator")
+        catalog.create_project(s, "p", "categorization", params=CATS)
+        catalog.add_member(s, "p", "a0", "annotator")
         batches.create_batch(s, "p", "later", staging=True)
-        task_create.create_tasks(s, "p", [{"attachment": "staged"}], batch="later")
-        low, high = task_create.create_tasks(
+        creation.create_tasks(s, "p", [{"attachment": "staged"}], batch="later")
+        low, high = creation.create_tasks(
             s, "p", [{"attachment": "low"}, {"attachment": "high", "priority": 5}]
         )
         assert assignments.claim_next(s, team["a0"], "p")["task_id"] == high
@@ -154,11 +157,11 @@ def test_staging_batches_wait_for_finalize_and_priority_orders_the_queue(db, tea
 def test_qualification_gold_first_and_failing_blocks(db, team):
     policy = {"min_overlap": 1, "qualification_count": 2, "qualification_pass": 1.0}
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params=CATS, policy=policy)
+        catalog.create_project(s, "p", "categorization", params=CATS, policy=policy)
         for who in ("a0", "a1"):
-            projects.add_member(s, "p", who, "annotator")
-        task_create.create_tasks(s, "p", [{"attachment": f"n{i}"} for i in range(3)])
-        gold_ids = task_create.create_tasks(
+            catalog.add_member(s, "p", who, "annotator")
+        creation.create_tasks(s, "p", [{"attachment": f"n{i}"} for i in range(3)])
+        gold_ids = creation.create_tasks(
             s, "p", [{"attachment": f"g{i}", "gold": {"category": "cat"}} for i in range(2)]
         )
         # Both annotators are served the two gold tasks first, which look like any other.
@@ -179,19 +182,19 @@ def test_qualification_gold_first_and_failing_blocks(db, team):
         assignments.submit(s, team["a1"], second["assignment_id"], {"category": "cat"})
         with pytest.raises(Forbidden, match="failed the qualification"):
             assignments.claim_next(s, team["a1"], "p")
-        assert tasks.task_view(s, gold_ids[0])["status"] == "pending"  # gold stays open
+        assert queries.task_view(s, gold_ids[0])["status"] == "pending"  # gold stays open
 
 
 def test_training_tasks_are_the_qualification_whenever_they_were_created(db, team):
     policy = {"min_overlap": 1, "qualification_count": 3}
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params=CATS, policy=policy)
-        projects.add_member(s, "p", "a0", "annotator")
-        task_create.create_tasks(s, "p", [{"attachment": "n0"}])
+        catalog.create_project(s, "p", "categorization", params=CATS, policy=policy)
+        catalog.add_member(s, "p", "a0", "annotator")
+        creation.create_tasks(s, "p", [{"attachment": "n0"}])
         gold = [{"attachment": f"g{i}", "gold": {"category": "cat"}} for i in range(2)]
         training = [{**g, "attachment": f"t{i}", "tags": ["training"]} for i, g in enumerate(gold)]
-        task_create.create_tasks(s, "p", gold)
-        task_create.create_tasks(s, "p", training)
+        creation.create_tasks(s, "p", gold)
+        creation.create_tasks(s, "p", training)
         served = []
         for _ in range(4):
             claimed = assignments.claim_next(s, team["a0"], "p")
@@ -204,14 +207,14 @@ def test_training_tasks_are_the_qualification_whenever_they_were_created(db, tea
 def test_gold_accuracy_blocks_and_returns_open_tasks(db, team):
     policy = {"min_overlap": 1, "max_overlap": 1, "gold_rate": 0.0, "gold_min_accuracy": 0.8}
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params=CATS, policy=policy)
-        projects.add_member(s, "p", "a0", "annotator")
-        task_create.create_tasks(s, "p", [{"attachment": f"n{i}"} for i in range(30)])
-        task_create.create_tasks(
+        catalog.create_project(s, "p", "categorization", params=CATS, policy=policy)
+        catalog.add_member(s, "p", "a0", "annotator")
+        creation.create_tasks(s, "p", [{"attachment": f"n{i}"} for i in range(30)])
+        creation.create_tasks(
             s, "p", [{"attachment": f"g{i}", "gold": {"category": "cat"}} for i in range(30)]
         )
         held = assignments.claim_next(s, team["a0"], "p")  # an ordinary task stays open
-        projects.set_policy(s, "p", {"gold_rate": 1.0})
+        catalog.set_policy(s, "p", {"gold_rate": 1.0})
         with pytest.raises(Forbidden, match="gold accuracy"):
             for _ in range(60):
                 claimed = assignments.claim_next(s, team["a0"], "p")
@@ -224,7 +227,7 @@ def test_gold_accuracy_blocks_and_returns_open_tasks(db, team):
 
 def test_a_comparison_task_completes_on_the_preferred_candidate(db, team):
     with db.session(write=True) as s:
-        projects.create_project(
+        catalog.create_project(
             s,
             "pairs",
             "comparison",
@@ -235,8 +238,8 @@ def test_a_comparison_task_completes_on_the_preferred_candidate(db, team):
             policy={"min_overlap": 2, "max_overlap": 3, "confidence_target": 0.8},
         )
         for who in ("a0", "a1"):
-            projects.add_member(s, "pairs", who, "annotator")
-        [task_id] = task_create.create_tasks(s, "pairs", [{}])
+            catalog.add_member(s, "pairs", who, "annotator")
+        [task_id] = creation.create_tasks(s, "pairs", [{}])
         for who in ("a0", "a1"):
             claimed = assignments.claim_next(s, team[who], "pairs")
             assignments.submit(
@@ -245,7 +248,7 @@ def test_a_comparison_task_completes_on_the_preferred_candidate(db, team):
                 claimed["assignment_id"],
                 {"choice": "m2", "justification": f"{who}: friendlier"},
             )
-        view = tasks.task_view(s, task_id)
+        view = queries.task_view(s, task_id)
         assert view["status"] == "completed" and view["response"]["choice"] == "m2"
 
 
@@ -259,11 +262,9 @@ def test_every_gold_task_reaches_an_annotator_in_turn(db, team):
         _project(s, policy, n=20)
         batches.create_batch(s, "p", "later")
         # Created first, so the gold cursor passes it while it waits for the batch.
-        staged = task_create.create_tasks(s, "p", [{"attachment": "staged", **gold}], batch="later")
-        early = task_create.create_tasks(
-            s, "p", [{"attachment": f"g{i}", **gold} for i in range(4)]
-        )
-        training = task_create.create_tasks(
+        staged = creation.create_tasks(s, "p", [{"attachment": "staged", **gold}], batch="later")
+        early = creation.create_tasks(s, "p", [{"attachment": f"g{i}", **gold} for i in range(4)])
+        training = creation.create_tasks(
             s, "p", [{"attachment": f"tr{i}", "tags": ["training"], **gold} for i in range(2)]
         )
         served = []
@@ -298,7 +299,7 @@ def test_a_policy_stored_without_a_field_reads_the_models_default(db, team):
     field existed let everyone pass the qualification."""
     with db.session(write=True) as s:
         _project(s, {"min_overlap": 1, "max_overlap": 1, "qualification_count": 2}, n=5)
-        task_create.create_tasks(
+        creation.create_tasks(
             s, "p", [{"attachment": f"g{i}", "gold": {"category": "cat"}} for i in range(3)]
         )
         project = s.scalar(select(Project))

@@ -10,8 +10,8 @@ import orjson
 import pytest
 from fastapi.routing import APIRoute
 
-from quorum.api.safe_input import SafeRoute
 from quorum.formats.safe_json import INT64_MAX, MAX_DEPTH
+from quorum.http.safe_input import SafeRoute
 
 BIG = "51033318746707133224024276992"
 

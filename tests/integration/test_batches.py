@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from quorum.db.models import Task
-from quorum.services import batches, projects, task_create, tasks
 from quorum.services.errors import Conflict, InvalidRequest
+from quorum.services.projects import catalog
+from quorum.services.tasks import batches, creation, edits, queries
 
 
 def _complete(s, task_id):
@@ -19,16 +20,14 @@ def _complete(s, task_id):
 
 def test_lifecycle_and_counts(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
         b = batches.create_batch(s, "p", "b1", metadata={"owner": "ml"}, staging=True)
         assert (b["status"], b["metadata"]) == ("staging", {"owner": "ml"})
         with pytest.raises(Conflict):
             batches.create_batch(s, "p", "b1")
-        ids = task_create.create_tasks(
-            s, "p", [{"attachment": str(i)} for i in range(3)], batch="b1"
-        )
+        ids = creation.create_tasks(s, "p", [{"attachment": str(i)} for i in range(3)], batch="b1")
         assert batches.finalize_batch(s, "b1")["status"] == "in_progress"
-        tasks.cancel_task(s, ids[0])
+        edits.cancel_task(s, ids[0])
         _complete(s, ids[1])
         assert batches.status_counts(s, "b1") == {
             "status": "in_progress",
@@ -42,21 +41,21 @@ def test_lifecycle_and_counts(db):
         s.refresh(batch)
         assert batch.status == "completed" and batch.completed_at is not None
         with pytest.raises(InvalidRequest, match="completed"):
-            task_create.create_tasks(s, "p", [{"attachment": "late"}], batch="b1")
+            creation.create_tasks(s, "p", [{"attachment": "late"}], batch="b1")
 
 
 def test_staging_batch_does_not_complete_and_belongs_to_its_project(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        projects.create_project(s, "q", "categorization", params={"categories": ["a", "b"]})
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        catalog.create_project(s, "q", "categorization", params={"categories": ["a", "b"]})
         batches.create_batch(s, "p", "b1", staging=True)
-        [task_id] = task_create.create_tasks(s, "p", [{"attachment": "x"}], batch="b1")
+        [task_id] = creation.create_tasks(s, "p", [{"attachment": "x"}], batch="b1")
         _complete(s, task_id)
         assert batches.get_batch(s, "b1")[0].status == "staging"
         assert batches.finalize_batch(s, "b1")["status"] == "completed"
         batches.create_batch(s, "q", "bq")
         with pytest.raises(InvalidRequest, match="belongs to project 'q'"):
-            task_create.create_tasks(s, "p", [{"attachment": "x"}], batch="bq")
+            creation.create_tasks(s, "p", [{"attachment": "x"}], batch="bq")
         docs, total = batches.list_batches(s, project="p")
         assert total == 1 and docs[0]["name"] == "b1"
         assert batches.list_batches(s, status="in_progress")[1] == 1  # bq
@@ -66,8 +65,8 @@ def test_batches_serve_at_once_unless_staged_and_list_newest_first(db):
     """As on Scale: staging is the Rapid/Studio workflow, asked for by the project's policy
     or the batch's flag; other batches are in progress from the start."""
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        projects.create_project(
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        catalog.create_project(
             s, "rapid", "categorization", params={"categories": ["a", "b"]},
             policy={"stage_batches": True},
         )  # fmt: skip
@@ -76,8 +75,8 @@ def test_batches_serve_at_once_unless_staged_and_list_newest_first(db):
         assert batches.create_batch(s, "p", "held", staging=True)["status"] == "staging"
         assert batches.create_batch(s, "rapid", "r1")["status"] == "staging"
         assert batches.create_batch(s, "rapid", "r2", staging=False)["status"] == "in_progress"
-        [task_id] = task_create.create_tasks(s, "p", [{"attachment": "x"}], batch="now")
-        assert not tasks.get_task_row(s, task_id).held
+        [task_id] = creation.create_tasks(s, "p", [{"attachment": "x"}], batch="now")
+        assert not queries.get_task_row(s, task_id).held
         assert batches.finalize_batch(s, "now")["status"] == "in_progress"  # a no-op
         docs, _ = batches.list_batches(s, limit=3)
         assert [d["name"] for d in docs] == ["r2", "r1", "held"]
@@ -85,7 +84,7 @@ def test_batches_serve_at_once_unless_staged_and_list_newest_first(db):
 
 def test_batch_metadata_has_the_task_cap(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
         big = {"k": "x" * 10_001}
         with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
             batches.create_batch(s, "p", "b", metadata=big)
@@ -94,7 +93,7 @@ def test_batch_metadata_has_the_task_cap(db):
         batches.create_batch(s, "p", "b")
         with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
             batches.set_metadata(s, "b", big)
-        [task_id] = task_create.create_tasks(s, "p", [{"attachment": "x"}])
+        [task_id] = creation.create_tasks(s, "p", [{"attachment": "x"}])
         with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
-            tasks.set_metadata(s, task_id, big)
+            edits.set_metadata(s, task_id, big)
         assert batches.list_batches(s)[1] == 1

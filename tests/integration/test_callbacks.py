@@ -17,8 +17,11 @@ from tests.callback_receiver import receiver
 from quorum import jobs
 from quorum.config import Settings, get_settings
 from quorum.db.models import Job, Task
-from quorum.services import batches, projects, task_create, tasks, webhooks
-from quorum.services.webhook_delivery import DeliveryPolicy, handlers
+from quorum.services.callbacks import outbox
+from quorum.services.callbacks import settings as callback_settings
+from quorum.services.callbacks.delivery import DeliveryPolicy, handlers
+from quorum.services.projects import catalog
+from quorum.services.tasks import batches, creation, edits, queries
 
 # The shipped schedule (10 s doubling to 1 h, for 24 h) compressed to run in seconds.
 STRICT = DeliveryPolicy.from_settings(Settings(callback_allow_private=False))
@@ -37,14 +40,14 @@ def allow_private(monkeypatch):
 @pytest.fixture
 def project(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        return webhooks.project_callback(s, "p")
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        return callback_settings.project_callback(s, "p")
 
 
 def _completed_task(db, record: dict) -> str:
     """A task as the completion flow leaves it: completed, with its response."""
     with db.session(write=True) as s:
-        [task_id] = task_create.create_tasks(s, "p", [{"attachment": "x", **record}])
+        [task_id] = creation.create_tasks(s, "p", [{"attachment": "x", **record}])
         s.execute(
             update(Task)
             .where(Task.id == task_id)
@@ -56,7 +59,7 @@ def _completed_task(db, record: dict) -> str:
 
 def _event(db, task_id: str, event: str = "completed") -> int | None:
     with db.session(write=True) as s:
-        job_id = webhooks.enqueue_task_callback(s, task_id, event)
+        job_id = outbox.enqueue_task_callback(s, task_id, event)
         s.commit()
     return job_id
 
@@ -77,7 +80,7 @@ def _settle(db, job_id: int, policy: DeliveryPolicy = FAST, timeout: float = 30)
 
 def _callback_succeeded(db, task_id: str) -> bool | None:
     with db.session() as s:
-        return tasks.task_view(s, task_id)["callback_succeeded"]
+        return queries.task_view(s, task_id)["callback_succeeded"]
 
 
 def test_a_failing_receiver_gets_the_callback_on_the_third_attempt(db, project, allow_private):
@@ -170,7 +173,7 @@ def test_a_host_name_resolving_to_loopback_is_refused_at_delivery(db, project):
 def test_callback_urls_are_resolved_task_then_batch_then_project(db, project, allow_private):
     with db.session(write=True) as s:
         batches.create_batch(s, "p", "b", callback_url="http://127.0.0.1:1/batch")
-        ids = task_create.create_tasks(
+        ids = creation.create_tasks(
             s,
             "p",
             [
@@ -182,27 +185,29 @@ def test_callback_urls_are_resolved_task_then_batch_then_project(db, project, al
     first = [_event(db, i) for i in ids]
     assert first[0] and first[1] and first[2] is None  # no URL anywhere: no job
     with db.session(write=True) as s:
-        webhooks.set_project_callback(s, "p", {"callback_url": "http://127.0.0.1:1/project"})
+        callback_settings.set_project_callback(
+            s, "p", {"callback_url": "http://127.0.0.1:1/project"}
+        )
     second = [_event(db, i, "audited") for i in ids]
     with db.session() as s:
         payloads = [s.get(Job, j).payload for j in second]
     assert [p["url"].rsplit("/", 1)[1] for p in payloads] == ["task", "batch", "project"]
     assert payloads[2] == {"task_id": ids[2], "event": "audited", "url": payloads[2]["url"]}
     with pytest.raises(ValueError, match="unknown task event"), db.session(write=True) as s:
-        webhooks.enqueue_task_callback(s, ids[0], "exploded")
+        outbox.enqueue_task_callback(s, ids[0], "exploded")
 
 
 def test_batch_completion_sends_the_batch_and_its_counts(db, project, allow_private):
     with receiver(200) as rx:
         with db.session(write=True) as s:
             batches.create_batch(s, "p", "b", callback_url=f"{rx.url}/batch")
-            task_create.create_tasks(s, "p", [{"attachment": "outside the batch"}])
-            [in_batch] = task_create.create_tasks(s, "p", [{"attachment": "1"}], batch="b")
+            creation.create_tasks(s, "p", [{"attachment": "outside the batch"}])
+            [in_batch] = creation.create_tasks(s, "p", [{"attachment": "1"}], batch="b")
             batches.finalize_batch(s, "b")
         with db.session(write=True) as s:
             callbacks = s.query(Job).filter(Job.kind.like("callback.%"))
             assert callbacks.count() == 0
-            tasks.cancel_task(s, in_batch)  # the batch's last open task: the batch completes
+            edits.cancel_task(s, in_batch)  # the batch's last open task: the batch completes
             [job] = callbacks.all()
         _settle(db, job.id)
     [request] = rx.requests
@@ -216,7 +221,7 @@ def test_batch_completion_sends_the_batch_and_its_counts(db, project, allow_priv
 def test_project_callback_settings(db, project, client, accounts):
     manager, annotator = accounts["manager"].headers, accounts["annotator"].headers
     with db.session(write=True) as s:
-        projects.add_member(s, "p", "annotator", "annotator")
+        catalog.add_member(s, "p", "annotator", "annotator")
     got = client.get("/api/projects/p/callback", headers=manager).json()
     assert got == {"project": "p", "callback_url": None, "callback_key": project["callback_key"]}
     assert len(got["callback_key"]) >= 40
@@ -279,7 +284,7 @@ def test_private_address_literals_are_refused_when_given(db, project, client, ac
         )
         assert project_url.status_code == 400 and "callback_url" in project_url.json()["error"]
     with db.session() as s:
-        assert tasks.count_tasks(s, tasks.TaskFilter(project="p")) == 0
+        assert queries.count_tasks(s, queries.TaskFilter(project="p")) == 0
 
 
 def test_public_addresses_and_host_names_are_accepted_when_given(db, project, client, accounts):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from quorum.services import assignments, dashboard, projects, review, task_create, users
+from quorum.services.accounts import users
+from quorum.services.labeling import assignments
+from quorum.services.projects import catalog
+from quorum.services.review import reviews
+from quorum.services.tasks import creation
+from quorum.services.workforce import dashboard
 
 
 def _people(s, *names):
@@ -21,13 +26,13 @@ def _answer(s, who, project, response):
 def test_dashboard_counts_and_confusion(db):
     with db.session(write=True) as s:
         p = _people(s, ("a1", "annotator"), ("a2", "annotator"), ("boss", "manager"))
-        projects.create_project(
+        catalog.create_project(
             s, "d", "categorization", params={"categories": ["cat", "dog"]},
             policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.5},
         )  # fmt: skip
         for name in ("a1", "a2"):
-            projects.add_member(s, "d", name, "annotator")
-        task_create.create_tasks(s, "d", [{"attachment": str(i)} for i in range(4)])
+            catalog.add_member(s, "d", name, "annotator")
+        creation.create_tasks(s, "d", [{"attachment": str(i)} for i in range(4)])
         for _ in range(3):
             _answer(s, p["a1"], "d", {"category": "cat"})
         for label in ("cat", "dog", "cat"):
@@ -48,23 +53,23 @@ def test_dashboard_counts_and_confusion(db):
 def test_review_queues_and_partial_agreement(db):
     with db.session(write=True) as s:
         p = _people(s, ("a1", "annotator"), ("a2", "annotator"), ("rev", "reviewer"))
-        projects.create_project(
+        catalog.create_project(
             s, "ner", "namedentityrecognition", params={"labels": [{"name": "PER"}]},
             policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.01,
                     "review_rate": 1.0},
         )  # fmt: skip
-        projects.create_project(s, "other", "categorization", params={"categories": ["x", "y"]})
+        catalog.create_project(s, "other", "categorization", params={"categories": ["x", "y"]})
         for name in ("a1", "a2"):
-            projects.add_member(s, "ner", name, "annotator")
-        projects.add_member(s, "ner", "rev", "reviewer")
-        task_create.create_tasks(s, "ner", [{"text": "Ada met Bob and Cy."}])
+            catalog.add_member(s, "ner", name, "annotator")
+        catalog.add_member(s, "ner", "rev", "reviewer")
+        creation.create_tasks(s, "ner", [{"text": "Ada met Bob and Cy."}])
         ada, bob = {"start": 0, "end": 3, "label": "PER"}, {"start": 8, "end": 11, "label": "PER"}
         _answer(s, p["a1"], "ner", {"annotations": [ada, bob]})
         _answer(s, p["a2"], "ner", {"annotations": [ada]})
-        assert review.queues(s, p["rev"]) == [
+        assert reviews.queues(s, p["rev"]) == [
             {"name": "ner", "type": "namedentityrecognition", "waiting": 1}
         ]
-        item = review.next_review(s, p["rev"], "ner")
+        item = reviews.next_review(s, p["rev"], "ner")
         per_label = dashboard.dashboard(s, "ner", 1)["agreement"]
     assert per_label is not None and 0 < per_label["PER"] < 1
     scores = [a["agreement"] for a in item["answers"]]
@@ -74,15 +79,15 @@ def test_review_queues_and_partial_agreement(db):
 
 def test_agreement_per_label_of_image_objects(db):
     with db.session(write=True) as s:
-        projects.create_project(
+        catalog.create_project(
             s, "img", "imageannotation",
             params={"geometries": {"box": {"objects_to_annotate": ["car", "person"]}}},
             policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.01},
         )  # fmt: skip
-        task_create.create_tasks(s, "img", [{"attachment": "https://example.com/a.png"}])
+        creation.create_tasks(s, "img", [{"attachment": "https://example.com/a.png"}])
         p = _people(s, ("a1", "annotator"), ("a2", "annotator"))
         for name, boxes in (("a1", [("car", 10), ("person", 200)]), ("a2", [("car", 14)])):
-            projects.add_member(s, "img", name, "annotator")
+            catalog.add_member(s, "img", name, "annotator")
             drawn = [
                 {"type": "box", "label": label, "left": x, "top": 10, "width": 50, "height": 40}
                 for label, x in boxes
@@ -96,7 +101,7 @@ def test_agreement_per_label_of_image_objects(db):
 
 def test_dashboard_route_refuses_bad_input(client, accounts, db):
     with db.session(write=True) as s:
-        projects.create_project(s, "q", "categorization", params={"categories": ["x", "y"]})
+        catalog.create_project(s, "q", "categorization", params={"categories": ["x", "y"]})
     headers = accounts["manager"].headers
     assert client.get("/api/projects/q/dashboard?hours=0", headers=headers).status_code == 400
     assert client.get("/api/projects/q/dashboard?hours=x", headers=headers).status_code == 400

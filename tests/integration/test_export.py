@@ -5,15 +5,18 @@ from __future__ import annotations
 import orjson
 
 from quorum.db.models import Annotation, Task, User
-from quorum.services import export, projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.exports import export
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 
 
 def test_export_carries_annotations_tags_and_responses(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
         users.create_user(s, "ann", "annotator")
         users.create_user(s, "bea", "annotator")
-        ids = task_create.create_tasks(
+        ids = creation.create_tasks(
             s, "p", [{"attachment": f"t{i}", "tags": ["x"] if i == 1 else []} for i in range(4)]
         )
         ann = s.query(User).filter_by(name="ann").one()

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from quorum.db.models import Assignment, Project
-from quorum.services.gold import SHOWN_EVERY
+from quorum.services.labeling.gold import SHOWN_EVERY
 
 CLAIMS = 240
 GOLD_RATE = 0.25
@@ -136,7 +136,7 @@ def test_no_strategy_tells_gold_apart(client, accounts, project, db):
 
 
 def test_gold_placement_is_reproducible_and_differs_by_annotator():
-    from quorum.services.gold import CHECK, QUALIFICATION, gold_due
+    from quorum.services.labeling.gold import CHECK, QUALIFICATION, gold_due
 
     policy = {"gold_rate": 0.3, "qualification_count": 2}
     run = [gold_due(k, 2, policy, "s", 7) for k in range(2, 400)]

@@ -3,7 +3,7 @@ only to their members; the Studio batch order goes ahead of task priorities and 
 
 from __future__ import annotations
 
-from quorum.services import studio
+from quorum.services.workforce import studio
 
 CATS = {"categories": ["cat", "dog"]}
 

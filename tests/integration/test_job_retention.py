@@ -13,7 +13,7 @@ from quorum import jobs
 from quorum.config import Settings, get_settings
 from quorum.db.engine import Database
 from quorum.db.models import Job, utcnow
-from quorum.services import background, job_admin, retention
+from quorum.services.ops import background, job_admin, retention
 
 OLD = dt.timedelta(days=30)
 

@@ -7,7 +7,7 @@ import jsonschema_rs
 import pytest
 from tests.integration.test_route_roles import POLICY, REFUSED_INPUT, _request, world  # noqa: F401
 
-from quorum.api.wire import JSONRoute
+from quorum.http.wire import JSONRoute
 
 ROLES = ["anonymous", "annotator", "admin"]
 

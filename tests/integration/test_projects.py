@@ -4,63 +4,63 @@ from __future__ import annotations
 
 import pytest
 
-from quorum.services import projects, task_create, tasks, users
+from quorum.services.accounts import users
+from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
-from quorum.services.users import Principal, Role
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation, queries
 
 CATS = {"categories": ["positive", "negative"]}
 
 
 def test_param_history_and_task_defaults(db):
     with db.session(write=True) as s:
-        p = projects.create_project(
+        p = catalog.create_project(
             s, "reviews", "categorization", params=CATS, instruction="Read the *review*."
         )
         assert p["param_history"][0]["version"] == 0
         assert p["instruction"] == "Read the *review*."
-        first = task_create.create_tasks(s, "reviews", [{"attachment": "good"}])[0]
-        p = projects.set_params(s, "reviews", {"categories": ["pos", "neg", "mixed"]})
+        first = creation.create_tasks(s, "reviews", [{"attachment": "good"}])[0]
+        p = catalog.set_params(s, "reviews", {"categories": ["pos", "neg", "mixed"]})
         assert [h["version"] for h in p["param_history"]] == [0, 1]
         assert p["params"]["categories"] == ["pos", "neg", "mixed"]
         assert p["instruction"] == "Read the *review*."  # kept when not given
-        second, third = task_create.create_tasks(
+        second, third = creation.create_tasks(
             s,
             "reviews",
             [{"attachment": "ok"}, {"attachment": "bad", "categories": ["a", "b"]}],
         )
-        assert tasks.task_view(s, first)["params"]["categories"] == ["positive", "negative"]
-        assert tasks.task_view(s, first)["param_version"] == 0
-        assert tasks.task_view(s, second)["params"]["categories"] == ["pos", "neg", "mixed"]
-        assert tasks.task_view(s, second)["param_version"] == 1
-        assert tasks.task_view(s, third)["params"]["categories"] == ["a", "b"]  # task wins
-        patched = projects.set_params(s, "reviews", {"allow_multiple": True}, patch=True)
+        assert queries.task_view(s, first)["params"]["categories"] == ["positive", "negative"]
+        assert queries.task_view(s, first)["param_version"] == 0
+        assert queries.task_view(s, second)["params"]["categories"] == ["pos", "neg", "mixed"]
+        assert queries.task_view(s, second)["param_version"] == 1
+        assert queries.task_view(s, third)["params"]["categories"] == ["a", "b"]  # task wins
+        patched = catalog.set_params(s, "reviews", {"allow_multiple": True}, patch=True)
         assert patched["params"] == {"categories": ["pos", "neg", "mixed"], "allow_multiple": True}
 
 
 def test_duplicate_and_invalid_projects(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization")
+        catalog.create_project(s, "p", "categorization")
         with pytest.raises(Conflict):
-            projects.create_project(s, "p", "categorization")
+            catalog.create_project(s, "p", "categorization")
         with pytest.raises(InvalidRequest, match="supported: audiotranscription"):
-            projects.create_project(s, "q", "segmentation")
+            catalog.create_project(s, "q", "segmentation")
         with pytest.raises(InvalidRequest, match="params.categories"):
-            projects.create_project(s, "q", "categorization", params={"categories": ["only"]})
+            catalog.create_project(s, "q", "categorization", params={"categories": ["only"]})
         with pytest.raises(InvalidRequest) as err:
-            projects.create_project(
+            catalog.create_project(
                 s, "q", "categorization", policy={"min_overlap": 3, "max_overlap": 2}
             )
         assert "max_overlap must be at least min_overlap" in str(err.value.errors)
         with pytest.raises(InvalidRequest, match="invalid quality policy"):
-            projects.create_project(s, "q", "categorization", policy={"gold_rat": 0.1})
-        assert [p["name"] for p in projects.list_projects(s, Principal(0, "x", Role.admin))] == [
-            "p"
-        ]
+            catalog.create_project(s, "q", "categorization", policy={"gold_rat": 0.1})
+        assert [p["name"] for p in catalog.list_projects(s, Principal(0, "x", Role.admin))] == ["p"]
 
 
 def test_policy_defaults_and_updates(db):
     with db.session(write=True) as s:
-        p = projects.create_project(s, "p", "categorization", policy={"max_overlap": 5})
+        p = catalog.create_project(s, "p", "categorization", policy={"max_overlap": 5})
         assert p["policy"] == {
             "min_overlap": 1,
             "max_overlap": 5,
@@ -77,7 +77,7 @@ def test_policy_defaults_and_updates(db):
             "pay_per_hour": 0.0,
             "stage_batches": False,
         }
-        p = projects.set_policy(s, "p", {"gold_rate": 0.1, "review_rate": 0.05})
+        p = catalog.set_policy(s, "p", {"gold_rate": 0.1, "review_rate": 0.05})
         assert (p["policy"]["max_overlap"], p["policy"]["gold_rate"]) == (5, 0.1)
 
 
@@ -85,21 +85,21 @@ def test_members_see_their_projects_only(db):
     with db.session(write=True) as s:
         for name, role in (("ann", "annotator"), ("rex", "reviewer"), ("max", "manager")):
             users.create_user(s, name, role)
-        projects.create_project(s, "mine", "categorization")
-        projects.create_project(s, "other", "categorization")
-        projects.add_member(s, "mine", "ann", "annotator")
-        projects.add_member(s, "mine", "rex", "reviewer")
+        catalog.create_project(s, "mine", "categorization")
+        catalog.create_project(s, "other", "categorization")
+        catalog.add_member(s, "mine", "ann", "annotator")
+        catalog.add_member(s, "mine", "rex", "reviewer")
         with pytest.raises(InvalidRequest):
-            projects.add_member(s, "mine", "ann", "manager")
+            catalog.add_member(s, "mine", "ann", "manager")
         ann = users.authenticate_key(s, users.create_api_key(s, "ann"))
         boss = users.authenticate_key(s, users.create_api_key(s, "max"))
-        assert [p["name"] for p in projects.list_projects(s, ann)] == ["mine"]
-        assert [p["name"] for p in projects.list_projects(s, boss)] == ["mine", "other"]
-        assert projects.project_for(s, ann, "mine").name == "mine"
+        assert [p["name"] for p in catalog.list_projects(s, ann)] == ["mine"]
+        assert [p["name"] for p in catalog.list_projects(s, boss)] == ["mine", "other"]
+        assert catalog.project_for(s, ann, "mine").name == "mine"
         with pytest.raises(NotFound):
-            projects.project_for(s, ann, "other")
-        assert [m["user"] for m in projects.list_members(s, "mine")] == ["ann", "rex"]
-        projects.remove_member(s, "mine", "ann")
-        assert projects.list_projects(s, ann) == []
+            catalog.project_for(s, ann, "other")
+        assert [m["user"] for m in catalog.list_members(s, "mine")] == ["ann", "rex"]
+        catalog.remove_member(s, "mine", "ann")
+        assert catalog.list_projects(s, ann) == []
         with pytest.raises(NotFound):
-            projects.remove_member(s, "mine", "ann")
+            catalog.remove_member(s, "mine", "ann")

@@ -10,7 +10,10 @@ from sqlalchemy import select
 
 from quorum.db.engine import Database
 from quorum.db.models import Annotation, Task
-from quorum.services import assignments, projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.labeling import assignments
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
 
 ANNOTATORS = 32
 TASKS = 40
@@ -20,7 +23,7 @@ OVERLAP = 3
 def test_32_concurrent_annotators(db_url):
     db = Database(db_url, pool_size=ANNOTATORS)
     with db.session(write=True) as s:
-        projects.create_project(
+        catalog.create_project(
             s,
             "p",
             "categorization",
@@ -30,9 +33,9 @@ def test_32_concurrent_annotators(db_url):
         people = []
         for i in range(ANNOTATORS):
             users.create_user(s, f"w{i}", "annotator")
-            projects.add_member(s, "p", f"w{i}", "annotator")
+            catalog.add_member(s, "p", f"w{i}", "annotator")
             people.append(users.authenticate_key(s, users.create_api_key(s, f"w{i}")))
-        task_create.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(TASKS)])
+        creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(TASKS)])
 
     errors: list[BaseException] = []
     start = threading.Barrier(ANNOTATORS)

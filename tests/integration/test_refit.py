@@ -9,15 +9,13 @@ from sqlalchemy import select
 from quorum.config import Settings
 from quorum.db.models import Job, ProjectAnnotator, User
 from quorum.jobs import Worker
-from quorum.services import (
-    assignments,
-    background,
-    projects,
-    refit,
-    task_create,
-    users,
-    workforce,
-)
+from quorum.services import refit_queue
+from quorum.services.accounts import users
+from quorum.services.labeling import assignments
+from quorum.services.ops import background
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation
+from quorum.services.workforce import annotators, skills
 
 TASKS = 40
 
@@ -28,9 +26,9 @@ def _crowd(s):
     people = {}
     for i in range(5):
         users.create_user(s, f"a{i}", "annotator")
-        projects.add_member(s, "p", f"a{i}", "annotator")
+        catalog.add_member(s, "p", f"a{i}", "annotator")
         people[f"a{i}"] = users.authenticate_key(s, users.create_api_key(s, f"a{i}"))
-    ids = task_create.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(TASKS)])
+    ids = creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(TASKS)])
     for i, task_id in enumerate(ids):
         truth[task_id] = "cat" if i % 2 else "dog"
     rng = random.Random(7)
@@ -58,7 +56,7 @@ def _crowd(s):
 
 def test_refit_sets_skills_and_blocks_spammers(db):
     with db.session(write=True) as s:
-        projects.create_project(
+        catalog.create_project(
             s,
             "p",
             "categorization",
@@ -66,8 +64,8 @@ def test_refit_sets_skills_and_blocks_spammers(db):
             policy={"min_overlap": 3, "max_overlap": 3, "auto_block_spammers": True},
         )
         _crowd(s)
-        project_id = s.scalar(select(projects.Project.id))
-        used = refit.refit(s, project_id)
+        project_id = s.scalar(select(catalog.Project.id))
+        used = skills.refit(s, project_id)
         s.commit()
         assert used == 3 * TASKS
         records = {
@@ -77,18 +75,18 @@ def test_refit_sets_skills_and_blocks_spammers(db):
             )
         }
         assert all(records[n].skill > 0.9 for n in ("a0", "a1", "a2"))
-        assert records["a4"].spammer_score < refit.SPAMMER_BELOW
+        assert records["a4"].spammer_score < skills.SPAMMER_BELOW
         assert records["a4"].blocked and "spammer" in records["a4"].blocked_reason
         assert all(records[n].spammer_score > 0.5 for n in ("a0", "a1", "a2"))
-        table = {row["annotator"]: row for row in workforce.annotators(s, "p")}
+        table = {row["annotator"]: row for row in annotators.annotators(s, "p")}
         assert table["a4"]["spammer"] and not table["a0"]["spammer"]
-        assert refit.refit(s, project_id, known_answers=used) == used  # nothing new: no-op
+        assert skills.refit(s, project_id, known_answers=used) == used  # nothing new: no-op
 
 
 def test_refit_jobs_form_a_chain_run_by_the_worker(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["cat", "dog"]})
-        assert s.scalar(select(Job.kind).where(Job.status == "queued")) == refit.REFIT
+        catalog.create_project(s, "p", "categorization", params={"categories": ["cat", "dog"]})
+        assert s.scalar(select(Job.kind).where(Job.status == "queued")) == refit_queue.REFIT
     settings = Settings(refit_interval_s=3600)
     worker = Worker(db, background.handlers(settings))
     assert worker.run_once()
@@ -101,11 +99,13 @@ def test_refit_jobs_form_a_chain_run_by_the_worker(db):
 
 def test_a_project_keeps_one_refit_chain_however_often_it_is_scheduled(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["cat", "dog"]})
+        catalog.create_project(s, "p", "categorization", params={"categories": ["cat", "dog"]})
         project_id = s.scalar(select(Job.payload)).get("project_id")
-        refit.schedule(s, project_id, delay_s=60)
+        refit_queue.schedule(s, project_id, delay_s=60)
         s.commit()
-    refit.ensure_scheduled(db)
+    skills.ensure_scheduled(db)
     with db.session() as s:
-        queued = s.scalars(select(Job.id).where(Job.kind == refit.REFIT, Job.status == "queued"))
+        queued = s.scalars(
+            select(Job.id).where(Job.kind == refit_queue.REFIT, Job.status == "queued")
+        )
         assert len(queued.all()) == 1

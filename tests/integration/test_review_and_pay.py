@@ -7,8 +7,13 @@ import io
 
 import pytest
 
-from quorum.services import assignments, projects, review, task_create, tasks, users, workforce
+from quorum.services.accounts import users
 from quorum.services.errors import Forbidden, InvalidRequest
+from quorum.services.labeling import assignments
+from quorum.services.projects import catalog
+from quorum.services.review import reviews
+from quorum.services.tasks import creation, queries
+from quorum.services.workforce import annotators
 
 
 @pytest.fixture
@@ -23,7 +28,7 @@ def setup(db):
         ):
             users.create_user(s, name, role)
             people[name] = users.authenticate_key(s, users.create_api_key(s, name))
-        projects.create_project(
+        catalog.create_project(
             s,
             "p",
             "categorization",
@@ -38,9 +43,9 @@ def setup(db):
                 "pay_per_hour": 12.0,
             },
         )
-        projects.add_member(s, "p", "ann", "annotator")
-        projects.add_member(s, "p", "bob", "annotator")
-        projects.add_member(s, "p", "rev", "reviewer")
+        catalog.add_member(s, "p", "ann", "annotator")
+        catalog.add_member(s, "p", "bob", "annotator")
+        catalog.add_member(s, "p", "rev", "reviewer")
     return people
 
 
@@ -53,46 +58,46 @@ def _work(s, who, label, seconds=30.0):
 def test_review_accept_fix_reject_and_error(db, setup):
     p = setup
     with db.session(write=True) as s:
-        first, second = task_create.create_tasks(s, "p", [{"attachment": "a"}, {"attachment": "b"}])
+        first, second = creation.create_tasks(s, "p", [{"attachment": "a"}, {"attachment": "b"}])
         assert _work(s, p["ann"], "cat") == first
         assert _work(s, p["ann"], "cat") == second
-        item = review.next_review(s, p["rev"], "p")
+        item = reviews.next_review(s, p["rev"], "p")
         assert item["task_id"] == first and item["answers"][0]["annotator"] == "ann"
         assert item["answers"][0]["agrees"] is True
         with pytest.raises(Forbidden):
-            review.next_review(s, p["ann"], "p")
-        review.decide(s, p["rev"], first, "fix", response={"category": "dog"}, comment="a dog")
-        fixed = tasks.task_view(s, first)
+            reviews.next_review(s, p["ann"], "p")
+        reviews.decide(s, p["rev"], first, "fix", response={"category": "dog"}, comment="a dog")
+        fixed = queries.task_view(s, first)
         assert fixed["response"] == {"category": "dog"} and fixed["review_status"] == "fixed"
         assert fixed["audits"][0]["audit_result"] == "fixed"
         with pytest.raises(InvalidRequest, match="response.category"):
-            review.decide(s, p["rev"], second, "fix", response={"category": "cow"})
-        assert review.next_review(s, p["rev"], "p")["task_id"] == second
-        review.decide(s, p["rev"], second, "reject", comment="looks wrong")
-        again = tasks.task_view(s, second)
+            reviews.decide(s, p["rev"], second, "fix", response={"category": "cow"})
+        assert reviews.next_review(s, p["rev"], "p")["task_id"] == second
+        reviews.decide(s, p["rev"], second, "reject", comment="looks wrong")
+        again = queries.task_view(s, second)
         assert again["status"] == "pending" and again["response"] is None
         assert _work(s, p["bob"], "dog") == second  # back in the queue for one more answer
-        assert tasks.task_view(s, second)["status"] == "completed"
-        review.decide(s, p["rev"], second, "reject")
-        assert tasks.task_view(s, second)["status"] == "error"  # past the rejection limit
-        audit = review.decide(s, p["boss"], first, "accept", comment="ok", source="customer")
+        assert queries.task_view(s, second)["status"] == "completed"
+        reviews.decide(s, p["rev"], second, "reject")
+        assert queries.task_view(s, second)["status"] == "error"  # past the rejection limit
+        audit = reviews.decide(s, p["boss"], first, "accept", comment="ok", source="customer")
         assert [a["audit_source"] for a in audit["audits"]] == ["reviewer", "customer"]
         with pytest.raises(InvalidRequest, match="only completed tasks"):
-            review.decide(s, p["boss"], second, "accept", source="customer")
+            reviews.decide(s, p["boss"], second, "accept", source="customer")
 
 
 def test_annotator_table_pay_records_and_blocking(db, setup):
     p = setup
     with db.session(write=True) as s:
-        task_create.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(4)])
-        task_create.create_tasks(s, "p", [{"attachment": "g", "gold": {"category": "cat"}}])
+        creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(4)])
+        creation.create_tasks(s, "p", [{"attachment": "g", "gold": {"category": "cat"}}])
         _work(s, p["ann"], "cat", 1800.0)
         _work(s, p["ann"], "cat", 1800.0)
         open_one = assignments.claim_next(s, p["bob"], "p")
-        table = {row["annotator"]: row for row in workforce.annotators(s, "p")}
+        table = {row["annotator"]: row for row in annotators.annotators(s, "p")}
         assert table["ann"]["answers"] == 2 and table["ann"]["earnings"] == 12.1
         assert table["ann"]["seconds_per_answer"] == 1800.0
-        rows = list(csv.DictReader(io.StringIO(workforce.pay_csv(s, "p"))))
+        rows = list(csv.DictReader(io.StringIO(annotators.pay_csv(s, "p"))))
         assert rows[0] == {
             "annotator": "ann",
             "answers": "2",
@@ -100,12 +105,12 @@ def test_annotator_table_pay_records_and_blocking(db, setup):
             "time_spent_s": "3600.0",
             "earnings": "12.1",
         }
-        workforce.set_blocked(s, "p", "bob", True)
+        annotators.set_blocked(s, "p", "bob", True)
         with pytest.raises(Forbidden, match="blocked by a manager"):
             assignments.claim_next(s, p["bob"], "p")
         with pytest.raises(Exception, match="already revoked"):
             assignments.submit(s, p["bob"], open_one["assignment_id"], {"category": "cat"})
-        workforce.set_blocked(s, "p", "bob", False)
+        annotators.set_blocked(s, "p", "bob", False)
         assert assignments.claim_next(s, p["bob"], "p") is not None
 
 
@@ -116,11 +121,11 @@ def test_completion_and_audits_queue_callbacks(db, setup):
 
     p = setup
     with db.session(write=True) as s:
-        [task_id] = task_create.create_tasks(
+        [task_id] = creation.create_tasks(
             s, "p", [{"attachment": "a", "callback_url": "https://example.com/quorum-hook"}]
         )
         _work(s, p["ann"], "cat")
-        review.decide(s, p["rev"], task_id, "accept")
+        reviews.decide(s, p["rev"], task_id, "accept")
         callbacks = select(Job).where(Job.kind == "callback.task").order_by(Job.id)
         queued = [j.payload for j in s.scalars(callbacks)]
         assert [(q["task_id"], q["event"]) for q in queued] == [

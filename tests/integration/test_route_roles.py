@@ -10,7 +10,11 @@ import pytest
 from fastapi.routing import APIRoute
 
 from quorum import jobs
-from quorum.services import assignments, batches, groups, projects, task_create, users
+from quorum.services.accounts import users
+from quorum.services.labeling import assignments
+from quorum.services.projects import catalog
+from quorum.services.tasks import batches, creation
+from quorum.services.workforce import groups
 
 ORDER = ["annotator", "reviewer", "manager", "admin"]
 
@@ -257,21 +261,21 @@ def world(db, accounts, client, tmp_path):
     routes) and a failed job. Uploaded files go to a temporary data directory."""
     client.app.state.settings.data_dir = tmp_path
     with db.session(write=True) as s:
-        projects.create_project(
+        catalog.create_project(
             s, "p", "categorization", params={"categories": ["a", "b"]}, policy={"max_overlap": 1}
         )
-        projects.add_member(s, "p", "annotator", "annotator")
-        projects.add_member(s, "p", "reviewer", "reviewer")
+        catalog.add_member(s, "p", "annotator", "annotator")
+        catalog.add_member(s, "p", "reviewer", "reviewer")
         users.create_user(s, "labeler", "annotator")  # stays a member, for the groups below
-        projects.add_member(s, "p", "labeler", "annotator")
+        catalog.add_member(s, "p", "labeler", "annotator")
         batches.create_batch(s, "p", "b")
         groups.create_group(s, "p", "g", ["annotator"])
         groups.create_group(s, "p", "gone")
-        [done] = task_create.create_tasks(s, "p", [{"attachment": "done", "priority": 9}])
+        [done] = creation.create_tasks(s, "p", [{"attachment": "done", "priority": 9}])
         annotator = users.authenticate_key(s, accounts["annotator"].key)
         claimed = assignments.claim_next(s, annotator, "p")
         assignments.submit(s, annotator, claimed["assignment_id"], {"category": "a"})
-        [task_id, v1] = task_create.create_tasks(s, "p", [{"attachment": "x"}, {"attachment": "y"}])
+        [task_id, v1] = creation.create_tasks(s, "p", [{"attachment": "x"}, {"attachment": "y"}])
         failed_job = jobs.enqueue(s, "test.unhandled", {})
         s.commit()
     with db.begin() as s:
@@ -340,8 +344,8 @@ def test_non_members_cannot_tell_another_projects_tasks_from_missing_ones(
     """A reviewer of `p` learns nothing about project `p2`: its review queue and its tasks
     answer exactly as a missing project and a missing task do."""
     with db.session(write=True) as s:
-        projects.create_project(s, "p2", "categorization", params={"categories": ["a", "b"]})
-        [other] = task_create.create_tasks(s, "p2", [{"attachment": "secret"}])
+        catalog.create_project(s, "p2", "categorization", params={"categories": ["a", "b"]})
+        [other] = creation.create_tasks(s, "p2", [{"attachment": "secret"}])
     reviewer = accounts["reviewer"].headers
     verdict = {"decision": "accept"}
 

@@ -7,7 +7,8 @@ import threading
 import pytest
 from sqlalchemy import event
 
-from quorum.services import projects, users
+from quorum.services.accounts import users
+from quorum.services.projects import catalog
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db):
     assert gold["params"]["attachments"] == [{"type": "image", "content": "https://x/r.png"}]
     assert "expected_response" not in _ok(scale("GET", f"task/{gold['task_id']}"))
     with db.session() as s:
-        assert projects.get_project(s, "r").task_type == "textcollection"
+        assert catalog.get_project(s, "r").task_type == "textcollection"
     _project(
         scale,
         "plain",
@@ -163,7 +164,7 @@ def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db):
 def test_test_keys_complete_tasks_through_both_faces(client, db, accounts):
     with db.session(write=True) as s:
         key = users.create_api_key(s, "manager", test=True)
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
     auth = {"auth": (key, "")}
     task = client.post("/v1/task/categorization", json={"project": "p", "attachment": "x"}, **auth)
     assert task.json()["status"] == "completed" and task.json()["response"] == {"category": "a"}
@@ -273,7 +274,7 @@ def test_files_are_bounded_refused_from_private_addresses_and_access_controlled(
     annotator = accounts["annotator"].headers
     assert client.get(url, headers=annotator).status_code == 404  # not in any project of theirs
     with db.session(write=True) as s:
-        projects.add_member(s, "p", "annotator", "annotator")
+        catalog.add_member(s, "p", "annotator", "annotator")
     attachment = {"project": "p", "attachment": stored["attachment_url"]}
     _ok(scale("POST", "task/categorization", json=attachment))  # using it links it to `p`
     served = client.get(url, headers=annotator)

@@ -8,16 +8,17 @@ import pytest
 from sqlalchemy import func, select
 
 from quorum.db.models import GoldAnswer, Task, TaskTag
-from quorum.services import projects, task_create, tasks
 from quorum.services.errors import InvalidRequest, NotFound
-from quorum.services.task_create import DuplicateUniqueIds, RecordsInvalid
-from quorum.services.tasks import TaskFilter
+from quorum.services.projects import catalog
+from quorum.services.tasks import creation, edits, queries
+from quorum.services.tasks.creation import DuplicateUniqueIds, RecordsInvalid
+from quorum.services.tasks.queries import TaskFilter
 
 
 @pytest.fixture
 def session(db):
     with db.session(write=True) as s:
-        projects.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
         yield s
 
 
@@ -32,7 +33,7 @@ def test_a_bad_record_imports_nothing_and_is_named(session):
         {"attachment_type": "sound", "attachment": "x"},
     ]
     with pytest.raises(RecordsInvalid) as err:
-        task_create.create_tasks(session, "p", records, describe=lambda i: f"line {i + 1}")
+        creation.create_tasks(session, "p", records, describe=lambda i: f"line {i + 1}")
     assert str(err.value).startswith("line 2, field priority: must be an integer")
     assert "(and 1 more)" in str(err.value)
     assert [e.index for e in err.value.record_errors] == [1, 2]
@@ -41,9 +42,9 @@ def test_a_bad_record_imports_nothing_and_is_named(session):
 
 
 def test_unique_id_is_an_idempotency_key(session):
-    task_create.create_tasks(session, "p", [{"attachment": "x", "unique_id": "u1"}])
+    creation.create_tasks(session, "p", [{"attachment": "x", "unique_id": "u1"}])
     with pytest.raises(DuplicateUniqueIds, match="'u1'") as err:
-        task_create.create_tasks(
+        creation.create_tasks(
             session,
             "p",
             [{"attachment": "y", "unique_id": "u2"}, {"attachment": "z", "unique_id": "u1"}],
@@ -51,27 +52,29 @@ def test_unique_id_is_an_idempotency_key(session):
     assert err.value.status == 409
     assert _count(session) == 1  # u2 was not written either
     with pytest.raises(RecordsInvalid, match="repeats the unique_id of record 1"):
-        task_create.create_tasks(
+        creation.create_tasks(
             session,
             "p",
             [{"attachment": "a", "unique_id": "u3"}, {"attachment": "b", "unique_id": "u3"}],
         )
-    assert tasks.count_tasks(session, TaskFilter(unique_ids=["u1"])) == 1
+    assert queries.count_tasks(session, TaskFilter(unique_ids=["u1"])) == 1
 
 
 def test_gold_answer_is_kept_apart(session):
-    [gold, plain] = task_create.create_tasks(
+    [gold, plain] = creation.create_tasks(
         session,
         "p",
         [{"attachment": "g", "gold": {"category": "a"}}, {"attachment": "n"}],
     )
     assert session.scalar(select(GoldAnswer.expected_response)) == {"category": "a"}
-    view = tasks.task_view(session, gold)
+    view = queries.task_view(session, gold)
     assert view["is_gold"] and "expected_response" not in view
-    assert tasks.task_view(session, gold, with_gold=True)["expected_response"] == {"category": "a"}
-    assert "expected_response" not in tasks.task_view(session, plain, with_gold=True)
+    assert queries.task_view(session, gold, with_gold=True)["expected_response"] == {
+        "category": "a"
+    }
+    assert "expected_response" not in queries.task_view(session, plain, with_gold=True)
     with pytest.raises(RecordsInvalid, match="gold.category"):
-        task_create.create_tasks(session, "p", [{"attachment": "g", "gold": {"category": "z"}}])
+        creation.create_tasks(session, "p", [{"attachment": "g", "gold": {"category": "z"}}])
 
 
 def test_listing_filters_and_cursor(session):
@@ -84,11 +87,11 @@ def test_listing_filters_and_cursor(session):
         }
         for i in range(25)
     ]
-    ids = task_create.create_tasks(session, "p", records)
-    tasks.change_tags(session, ids[0], ["even", "first"], mode="set")
+    ids = creation.create_tasks(session, "p", records)
+    edits.change_tags(session, ids[0], ["even", "first"], mode="set")
     seen, cursor = [], None
     while True:
-        page = tasks.list_tasks(session, TaskFilter(project="p"), limit=10, cursor=cursor)
+        page = queries.list_tasks(session, TaskFilter(project="p"), limit=10, cursor=cursor)
         seen.extend(d["task_id"] for d in page["docs"])
         cursor = page["next_cursor"]
         if not page["has_more"]:
@@ -96,45 +99,45 @@ def test_listing_filters_and_cursor(session):
     assert seen == list(reversed(ids))  # newest first, no repeats, nothing lost
     assert "params" not in page["docs"][0] and "response" not in page["docs"][0]
     f = TaskFilter(project="p", tags=["even"])
-    assert tasks.count_tasks(session, f) == 13
-    assert tasks.count_tasks(session, TaskFilter(tags=["even", "first"])) == 1
-    assert tasks.list_tasks(session, TaskFilter(tags=["first"]))["docs"][0]["tags"] == [
+    assert queries.count_tasks(session, f) == 13
+    assert queries.count_tasks(session, TaskFilter(tags=["even", "first"])) == 1
+    assert queries.list_tasks(session, TaskFilter(tags=["first"]))["docs"][0]["tags"] == [
         "even",
         "first",
     ]
     future = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-    assert tasks.count_tasks(session, TaskFilter(created_after=future)) == 0
-    assert tasks.count_tasks(session, TaskFilter(created_before=future)) == 25
-    assert tasks.count_tasks(session, TaskFilter(status="pending")) == 25
-    assert tasks.count_tasks(session, TaskFilter(completed_after=future)) == 0
+    assert queries.count_tasks(session, TaskFilter(created_after=future)) == 0
+    assert queries.count_tasks(session, TaskFilter(created_before=future)) == 25
+    assert queries.count_tasks(session, TaskFilter(status="pending")) == 25
+    assert queries.count_tasks(session, TaskFilter(completed_after=future)) == 0
     with pytest.raises(InvalidRequest):
-        tasks.count_tasks(session, TaskFilter(status="done"))
+        queries.count_tasks(session, TaskFilter(status="done"))
     with pytest.raises(NotFound):
-        tasks.count_tasks(session, TaskFilter(project="nope"))
+        queries.count_tasks(session, TaskFilter(project="nope"))
     with pytest.raises(InvalidRequest, match="cursor"):
-        tasks.list_tasks(session, TaskFilter(), cursor="garbage")
+        queries.list_tasks(session, TaskFilter(), cursor="garbage")
 
 
 def test_cancel_metadata_tags_priority(session):
-    [a, b] = task_create.create_tasks(
+    [a, b] = creation.create_tasks(
         session, "p", [{"attachment": "a", "unique_id": "ua"}, {"attachment": "b"}]
     )
-    tasks.cancel_task(session, a, clear_unique_id=True)
-    view = tasks.task_view(session, a)
+    edits.cancel_task(session, a, clear_unique_id=True)
+    view = queries.task_view(session, a)
     assert (view["status"], view["unique_id"]) == ("canceled", None)
     with pytest.raises(InvalidRequest, match="only pending tasks can be canceled"):
-        tasks.cancel_task(session, a)
-    task_create.create_tasks(session, "p", [{"attachment": "again", "unique_id": "ua"}])
-    tasks.set_metadata(session, b, {"source": "web"})
-    assert tasks.task_view(session, b)["metadata"] == {"source": "web"}
+        edits.cancel_task(session, a)
+    creation.create_tasks(session, "p", [{"attachment": "again", "unique_id": "ua"}])
+    edits.set_metadata(session, b, {"source": "web"})
+    assert queries.task_view(session, b)["metadata"] == {"source": "web"}
     with pytest.raises(InvalidRequest):
-        tasks.set_metadata(session, b, {"big": "x" * 20_000})
-    assert tasks.change_tags(session, b, ["x", "y"], mode="add") == ["x", "y"]
-    assert tasks.change_tags(session, b, ["y", "z"], mode="add") == ["x", "y", "z"]
-    assert tasks.change_tags(session, b, ["x"], mode="remove") == ["y", "z"]
-    assert tasks.change_tags(session, b, ["q"], mode="set") == ["q"]
+        edits.set_metadata(session, b, {"big": "x" * 20_000})
+    assert edits.change_tags(session, b, ["x", "y"], mode="add") == ["x", "y"]
+    assert edits.change_tags(session, b, ["y", "z"], mode="add") == ["x", "y", "z"]
+    assert edits.change_tags(session, b, ["x"], mode="remove") == ["y", "z"]
+    assert edits.change_tags(session, b, ["q"], mode="set") == ["q"]
     assert session.scalar(select(func.count()).select_from(TaskTag)) == 1
-    tasks.set_priority(session, b, 7)
-    assert tasks.task_view(session, b)["priority"] == 7
+    edits.set_priority(session, b, 7)
+    assert queries.task_view(session, b)["priority"] == 7
     with pytest.raises(NotFound):
-        tasks.task_view(session, "0" * 24)
+        queries.task_view(session, "0" * 24)

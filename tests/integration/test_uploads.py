@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from quorum.services import tasks
+from quorum.services.tasks import queries
 
 MIB = 1024 * 1024
 
@@ -62,7 +62,7 @@ def test_oversized_chunked_bodies_get_413_and_leave_nothing(client, accounts, sm
     declared = client.post(url, headers=headers, content=lines)
     assert declared.status_code == 413
     with db.session() as s:
-        assert tasks.count_tasks(s, tasks.TaskFilter(project="p")) == 0
+        assert queries.count_tasks(s, queries.TaskFilter(project="p")) == 0
 
 
 def test_spooled_uploads_and_imports_arrive_whole(client, accounts, small_bound, db):

@@ -7,7 +7,7 @@ from argon2 import Parameters, PasswordHasher, extract_parameters
 from sqlalchemy import select, update
 
 from quorum.db.models import ApiKey, User
-from quorum.services import users
+from quorum.services.accounts import users
 from quorum.services.errors import Conflict, InvalidRequest, Unauthorized
 
 

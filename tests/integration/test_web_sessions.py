@@ -8,8 +8,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from quorum.db.models import RevokedSession, User, utcnow
-from quorum.services import web_sessions
-from quorum.services.users import Principal, Role
+from quorum.services.accounts import web_sessions
+from quorum.services.accounts.users import Principal, Role
 
 SECRET = b"test-secret"
 HOUR = 3600

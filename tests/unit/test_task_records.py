@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quorum import tasktypes
-from quorum.services.task_records import parse_record, parse_records
+from quorum.services.tasks.records import parse_record, parse_records
 from quorum.tasktypes.base import TaskValidationError
 
 CAT = tasktypes.get("categorization")

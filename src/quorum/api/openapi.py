@@ -20,10 +20,10 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from quorum.api.deps import READ_METHODS, get_caller, get_principal
-from quorum.api.schemas import Error
-from quorum.api.wire import JSONRoute
-from quorum.services.users import Role
+from quorum.http.deps import READ_METHODS, get_caller, get_principal
+from quorum.http.schemas import Error
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Role
 
 DESCRIPTIONS = {
     400: "invalid request: the message names the parameter, field or value that is wrong",

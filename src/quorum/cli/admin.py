@@ -11,7 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from quorum.cli.common import open_db, parse_json_option, reports_errors
-from quorum.services import job_admin, projects, users, web_sessions
+from quorum.services.accounts import users, web_sessions
+from quorum.services.ops import job_admin
+from quorum.services.projects import catalog
 
 users_app = typer.Typer(help="Users, roles, API keys and browser sessions.", no_args_is_help=True)
 projects_app = typer.Typer(help="Projects and their members.", no_args_is_help=True)
@@ -94,7 +96,7 @@ def projects_create(
     """Create a project."""
     instruction = instruction_file.read_text() if instruction_file else ""
     with open_db().session(write=True) as session:
-        project = projects.create_project(
+        project = catalog.create_project(
             session,
             name,
             type,
@@ -112,7 +114,7 @@ def projects_add_member(
 ) -> None:
     """Let a user work on a project."""
     with open_db().session(write=True) as session:
-        member = projects.add_member(session, project, user, role)
+        member = catalog.add_member(session, project, user, role)
     print(f"{member['user']} is a {member['role']} of {member['project']}")
 
 
@@ -120,11 +122,11 @@ def projects_add_member(
 @reports_errors
 def projects_list() -> None:
     """List projects."""
-    from quorum.services.users import Principal, Role
+    from quorum.services.accounts.users import Principal, Role
 
     operator = Principal(user_id=0, name="cli", role=Role.admin)
     with open_db().session() as session:
-        rows = projects.list_projects(session, operator)
+        rows = catalog.list_projects(session, operator)
     table = Table("name", "type", "created")
     for p in rows:
         table.add_row(p["name"], p["type"], f"{p['created_at']:%Y-%m-%d %H:%M}")

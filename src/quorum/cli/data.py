@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from quorum.cli.common import fail, open_db, reports_errors
 from quorum.formats.importers import FormatError, guess_format, reader_for
-from quorum.services import export, task_create
+from quorum.services.exports import export
+from quorum.services.tasks import creation
 
 
 @reports_errors
@@ -40,7 +41,7 @@ def import_file(
         progress.update(reading, completed=file.stat().st_size)
         writing = progress.add_task("importing", total=len(records))
         with open_db().session(write=True) as session:
-            ids = task_create.create_tasks(
+            ids = creation.create_tasks(
                 session,
                 project,
                 records,

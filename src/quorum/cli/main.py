@@ -44,7 +44,7 @@ def _serve(host: str | None, port: int | None, workers: int) -> None:
     s = settings()
     sys.stdout.flush()
     args = [
-        sys.executable, "-m", "uvicorn", "quorum.api.app:create_app", "--factory",
+        sys.executable, "-m", "uvicorn", "quorum.app:create_app", "--factory",
         "--host", host or s.host, "--port", str(port or s.port), "--workers", str(workers),
         "--no-access-log", "--log-level", "info",
     ]  # fmt: skip
@@ -78,8 +78,8 @@ def demo(
     port: int | None = typer.Option(None, help="port to listen on"),
 ) -> None:
     """Seed demo users and projects into the data directory, print the logins, and serve."""
-    from quorum.services import demo as demo_service
-    from quorum.services import users
+    from quorum.demo import seed as demo_service
+    from quorum.services.accounts import users
 
     db = open_db()
     with db.session(write=True) as session:

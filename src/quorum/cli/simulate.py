@@ -26,7 +26,7 @@ from quorum.cli.common import parse_json_option, reports_errors
 from quorum.client import QuorumError
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
-from quorum.services import users
+from quorum.services.accounts import users
 from quorum.simulation import Plan, load_dataset, make_crowd, simulate
 
 START_TIMEOUT_S = 60

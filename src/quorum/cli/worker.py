@@ -12,7 +12,7 @@ import threading
 import typer
 
 from quorum.cli.common import open_db, reports_errors, settings
-from quorum.services.background import make_worker
+from quorum.services.ops.background import make_worker
 
 
 @reports_errors

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from quorum.api import schemas
-from quorum.api.deps import any_user, get_session
-from quorum.api.wire import JSONRoute
-from quorum.services import my_work
+from quorum.http import schemas
+from quorum.http.deps import any_user, get_session
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
-from quorum.services.users import Principal
+from quorum.services.workforce import my_work
 from quorum.web import markdown
 
 router = APIRouter(tags=["web"], route_class=JSONRoute)

@@ -14,13 +14,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from quorum.api.cookie_auth import COOKIE, secret
-from quorum.api.deps import get_session
-from quorum.api.safe_input import SafeRoute
-from quorum.services import projects, web_sessions
-from quorum.services.assignments import WORKER_ROLES
+from quorum.http.cookie_auth import COOKIE, secret
+from quorum.http.deps import get_session
+from quorum.http.safe_input import SafeRoute
+from quorum.services.accounts import web_sessions
+from quorum.services.accounts.users import Principal, Role, authenticate_password
 from quorum.services.errors import NotFound, Unauthorized
-from quorum.services.users import Principal, Role, authenticate_password
+from quorum.services.labeling.assignments import WORKER_ROLES
+from quorum.services.projects import catalog
 from quorum.web import markdown
 from quorum.web.shell import data_attrs, page
 
@@ -173,7 +174,7 @@ def work(viewer: Viewer = Depends(viewer_for(Role.annotator))) -> Response:
         '<h1>Your projects</h1><div id="projects" aria-live="polite">'
         '<p class="muted">Loading…</p></div>'
     )
-    return viewer.page("Projects", body, current="/work", script="projects.js")
+    return viewer.page("Projects", body, current="/work", script="catalog.js")
 
 
 @router.get("/work/{project}")
@@ -184,14 +185,14 @@ def workspace(
 ) -> Response:
     """The labeling workspace of one project, for its annotators and reviewers."""
     try:
-        found = projects.get_project(session, project)
+        found = catalog.get_project(session, project)
     except NotFound:
         found = None
-    if found is None or projects.is_member(session, found.id, viewer.principal.user_id) not in (
+    if found is None or catalog.is_member(session, found.id, viewer.principal.user_id) not in (
         WORKER_ROLES
     ):
         raise PageDenied(404, f"No project named {project!r} is open to you.")
-    instruction = projects.current_params(session, found.id).instruction
+    instruction = catalog.current_params(session, found.id).instruction
     attrs = data_attrs(project=found.name, type=found.task_type)
     body = (
         f'<div id="workspace" class="workspace" {attrs}>'

@@ -10,7 +10,7 @@ from html import escape
 
 from fastapi.responses import HTMLResponse
 
-from quorum.services.users import Principal, Role
+from quorum.services.accounts.users import Principal, Role
 
 # Task media (images, audio) may live anywhere the requester keeps them; code and styles come
 # only from this server.

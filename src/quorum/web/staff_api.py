@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from quorum.api import schemas
-from quorum.api.deps import get_session, manager, require
-from quorum.api.wire import JSONRoute
-from quorum.services import dashboard, review
-from quorum.services.users import Principal, Role
+from quorum.http import schemas
+from quorum.http.deps import get_session, manager, require
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal, Role
+from quorum.services.review import reviews
+from quorum.services.workforce import dashboard
 
 router = APIRouter(tags=["web"], route_class=JSONRoute)
 
@@ -22,7 +23,7 @@ def my_review_queues(
     session: Session = Depends(get_session),
 ) -> list:
     """Projects the caller reviews (all, for managers), with the tasks waiting for review."""
-    return review.queues(session, principal)
+    return reviews.queues(session, principal)
 
 
 @router.get(

@@ -13,13 +13,13 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.api.deps import get_session
-from quorum.api.safe_input import SafeRoute
 from quorum.db.models import Project
 from quorum.formats.exporters import EXPORTERS
-from quorum.services import projects
+from quorum.http.deps import get_session
+from quorum.http.safe_input import SafeRoute
+from quorum.services.accounts.users import Role
 from quorum.services.errors import NotFound
-from quorum.services.users import Role
+from quorum.services.projects import catalog
 from quorum.web import markdown
 from quorum.web.pages import PageDenied, Viewer, viewer_for
 from quorum.web.shell import data_attrs
@@ -29,13 +29,13 @@ router = APIRouter(include_in_schema=False, route_class=SafeRoute)
 
 def _project(session: Session, name: str) -> Project:
     try:
-        return projects.get_project(session, name)
+        return catalog.get_project(session, name)
     except NotFound:
         raise PageDenied(404, f"No project named {name!r}.") from None
 
 
 def _instructions_dialog(session: Session, project: Project) -> str:
-    instruction = projects.current_params(session, project.id).instruction
+    instruction = catalog.current_params(session, project.id).instruction
     return (
         '<dialog id="instructions" aria-labelledby="instructions-title">'
         '<h2 id="instructions-title">Instructions</h2>'
@@ -59,7 +59,7 @@ def review_page(
     """One project's review queue: the task, every answer, the consensus; accept, fix, reject."""
     found = _project(session, project)
     if not viewer.principal.role.at_least(Role.manager) and (
-        projects.is_member(session, found.id, viewer.principal.user_id) != "reviewer"
+        catalog.is_member(session, found.id, viewer.principal.user_id) != "reviewer"
     ):
         raise PageDenied(404, f"No project named {project!r} is open to you for review.")
     attrs = data_attrs(project=found.name, type=found.task_type)

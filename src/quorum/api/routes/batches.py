@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from quorum.api import schemas
-from quorum.api.deps import get_session, manager
-from quorum.api.safe_input import DbInt
-from quorum.api.wire import JSONRoute
-from quorum.services import batches, groups
-from quorum.services.users import Principal
+from quorum.http import schemas
+from quorum.http.deps import get_session, manager
+from quorum.http.safe_input import DbInt
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
+from quorum.services.tasks import batches
+from quorum.services.workforce import groups
 
 router = APIRouter(tags=["batches"], route_class=JSONRoute)
 

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from quorum.api.deps import manager
-from quorum.api.wire import JSONRoute
 from quorum.db.engine import Database
 from quorum.formats.exporters import EXPORTERS
-from quorum.services import export
-from quorum.services.users import Principal
+from quorum.http.deps import manager
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
+from quorum.services.exports import export
 
 router = APIRouter(tags=["export"], route_class=JSONRoute)
 

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
-from quorum.api.deps import any_user, get_session
-from quorum.api.safe_input import SafeRoute
-from quorum.services import files
-from quorum.services.users import Principal
+from quorum.http.deps import any_user, get_session
+from quorum.http.safe_input import SafeRoute
+from quorum.services.accounts.users import Principal
+from quorum.services.files import stored_files
 
 router = APIRouter(tags=["files"], route_class=SafeRoute)
 
@@ -32,7 +32,7 @@ def get_file(
     session: Session = Depends(get_session),
 ) -> FileResponse:
     """The file's bytes: for its uploader, managers, and members of a project using it."""
-    stored = files.open_for(session, request.app.state.settings, principal, file_id)
+    stored = stored_files.open_for(session, request.app.state.settings, principal, file_id)
     return FileResponse(
         stored.path,
         media_type=stored.row.mime_type,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from quorum.api import schemas
-from quorum.api.deps import admin, get_session
-from quorum.api.safe_input import DbInt
-from quorum.api.wire import JSONRoute
-from quorum.services import job_admin
-from quorum.services.users import Principal
+from quorum.http import schemas
+from quorum.http.deps import admin, get_session
+from quorum.http.safe_input import DbInt
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
+from quorum.services.ops import job_admin
 
 router = APIRouter(tags=["jobs"], route_class=JSONRoute)
 

@@ -9,11 +9,13 @@ from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from quorum.api import schemas
-from quorum.api.deps import any_user, get_session, manager
-from quorum.api.wire import JSONRoute
-from quorum.services import groups, projects, webhooks
-from quorum.services.users import Principal
+from quorum.http import schemas
+from quorum.http.deps import any_user, get_session, manager
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
+from quorum.services.callbacks import settings as callback_settings
+from quorum.services.projects import catalog
+from quorum.services.workforce import groups
 
 router = APIRouter(tags=["projects"], route_class=JSONRoute)
 
@@ -58,7 +60,7 @@ def create_project(
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return projects.create_project(
+    return catalog.create_project(
         session,
         body.name,
         body.type,
@@ -75,14 +77,14 @@ def create_project(
 def list_projects(
     principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> list:
-    return projects.list_projects(session, principal)
+    return catalog.list_projects(session, principal)
 
 
 @router.get("/api/projects/{name}", operation_id="getProject", response_model=schemas.Project)
 def get_project(
     name: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> dict:
-    return projects.project_view(session, projects.project_for(session, principal, name), principal)
+    return catalog.project_view(session, catalog.project_for(session, principal, name), principal)
 
 
 @router.post(
@@ -94,7 +96,7 @@ def set_params(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return projects.set_params(
+    return catalog.set_params(
         session, name, body.params, instruction=body.instruction, patch=body.patch
     )
 
@@ -108,7 +110,7 @@ def set_policy(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return projects.set_policy(session, name, body)
+    return catalog.set_policy(session, name, body)
 
 
 @router.get(
@@ -121,7 +123,7 @@ def get_callback(
 ) -> dict:
     """The project's default callback URL and its callback key (the `scale-callback-auth`
     header and signing secret)."""
-    return webhooks.project_callback(session, name)
+    return callback_settings.project_callback(session, name)
 
 
 @router.patch(
@@ -137,7 +139,7 @@ def set_callback(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return webhooks.set_project_callback(session, name, body)
+    return callback_settings.set_project_callback(session, name, body)
 
 
 @router.get(
@@ -148,7 +150,7 @@ def set_callback(
 def list_members(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
-    return projects.list_members(session, name)
+    return catalog.list_members(session, name)
 
 
 @router.post(
@@ -162,7 +164,7 @@ def add_member(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return projects.add_member(session, name, body.user, body.role)
+    return catalog.add_member(session, name, body.user, body.role)
 
 
 @router.delete(
@@ -173,7 +175,7 @@ def add_member(
 def remove_member(
     name: str, user: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
-    projects.remove_member(session, name, user)
+    catalog.remove_member(session, name, user)
     return {"project": name, "user": user, "removed": True}
 
 

@@ -9,11 +9,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from quorum.api import schemas
-from quorum.api.deps import any_user, get_session, manager
-from quorum.api.wire import JSONRoute
-from quorum.services import review, workforce
-from quorum.services.users import Principal
+from quorum.http import schemas
+from quorum.http.deps import any_user, get_session, manager
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
+from quorum.services.review import reviews
+from quorum.services.workforce import annotators
 
 router = APIRouter(tags=["review"], route_class=JSONRoute)
 
@@ -42,7 +43,7 @@ class AuditIn(BaseModel):
 def next_review(
     project: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> Any:
-    item = review.next_review(session, principal, project)
+    item = reviews.next_review(session, principal, project)
     return Response(status_code=204) if item is None else item
 
 
@@ -58,7 +59,7 @@ def review_task(
     principal: Principal = Depends(any_user),
     session: Session = Depends(get_session),
 ) -> dict:
-    return review.decide(
+    return reviews.decide(
         session, principal, task_id, body.decision, response=body.response, comment=body.comment
     )
 
@@ -73,7 +74,7 @@ def audit_task(
     session: Session = Depends(get_session),
 ) -> dict:
     decision = "fix" if body.response is not None else ("accept" if body.accepted else "reject")
-    return review.decide(
+    return reviews.decide(
         session,
         principal,
         task_id,
@@ -92,7 +93,7 @@ def audit_task(
 def list_annotators(
     project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
-    return workforce.annotators(session, project)
+    return annotators.annotators(session, project)
 
 
 @router.get(
@@ -110,7 +111,7 @@ def pay_records(
     project: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> Response:
     return Response(
-        workforce.pay_csv(session, project),
+        annotators.pay_csv(session, project),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{project}-pay.csv"'},
     )
@@ -127,7 +128,7 @@ def block(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return workforce.set_blocked(session, project, user, True)
+    return annotators.set_blocked(session, project, user, True)
 
 
 @router.post(
@@ -141,4 +142,4 @@ def unblock(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return workforce.set_blocked(session, project, user, False)
+    return annotators.set_blocked(session, project, user, False)

@@ -10,15 +10,16 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from quorum.api import schemas
-from quorum.api.deps import get_session, manager, read_body, spooled_body
 from quorum.api.openapi import UNIQUE_ID_TAKEN
-from quorum.api.safe_input import parse_json
-from quorum.api.wire import JSONRoute
 from quorum.formats.importers import FormatError, guess_format, reader_for
-from quorum.services import task_create, tasks, test_mode
+from quorum.http import schemas
+from quorum.http.deps import get_session, manager, read_body, spooled_body
+from quorum.http.safe_input import parse_json
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
-from quorum.services.users import Principal
+from quorum.services.labeling import test_mode
+from quorum.services.tasks import creation, edits, queries
 
 router = APIRouter(tags=["tasks"], route_class=JSONRoute)
 
@@ -66,12 +67,12 @@ def create_task(
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    [task_id] = task_create.create_tasks(
+    [task_id] = creation.create_tasks(
         session, project, [record], created_by=principal.user_id, describe=lambda _: "task"
     )
     if principal.is_test_key:
         test_mode.complete_by_machine(session, [task_id])
-    return tasks.task_view(session, task_id, with_gold=True)
+    return queries.task_view(session, task_id, with_gold=True)
 
 
 @router.post(
@@ -91,11 +92,11 @@ async def create_tasks(
     body = await read_body(request)
 
     def parse_and_create() -> list[str]:
-        with task_create.paused_gc():
+        with creation.paused_gc():
             records = parse_json(body)
             if not isinstance(records, list):
                 raise InvalidRequest("body must be a JSON array of task records")
-            ids = task_create.create_tasks(
+            ids = creation.create_tasks(
                 session, project, records, batch=batch, created_by=principal.user_id
             )
             if principal.is_test_key:
@@ -135,7 +136,7 @@ async def import_tasks(
             raise InvalidRequest(
                 f"{name}, line {exc.line}: {exc.msg}; nothing was imported"
             ) from None
-        return task_create.create_tasks(
+        return creation.create_tasks(
             session,
             project,
             records,
@@ -180,8 +181,8 @@ def _filter(
     updated_after: dt.datetime | None = None,
     updated_before: dt.datetime | None = None,
     is_gold: bool | None = None,
-) -> tasks.TaskFilter:
-    return tasks.TaskFilter(
+) -> queries.TaskFilter:
+    return queries.TaskFilter(
         project=project,
         batch=batch,
         status=status,
@@ -199,29 +200,29 @@ def _filter(
 
 @router.get("/api/tasks", operation_id="listTasks", response_model=schemas.TaskPage)
 def list_tasks(
-    f: tasks.TaskFilter = Depends(_filter),
-    limit: int = Query(100, ge=1, le=tasks.MAX_PAGE),
+    f: queries.TaskFilter = Depends(_filter),
+    limit: int = Query(100, ge=1, le=queries.MAX_PAGE),
     cursor: str | None = Query(None, description="next_cursor of the previous page"),
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return tasks.list_tasks(session, f, limit=limit, cursor=cursor)
+    return queries.list_tasks(session, f, limit=limit, cursor=cursor)
 
 
 @router.get("/api/tasks/count", operation_id="countTasks", response_model=schemas.TaskCount)
 def count_tasks(
-    f: tasks.TaskFilter = Depends(_filter),
+    f: queries.TaskFilter = Depends(_filter),
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return {"total": tasks.count_tasks(session, f)}
+    return {"total": queries.count_tasks(session, f)}
 
 
 @router.get("/api/tasks/{task_id}", operation_id="getTask", response_model=schemas.Task)
 def get_task(
     task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
-    return tasks.task_view(session, task_id, with_gold=True)
+    return queries.task_view(session, task_id, with_gold=True)
 
 
 @router.post("/api/tasks/{task_id}/cancel", operation_id="cancelTask", response_model=schemas.Task)
@@ -231,8 +232,8 @@ def cancel_task(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    tasks.cancel_task(session, task_id, clear_unique_id=clear_unique_id)
-    return tasks.task_view(session, task_id, with_gold=True)
+    edits.cancel_task(session, task_id, clear_unique_id=clear_unique_id)
+    return queries.task_view(session, task_id, with_gold=True)
 
 
 @router.put(
@@ -244,8 +245,8 @@ def set_metadata(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    tasks.set_metadata(session, task_id, metadata)
-    return tasks.task_view(session, task_id, with_gold=True)
+    edits.set_metadata(session, task_id, metadata)
+    return queries.task_view(session, task_id, with_gold=True)
 
 
 class TaskPatch(BaseModel):
@@ -259,8 +260,8 @@ def update_task(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    tasks.set_priority(session, task_id, body.priority)
-    return tasks.task_view(session, task_id, with_gold=True)
+    edits.set_priority(session, task_id, body.priority)
+    return queries.task_view(session, task_id, with_gold=True)
 
 
 def _tag_route(mode: str):  # type: ignore[no-untyped-def]
@@ -270,7 +271,7 @@ def _tag_route(mode: str):  # type: ignore[no-untyped-def]
         _: Principal = Depends(manager),
         session: Session = Depends(get_session),
     ) -> dict:
-        return {"task_id": task_id, "tags": tasks.change_tags(session, task_id, tags, mode=mode)}
+        return {"task_id": task_id, "tags": edits.change_tags(session, task_id, tags, mode=mode)}
 
     return change
 

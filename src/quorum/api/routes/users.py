@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from quorum.api import schemas
-from quorum.api.deps import admin, any_user, get_session, manager
-from quorum.api.wire import JSONRoute
-from quorum.services import users, web_sessions
-from quorum.services.users import Principal
+from quorum.http import schemas
+from quorum.http.deps import admin, any_user, get_session, manager
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts import users, web_sessions
+from quorum.services.accounts.users import Principal
 
 router = APIRouter(tags=["users"], route_class=JSONRoute)
 

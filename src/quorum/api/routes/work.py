@@ -10,13 +10,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from quorum.api import schemas
-from quorum.api.deps import any_user, get_caller, get_db, get_session
-from quorum.api.safe_input import DbInt
-from quorum.api.wire import JSONRoute
 from quorum.db.engine import Database
-from quorum.services import assignments, users
-from quorum.services.users import Principal
+from quorum.http import schemas
+from quorum.http.deps import any_user, get_caller, get_db, get_session
+from quorum.http.safe_input import DbInt
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts import users
+from quorum.services.accounts.users import Principal
+from quorum.services.labeling import assignments
 
 router = APIRouter(tags=["annotator"], route_class=JSONRoute)
 

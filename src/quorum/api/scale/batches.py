@@ -8,15 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query
 from sqlalchemy.orm import Session
 
-from quorum.api.deps import get_session, manager
-from quorum.api.safe_input import DbInt
 from quorum.api.scale import schemas, shapes
 from quorum.api.scale.routing import parse_bool, parse_time
-from quorum.api.schemas import BatchStatus
-from quorum.api.wire import JSONRoute
-from quorum.services import batches
+from quorum.http.deps import get_session, manager
+from quorum.http.safe_input import DbInt
+from quorum.http.schemas import BatchStatus
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
-from quorum.services.users import Principal
+from quorum.services.tasks import batches
 
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 

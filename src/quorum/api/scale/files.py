@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from quorum.api.deps import bounded, get_session, manager
 from quorum.api.scale import schemas
-from quorum.api.wire import JSONRoute
-from quorum.services import files
+from quorum.http.deps import bounded, get_session, manager
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
-from quorum.services.users import Principal
+from quorum.services.files import stored_files
 
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 
@@ -67,7 +67,7 @@ async def upload(
             raise InvalidRequest("file is required: a multipart part named `file`")
         mime = part.content_type if part.content_type != "application/octet-stream" else None
         row = await run_in_threadpool(
-            files.store,
+            stored_files.store,
             session,
             request.app.state.settings,
             principal,
@@ -76,7 +76,7 @@ async def upload(
             mime_type=mime,
             project_name=_project_name(form.get("project_name")),
         )
-    return await run_in_threadpool(files.file_view, session, row, str(request.base_url))
+    return await run_in_threadpool(stored_files.file_view, session, row, str(request.base_url))
 
 
 @router.post(
@@ -95,11 +95,11 @@ def import_file(
     session: Session = Depends(get_session),
 ) -> dict:
     """Fetches the URL now; public addresses only, unless the operator allows private ones."""
-    row = files.import_url(
+    row = stored_files.import_url(
         session,
         request.app.state.settings,
         principal,
         body.get("file_url"),
         project_name=_project_name(body.get("project_name")),
     )
-    return files.file_view(session, row, str(request.base_url))
+    return stored_files.file_view(session, row, str(request.base_url))

@@ -7,16 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends
 from sqlalchemy.orm import Session
 
-from quorum.api.deps import get_session, manager
 from quorum.api.scale import shapes
 from quorum.api.scale.routing import parse_bool
 from quorum.api.scale.shapes import scale_type, translating
-from quorum.api.schemas import Project
-from quorum.api.wire import JSONRoute
 from quorum.formats.scale import of_project
-from quorum.services import projects
+from quorum.http.deps import get_session, manager
+from quorum.http.schemas import Project
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
-from quorum.services.users import Principal
+from quorum.services.projects import catalog
 
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 
@@ -46,7 +46,7 @@ def create_project(
     staged = [parse_bool(body.get(flag), flag) for flag in ("rapid", "studio")]
     with translating():
         params = stype.params_in(params)
-    projects.create_project(
+    catalog.create_project(
         session,
         name,
         stype.quorum_type,
@@ -63,7 +63,7 @@ def list_projects(
     principal: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> list:
     return [
-        shapes.project_out(session, p["name"]) for p in projects.list_projects(session, principal)
+        shapes.project_out(session, p["name"]) for p in catalog.list_projects(session, principal)
     ]
 
 
@@ -92,14 +92,14 @@ def set_params(
     patch = params.pop("patch", False)
     if not isinstance(patch, bool):
         raise InvalidRequest("patch must be true or false")
-    project = projects.get_project(session, name)
+    project = catalog.get_project(session, name)
     stype = of_project(project.task_type, project.scale_type)
     instruction = params.pop("instruction", None)
     if instruction is not None and not isinstance(instruction, str):
         raise InvalidRequest("instruction must be a string")
     with translating():
         params = stype.params_in(params)
-    projects.set_params(session, name, params, instruction=instruction, patch=patch)
+    catalog.set_params(session, name, params, instruction=instruction, patch=patch)
     return shapes.project_out(session, name)
 
 
@@ -107,7 +107,7 @@ def set_params(
 def get_template(
     name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
-    projects.get_project(session, name)
+    catalog.get_project(session, name)
     raise InvalidRequest(
         "task templates (Scale's Chat and GenAI projects) are not supported; tasks carry "
         "their params directly"

@@ -1,4 +1,4 @@
-"""Response bodies of Scale's v1 face, for the OpenAPI document (see quorum.api.schemas)."""
+"""Response bodies of Scale's v1 face, for the OpenAPI document (see quorum.http.schemas)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from quorum.api.schemas import Audit, Batch, Json
+from quorum.http.schemas import Audit, Batch, Json
 
 
 class LimitedTask(BaseModel):

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from quorum.formats import scale
 from quorum.formats.scale import ScaleType
-from quorum.services import batches, projects, tasks
 from quorum.services.errors import InvalidRequest, NotFound
+from quorum.services.projects import catalog
+from quorum.services.tasks import batches, queries
 from quorum.tasktypes.base import TaskValidationError
 
 
@@ -43,7 +44,7 @@ class ProjectTypes:
 
     def __call__(self, project_name: str) -> ScaleType:
         if project_name not in self._known:
-            project = projects.get_project(self.session, project_name)
+            project = catalog.get_project(self.session, project_name)
             self._known[project_name] = scale.of_project(project.task_type, project.scale_type)
         return self._known[project_name]
 
@@ -60,13 +61,13 @@ def task_list(session: Session, task_ids: list[str]) -> list[dict]:
     types = ProjectTypes(session)
     return [
         scale.task_out(view, types(view["project"]))
-        for view in tasks.task_views(session, task_ids, with_annotations=False)
+        for view in queries.task_views(session, task_ids, with_annotations=False)
     ]
 
 
 def project_out(session: Session, name: str) -> dict:
-    project = projects.get_project(session, name)
-    view = projects.project_view(session, project)
+    project = catalog.get_project(session, name)
+    view = catalog.project_view(session, project)
     view["type"] = scale.of_project(project.task_type, project.scale_type).name
     return view
 

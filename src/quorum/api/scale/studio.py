@@ -9,12 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends
 from sqlalchemy.orm import Session
 
-from quorum.api.deps import get_session, manager
 from quorum.api.scale import schemas
-from quorum.api.wire import JSONRoute
-from quorum.services import studio
+from quorum.http.deps import get_session, manager
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
-from quorum.services.users import Principal
+from quorum.services.workforce import studio
 
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 _ASSIGN_BODY = Body(description='{"emails": [...], "projects": [...]}')

@@ -7,19 +7,23 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Query
 from sqlalchemy.orm import Session
 
-from quorum.api.deps import get_session, manager
 from quorum.api.openapi import UNIQUE_ID_TAKEN
 from quorum.api.scale import schemas, shapes
 from quorum.api.scale.routing import parse_bool, parse_time
 from quorum.api.scale.shapes import scale_type
-from quorum.api.wire import JSONRoute
 from quorum.db.claim import TRAINING_TAG
 from quorum.formats import scale
 from quorum.formats.scale import ScaleType
-from quorum.services import batches, files, projects, review, task_create, tasks, test_mode
+from quorum.http.deps import get_session, manager
+from quorum.http.wire import JSONRoute
+from quorum.services.accounts.users import Principal
 from quorum.services.cursors import BadCursor
 from quorum.services.errors import InvalidRequest
-from quorum.services.users import Principal
+from quorum.services.files import stored_files
+from quorum.services.labeling import test_mode
+from quorum.services.projects import catalog
+from quorum.services.review import reviews
+from quorum.services.tasks import batches, creation, edits, queries
 
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 
@@ -49,7 +53,7 @@ def _create(
     if project_name is None and isinstance(record.get("batch"), str):
         project_name = batches.get_batch(session, record["batch"])[1]
     if project_name is None:
-        project = projects.ensure_project(
+        project = catalog.ensure_project(
             session,
             default_project(stype),
             stype.quorum_type,
@@ -60,7 +64,7 @@ def _create(
     elif not isinstance(project_name, str) or not project_name:
         raise InvalidRequest("project must be the name of a project")
     else:
-        project = projects.get_project(session, project_name)
+        project = catalog.get_project(session, project_name)
     if project.task_type != stype.quorum_type:
         raise InvalidRequest(
             f"project {project_name!r} has task type {project.task_type}; "
@@ -77,11 +81,11 @@ def _create(
     if tags:
         given = record.get("tags")
         record["tags"] = [*(given if isinstance(given, list) else []), *tags]
-    [task_id] = task_create.create_tasks(
+    [task_id] = creation.create_tasks(
         session, project_name, [record], created_by=principal.user_id, describe=lambda _: "task"
     )
-    files.link_to_project(session, project.id, record)
-    projects.mark_used_through_scale(project)
+    stored_files.link_to_project(session, project.id, record)
+    catalog.mark_used_through_scale(project)
     session.commit()
     if principal.is_test_key:
         test_mode.complete_by_machine(session, [task_id])
@@ -151,12 +155,12 @@ def create_training_task(
     other work."""
     task_id = _quality_task(session, principal, task_type, body, (TRAINING_TAG,))
     view = shapes.task(session, task_id)
-    count = tasks.count_tasks(
-        session, tasks.TaskFilter(project=view["project"], tags=[TRAINING_TAG], is_gold=True)
+    count = queries.count_tasks(
+        session, queries.TaskFilter(project=view["project"], tags=[TRAINING_TAG], is_gold=True)
     )
-    policy = projects.get_project(session, view["project"]).policy
+    policy = catalog.get_project(session, view["project"]).policy
     if policy.get("qualification_count", 0) < count <= 100:
-        projects.set_policy(session, view["project"], {"qualification_count": count})
+        catalog.set_policy(session, view["project"], {"qualification_count": count})
     return {"id": task_id, "expected_response": body["expected_response"], **view}
 
 
@@ -176,7 +180,7 @@ def cancel_task(
 ) -> dict:
     """Only pending tasks; any other gets 400 (never 409: the client would crash on it)."""
     clear = bool(parse_bool(clear_unique_id, "clear_unique_id"))
-    tasks.cancel_task(session, task_id, clear_unique_id=clear)
+    edits.cancel_task(session, task_id, clear_unique_id=clear)
     return shapes.task(session, task_id)
 
 
@@ -194,7 +198,7 @@ def audit_task(
     if comments is not None and not isinstance(comments, str):
         raise InvalidRequest("comments must be a string")
     decision = "accept" if accepted else "reject"
-    review.decide(session, principal, task_id, decision, comment=comments, source="customer")
+    reviews.decide(session, principal, task_id, decision, comment=comments, source="customer")
     return shapes.task(session, task_id)
 
 
@@ -212,7 +216,7 @@ def set_unique_id(
 ) -> dict:
     if body.get("unique_id") is None:
         raise InvalidRequest("unique_id is required")
-    tasks.set_unique_id(session, task_id, body["unique_id"])
+    edits.set_unique_id(session, task_id, body["unique_id"])
     return shapes.task(session, task_id)
 
 
@@ -222,7 +226,7 @@ def set_unique_id(
 def clear_unique_id(
     task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
-    tasks.set_unique_id(session, task_id, None)
+    edits.set_unique_id(session, task_id, None)
     return shapes.task(session, task_id)
 
 
@@ -235,7 +239,7 @@ def set_metadata(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    tasks.set_metadata(session, task_id, metadata)
+    edits.set_metadata(session, task_id, metadata)
     return shapes.task(session, task_id)
 
 
@@ -246,7 +250,7 @@ def _tag_route(mode: str):  # type: ignore[no-untyped-def]
         _: Principal = Depends(manager),
         session: Session = Depends(get_session),
     ) -> dict:
-        tasks.change_tags(session, task_id, tags, mode=mode)
+        edits.change_tags(session, task_id, tags, mode=mode)
         return shapes.task(session, task_id)
 
     return change
@@ -294,7 +298,7 @@ def list_tasks(
     for value in review_statuses:
         if value not in REVIEW_STATUSES:
             raise InvalidRequest(f"customer_review_status must be among {REVIEW_STATUSES}")
-    f = tasks.TaskFilter(
+    f = queries.TaskFilter(
         project=project,
         batch=batch,
         status=status,
@@ -311,7 +315,7 @@ def list_tasks(
     )
     cursor, offset = _read_token(next_token)
     try:
-        page = tasks.list_tasks(session, f, limit=limit, cursor=cursor)
+        page = queries.list_tasks(session, f, limit=limit, cursor=cursor)
     except BadCursor:
         raise InvalidRequest("next_token is not one this server issued") from None
     if parse_bool(limited_response, "limited_response"):
@@ -321,7 +325,7 @@ def list_tasks(
     after = offset + len(docs)
     return {
         "docs": docs,
-        "total": tasks.count_tasks(session, f),
+        "total": queries.count_tasks(session, f),
         "limit": limit,
         "offset": offset,
         "has_more": page["has_more"],

@@ -1,0 +1,162 @@
+"""Request dependencies: the database session, the calling principal and role checks."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from tempfile import SpooledTemporaryFile
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Message, Receive
+
+from quorum.db.engine import Database
+from quorum.http import cookie_auth
+from quorum.http.safe_input import SafeRequest
+from quorum.services.accounts import users
+from quorum.services.accounts.users import Principal, Role
+from quorum.services.errors import Forbidden, ServiceError, Unauthorized
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BodyTooLarge(ServiceError):
+    status = 413
+
+
+async def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session per request; writes (non-GET) take SQLite's write lock up front.
+
+    Async, like the other dependencies here: making a session does no I/O, and each sync
+    dependency would cost the request one more hop through the thread pool.
+    """
+    db: Database = request.app.state.db
+    with db.session(write=request.method not in READ_METHODS) as session:
+        yield session
+
+
+def _key_from_header(header: str) -> str:
+    scheme, _, value = header.partition(" ")
+    scheme = scheme.lower()
+    if scheme == "bearer" and value.strip():
+        return value.strip()
+    if scheme == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthorized("malformed Basic authorization header") from None
+        key, _, _password = decoded.partition(":")
+        if key:
+            return key
+    raise Unauthorized("send the API key as a Bearer token or as the Basic auth user name")
+
+
+async def get_principal(request: Request) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("authorization")
+    if not header:
+        with request.app.state.db.session() as session:
+            principal = await cookie_auth.session_principal(request, session)
+        if principal is None:
+            raise Unauthorized("missing API key (Authorization header)")
+        request.state.principal = principal
+        return principal
+    key = _key_from_header(header)
+    # Read afresh on every request, never cached: see users.key_principal.
+    principal = await request.app.state.db.run_read(users.key_principal, key)
+    request.state.principal = principal
+    return principal
+
+
+async def get_caller(request: Request) -> Principal | str:
+    """The caller of the annotator loop's two busiest routes: a principal (a browser session),
+    or the API key itself, which the route's own write transaction then resolves as freshly as
+    `get_principal` would (`users.authenticate_key`), sparing each claim and submission a
+    database round trip and, on PostgreSQL, a hop to a thread and back."""
+    header = request.headers.get("authorization")
+    if not header:
+        return await get_principal(request)
+    return _key_from_header(header)
+
+
+def require(role: Role) -> Callable[..., Principal]:
+    """A dependency that lets through callers whose role is at least `role`."""
+
+    async def check(principal: Principal = Depends(get_principal)) -> Principal:
+        if not principal.role.at_least(role):
+            raise Forbidden(f"this needs the {role.value} role or higher")
+        return principal
+
+    check.__name__ = f"require_{role.value}"
+    check.role = role  # type: ignore[attr-defined]  # read by quorum.api.openapi
+    return check
+
+
+any_user = require(Role.annotator)
+manager = require(Role.manager)
+admin = require(Role.admin)
+
+
+SPOOL_BYTES = 1 << 20
+"""Bodies are written to disk in pieces of this size; up to it they stay in memory."""
+
+
+def limited_receive(request: Request) -> Receive:
+    """The request's ASGI `receive`, raising BodyTooLarge (413) as soon as the body passes the
+    configured bound (at once if Content-Length says it will): every way a body is read goes
+    through it."""
+    limit = request.app.state.settings.max_upload_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
+    seen = 0
+
+    async def receive() -> Message:
+        nonlocal seen
+        message = await request.receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
+        return message
+
+    return receive
+
+
+def bounded(request: Request) -> Request:
+    """The request, reading its body within the bound (`form()` included, its fields checked
+    as every request's are)."""
+    return SafeRequest(request.scope, limited_receive(request))
+
+
+async def read_body(request: Request) -> bytearray:
+    """The whole body in memory (for a JSON document, which is parsed whole anyway)."""
+    body = bytearray()
+    async for chunk in bounded(request).stream():
+        body += chunk
+    return body
+
+
+@asynccontextmanager
+async def spooled_body(request: Request) -> AsyncIterator[SpooledTemporaryFile[bytes]]:
+    """The body in a temporary file, from its start, with memory bounded by `SPOOL_BYTES`
+    whatever its size; the file is gone after the block. Disk writes run in a worker thread."""
+    with SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        pending = bytearray()
+        async for chunk in bounded(request).stream():
+            pending += chunk
+            if len(pending) >= SPOOL_BYTES:
+                await run_in_threadpool(spool.write, pending)
+                pending = bytearray()
+        spool.write(pending)  # less than SPOOL_BYTES
+        spool.seek(0)
+        yield spool

@@ -1,0 +1,1 @@
+"""Who may sign in and how: users, hashed API keys, roles, browser sessions."""

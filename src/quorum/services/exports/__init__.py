@@ -1,0 +1,1 @@
+"""Exports of a project's results, streamed in constant memory."""

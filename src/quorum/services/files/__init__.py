@@ -1,0 +1,1 @@
+"""Stored files: uploads and imports by URL, bounded and streamed, and who may read them."""

@@ -1,0 +1,133 @@
+"""After each answer: complete the task when its consensus is sure enough, else buy one more.
+
+Adaptive overlap: a task completes once it has `min_overlap` answers and the posterior of its
+consensus reaches `confidence_target`; below target it is handed out once more, up to
+`max_overlap` answers, after which it completes with its best label and `low_confidence`.
+Completed tasks are sampled for review at `review_rate` (low-confidence ones always go).
+It runs inside every submission, so it reads and writes on the driver's cursor (quorum.db.hot).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from quorum import tasktypes
+from quorum.db import hot
+from quorum.db.hot import SQL
+from quorum.db.models import utcnow
+from quorum.services.callbacks import outbox
+from quorum.services.consensus import DEFAULT_ACCURACY, Verdict, verdict
+from quorum.services.tasks import batches
+
+_review_sample = random.Random()
+
+# A task's newest answers, newest first.
+_ANSWERS = SQL("""
+SELECT n.response, a.skill, a.gold_answered, a.gold_correct
+FROM annotations n
+LEFT JOIN project_annotators a ON a.user_id = n.user_id AND a.project_id = :project
+WHERE n.task_id = :tid
+ORDER BY n.id DESC
+LIMIT :limit""")
+# More answers than a pending task can gather (overlap is at most 100, plus late answers).
+_ALL = 1000
+_NEED = SQL("UPDATE tasks SET needed = :needed WHERE id = :tid")
+_COMPLETE = SQL("""
+UPDATE tasks SET status = 'completed', response = :response, confidence = :confidence,
+                 low_confidence = :low, review_status = :review, completed_at = :now,
+                 updated_at = :now
+WHERE id = :tid""")
+
+
+@dataclass(frozen=True, slots=True)
+class TaskState:
+    """What the decision needs of a pending task, as it is after the new answer."""
+
+    id: str
+    params: dict[str, Any]
+    answered: int
+    active: int
+    needed: int
+    batch_id: int | None
+    callback_url: str | None
+
+
+# Gold answers are pooled with this many pseudo-answers at the default accuracy, so that two
+# misses on gold do not make a newcomer's vote count against the label they chose.
+GOLD_PRIOR_ANSWERS = 4.0
+
+
+def accuracy(skill: float | None, gold_answered: int | None, gold_correct: float | None) -> float:
+    """What routing believes of an annotator: the model's skill, else gold, else unknown."""
+    if skill is not None:
+        return skill
+    if gold_answered:
+        prior = GOLD_PRIOR_ANSWERS * DEFAULT_ACCURACY
+        return (prior + (gold_correct or 0.0)) / (GOLD_PRIOR_ANSWERS + gold_answered)
+    return math.nan
+
+
+def after_answer(
+    session: Session, project_id: int, task_type: str, policy: dict[str, Any], task: TaskState
+) -> None:
+    """Decide a pending task's fate after a new answer (caller commits)."""
+    conn = session.connection()
+    result = consensus(conn, project_id, task_type, task.params, task.id, limit=_ALL)
+    sure = result.confidence >= policy["confidence_target"]
+    if task.answered >= policy["min_overlap"] and sure:
+        complete(session, policy, task, result.response, result.confidence, low=False)
+    elif task.answered >= policy["max_overlap"]:
+        complete(session, policy, task, result.response, result.confidence, low=True)
+    elif task.answered >= policy["min_overlap"]:
+        # Unsure: one more answer beyond those in; a live lease may still bring it.
+        needed = min(policy["max_overlap"], max(task.needed, task.answered + 1))
+        if needed != task.needed:
+            _NEED.run(conn, {"tid": task.id, "needed": needed})
+
+
+def consensus(
+    conn: Any,
+    project_id: int,
+    task_type: str,
+    params: dict[str, Any],
+    task_id: str,
+    *,
+    limit: int,
+) -> Verdict:
+    """The consensus of a task's newest `limit` answers, each weighed by its annotator's
+    accuracy. A gold answer runs it too (over as many answers as a regular task gets), so that
+    submitting takes as long whether the task is gold or not; its verdict is not kept."""
+    rows = _ANSWERS.run(conn, {"project": project_id, "tid": task_id, "limit": limit}).fetchall()
+    rows.reverse()
+    return verdict(
+        tasktypes.get(task_type),
+        params,
+        [hot.json_value(r[0]) for r in rows],
+        [accuracy(skill, answered, correct) for _, skill, answered, correct in rows],
+    )
+
+
+def complete(
+    session: Session,
+    policy: dict[str, Any],
+    task: TaskState,
+    response: dict,
+    confidence: float,
+    *,
+    low: bool,
+) -> None:
+    review = low or _review_sample.random() < policy.get("review_rate", 0.0)
+    conn = session.connection()
+    _COMPLETE.run(conn, {
+        "tid": task.id, "response": hot.json_param(conn, response),
+        "confidence": round(confidence, 6), "low": low, "review": "pending" if review else None,
+        "now": hot.time_param(conn, utcnow()),
+    })  # fmt: skip
+    outbox.enqueue_task_event(session, task.id, "completed", task.callback_url)
+    if task.batch_id is not None:
+        batches.complete_if_done(session, [task.batch_id])

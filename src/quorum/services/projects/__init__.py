@@ -1,0 +1,1 @@
+"""Projects: task type, versioned default params, instructions, quality policy, members."""

@@ -1,0 +1,177 @@
+"""Review and audit: reviewers and requesters accept, fix or reject completed tasks.
+
+Completion sends a share of tasks (and every low-confidence one) to review. A reviewer sees
+the task with every answer and the consensus, and accepts it, fixes it (a new response,
+validated by the task type) or rejects it: a rejected task goes back to the queue for one more
+answer, or is marked `error` once it has been rejected `review_reject_limit` times. Requesters
+audit through the API the same way. Every verdict is kept as an audit on the task.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quorum import tasktypes
+from quorum.db.models import Annotation, Audit, Project, ProjectMember, Task, User, utcnow
+from quorum.services.accounts.users import Principal, Role
+from quorum.services.callbacks import outbox
+from quorum.services.consensus import gold_score
+from quorum.services.errors import Forbidden, InvalidRequest
+from quorum.services.projects.catalog import is_member, project_for, task_for
+from quorum.services.tasks import batches
+from quorum.services.tasks.queries import audits_of
+from quorum.tasktypes.base import TaskValidationError
+
+DECISIONS = ("accept", "fix", "reject")
+_RESULT = {"accept": "accepted", "fix": "fixed", "reject": "rejected"}
+# An answer this close to the consensus (gold-style partial credit) counts as agreeing: merged
+# spans and fused boxes rarely equal any one answer exactly.
+AGREES_AT = 0.9
+
+
+def _reviewer_of(session: Session, principal: Principal, project: Project) -> None:
+    """Members who do not review get 403; the caller has already made sure (`project_for`,
+    `task_for`) that non-members got the 404 of a missing project or task."""
+    if principal.role.at_least(Role.manager):
+        return
+    if is_member(session, project.id, principal.user_id) != "reviewer":
+        raise Forbidden(f"you are not a reviewer of project {project.name!r}")
+
+
+def _review_view(session: Session, project: Project, task: Task) -> dict:
+    answers = session.execute(
+        select(User.name, Annotation.response, Annotation.time_spent_s)
+        .join(User, User.id == Annotation.user_id)
+        .where(Annotation.task_id == task.id)
+        .order_by(Annotation.id)
+    ).all()
+    kind = tasktypes.get(project.task_type)
+    scores = [
+        round(gold_score(kind, task.response, a.response), 3) if task.response else None
+        for a in answers
+    ]
+    return {
+        "task_id": task.id,
+        "params": task.params,
+        "response": task.response,
+        "confidence": task.confidence,
+        "low_confidence": task.low_confidence,
+        "answers": [
+            {
+                "annotator": a.name,
+                "response": a.response,
+                "time_spent_s": a.time_spent_s,
+                "agreement": score,
+                "agrees": score is not None and score >= AGREES_AT,
+            }
+            for a, score in zip(answers, scores, strict=True)
+        ],
+        "audits": audits_of(session, task.id),
+    }
+
+
+def queues(session: Session, principal: Principal) -> list[dict]:
+    """The projects the caller reviews (every project, for managers) with the tasks waiting."""
+    waiting = (
+        select(Task.project_id, func.count().label("n"))
+        .where(Task.status == "completed", Task.review_status == "pending")
+        .group_by(Task.project_id)
+        .subquery()
+    )
+    query = (
+        select(Project.name, Project.task_type, func.coalesce(waiting.c.n, 0))
+        .outerjoin(waiting, waiting.c.project_id == Project.id)
+        .where(Project.archived.is_(False))
+        .order_by(Project.name)
+    )
+    if not principal.role.at_least(Role.manager):
+        query = query.join(ProjectMember, ProjectMember.project_id == Project.id).where(
+            ProjectMember.user_id == principal.user_id, ProjectMember.role == "reviewer"
+        )
+    return [{"name": n, "type": t, "waiting": w} for n, t, w in session.execute(query)]
+
+
+def next_review(session: Session, principal: Principal, project_name: str) -> dict | None:
+    """The oldest completed task of the project waiting for review, or None."""
+    project = project_for(session, principal, project_name)
+    _reviewer_of(session, principal, project)
+    task = session.scalar(
+        select(Task)
+        .where(
+            Task.project_id == project.id,
+            Task.status == "completed",
+            Task.review_status == "pending",
+        )
+        .order_by(Task.low_confidence.desc(), Task.completed_at, Task.id)
+        .limit(1)
+    )
+    return None if task is None else _review_view(session, project, task)
+
+
+def decide(
+    session: Session,
+    principal: Principal,
+    task_id: str,
+    decision: str,
+    *,
+    response: Any = None,
+    comment: str | None = None,
+    source: str = "reviewer",
+) -> dict:
+    """Apply a reviewer's (or, with source `customer`, the requester's) verdict."""
+    if decision not in DECISIONS:
+        raise InvalidRequest(f"decision must be one of {', '.join(DECISIONS)}")
+    task, project = task_for(session, principal, task_id)
+    if source == "reviewer":
+        _reviewer_of(session, principal, project)
+    if task.status != "completed":
+        raise InvalidRequest(f"task {task_id} is {task.status}; only completed tasks are audited")
+    previous = task.response
+    if decision == "fix":
+        try:
+            response = tasktypes.get(project.task_type).validate_response(task.params, response)
+        except TaskValidationError as exc:
+            err = exc.prefixed("response")
+            raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
+        task.response, task.confidence, task.low_confidence = response, 1.0, False
+    elif decision == "reject":
+        _reject(session, project, task)
+    task.review_status = _RESULT[decision]
+    task.updated_at = utcnow()
+    if task.status != "pending":  # completed (accepted, fixed) or error: tell the requester
+        outbox.enqueue_task_callback(session, task.id, "audited")
+    session.add(
+        Audit(
+            task_id=task.id,
+            user_id=principal.user_id,
+            source=source,
+            result=_RESULT[decision],
+            comment=comment,
+            previous_response=previous,
+        )
+    )
+    session.commit()
+    return {
+        "task_id": task.id,
+        "status": task.status,
+        "review_status": task.review_status,
+        "response": task.response,
+        "audits": audits_of(session, task.id),
+    }
+
+
+def _reject(session: Session, project: Project, task: Task) -> None:
+    """Back to the queue for one more answer, or `error` past the rejection limit."""
+    task.rejections += 1
+    if task.rejections > project.policy.get("review_reject_limit", 2):
+        task.status = "error"
+        session.flush()
+        if task.batch_id is not None:
+            batches.complete_if_done(session, [task.batch_id])
+        return
+    task.status = "pending"
+    task.response = task.confidence = task.completed_at = None
+    task.needed = task.answered + 1

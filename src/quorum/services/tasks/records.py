@@ -1,0 +1,176 @@
+"""Turning incoming task records into rows: the validation half of task creation.
+
+A record is a task's params plus the optional envelope keys below (the shape of Scale's
+create-task body and of every import file). Params are merged over the project's newest
+default params (task-level values win) and validated by the task type; `gold` carries the
+expected response of a gold task and the param `hypothesis` a pre-label, both validated as
+responses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from quorum.services.callbacks.urls import url_problem
+from quorum.services.errors import InvalidRequest
+from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
+
+MAX_METADATA_BYTES = 10_000
+MAX_TAGS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class RecordError:
+    """A problem with record number `index` (0-based) at `field`."""
+
+    index: int
+    field: str
+    msg: str
+
+
+@dataclass(slots=True)
+class ParsedRecord:
+    params: dict[str, Any]
+    unique_id: str | None
+    metadata: dict[str, Any]
+    tags: list[str]
+    priority: int
+    callback_url: str | None
+    instruction: str | None
+    batch: str | None
+    expected_response: dict[str, Any] | None
+
+
+def check_unique_id(value: Any) -> str | None:
+    if isinstance(value, str) and 0 < len(value) <= 400:
+        return None
+    return "must be a non-empty string of at most 400 chars"
+
+
+def _check_metadata(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "must be a JSON object"
+    if len(orjson.dumps(value)) > MAX_METADATA_BYTES:
+        return f"is larger than {MAX_METADATA_BYTES} bytes"
+    return None
+
+
+def check_metadata(value: Any) -> dict[str, Any]:
+    """The metadata of a task or a batch (one rule for both, as Scale's 10 kB cap); 400 else."""
+    problem = _check_metadata(value)
+    if problem is not None:
+        raise InvalidRequest(f"metadata {problem}")
+    return value  # type: ignore[no-any-return]
+
+
+def _check_tags(value: Any) -> str | None:
+    if (
+        isinstance(value, list)
+        and len(value) <= MAX_TAGS
+        and all(isinstance(t, str) and 0 < len(t) <= 200 for t in value)
+    ):
+        return None
+    return f"must be a list of at most {MAX_TAGS} strings of 1 to 200 chars"
+
+
+def _check_priority(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 1_000_000:
+        return None
+    return "must be an integer in -1000000..1000000"
+
+
+def _check_string(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be a string"
+
+
+def _check_gold(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be the expected response, a JSON object"
+
+
+# Envelope key -> check returning a problem or None; every other key of a record is a param.
+ENVELOPE = {
+    "unique_id": check_unique_id,
+    "metadata": _check_metadata,
+    "tags": _check_tags,
+    "priority": _check_priority,
+    "callback_url": url_problem,
+    "instruction": _check_string,
+    "batch": _check_string,
+    "gold": _check_gold,
+}
+
+
+def parse_record(task_type: TaskType, defaults: dict[str, Any], record: Any) -> ParsedRecord:
+    """Validate one record; raises TaskValidationError naming every bad field."""
+    if not isinstance(record, dict):
+        raise TaskValidationError([FieldError("", "a task record must be a JSON object")])
+    params = dict(defaults)
+    envelope: dict[str, Any] = {}
+    problems: list[FieldError] = []
+    for key, value in record.items():
+        check = ENVELOPE.get(key)
+        if check is None:
+            params[key] = value
+        elif value is not None:
+            problem = check(value)
+            if problem is not None:
+                problems.append(FieldError(key, problem))
+            envelope[key] = value
+    try:
+        params = task_type.validate_params(params)
+    except TaskValidationError as exc:
+        problems.extend(exc.errors)
+    if not problems and params.get("hypothesis") is not None:
+        # A pre-label shown to annotators: it must be a valid answer to this very task.
+        try:
+            params["hypothesis"] = task_type.validate_response(params, params["hypothesis"])
+        except TaskValidationError as exc:
+            problems.extend(exc.prefixed("hypothesis").errors)
+    expected = envelope.get("gold")
+    if not problems and expected is not None:
+        try:
+            expected = task_type.validate_response(params, expected)
+        except TaskValidationError as exc:
+            problems.extend(exc.prefixed("gold").errors)
+    if problems:
+        raise TaskValidationError(problems)
+    tags = envelope.get("tags")
+    return ParsedRecord(
+        params=params,
+        unique_id=envelope.get("unique_id"),
+        metadata=envelope.get("metadata") or {},
+        tags=list(dict.fromkeys(tags)) if tags else [],
+        priority=envelope.get("priority") or 0,
+        callback_url=envelope.get("callback_url"),
+        instruction=envelope.get("instruction"),
+        batch=envelope.get("batch"),
+        expected_response=expected,
+    )
+
+
+def parse_records(
+    task_type: TaskType, defaults: dict[str, Any], records: list[Any], *, max_errors: int = 100
+) -> tuple[list[ParsedRecord], list[RecordError]]:
+    """Validate every record; also catches a `unique_id` repeated inside the same input."""
+    parsed: list[ParsedRecord] = []
+    errors: list[RecordError] = []
+    seen: dict[str, int] = {}
+    for index, record in enumerate(records):
+        try:
+            item = parse_record(task_type, defaults, record)
+        except TaskValidationError as exc:
+            errors.extend(RecordError(index, e.loc, e.msg) for e in exc.errors)
+            if len(errors) >= max_errors:
+                break
+            continue
+        if item.unique_id is not None:
+            first = seen.setdefault(item.unique_id, index)
+            if first != index:
+                errors.append(
+                    RecordError(index, "unique_id", f"repeats the unique_id of record {first + 1}")
+                )
+        parsed.append(item)
+    return parsed, errors[:max_errors]
