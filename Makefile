@@ -26,6 +26,7 @@ test: $(VENV)/.test
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 	$(BIN)/python -m tests.fuzz.run
 
@@ -41,3 +42,5 @@ bench: $(VENV)/.test
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/python -m quorum.devtools.cycles

@@ -19,7 +19,7 @@ from quorum.config import Settings, get_settings
 from quorum.db.models import Job, Task
 from quorum.services.callbacks import outbox
 from quorum.services.callbacks import settings as callback_settings
-from quorum.services.callbacks.delivery import DeliveryPolicy, handlers
+from quorum.services.ops.callback_delivery import DeliveryPolicy, handlers
 from quorum.services.projects import catalog
 from quorum.services.tasks import batches, creation, edits, queries
 

@@ -8,8 +8,8 @@ import ipaddress
 import pytest
 
 from quorum.config import Settings, get_settings
-from quorum.services.callbacks.delivery import DeliveryPolicy
 from quorum.services.callbacks.urls import UnsafeCallbackUrl, is_public, resolve, url_problem
+from quorum.services.ops.callback_delivery import DeliveryPolicy
 
 NOT_PUBLIC = [
     "10.1.2.3",  # private

@@ -15,5 +15,6 @@ Domains, lowest first (a domain imports only those listed before it; `make lint`
 - workforce/  annotators and blocking, skill refits, groups, Studio, dashboards, my work
 - review/     review queues and decisions
 - exports/    project exports, streamed
-- ops/        the background worker's job registry, job administration, retention
+- ops/        what the worker runs: its job registry, callback delivery, job administration,
+              retention
 """

@@ -7,13 +7,13 @@ queues of projects they review (others look missing); managers see every project
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Project
 from quorum.formats.exporters import EXPORTERS
 from quorum.http.deps import get_session
 from quorum.http.safe_input import SafeRoute
@@ -23,6 +23,9 @@ from quorum.services.projects import catalog
 from quorum.web import markdown
 from quorum.web.pages import PageDenied, Viewer, viewer_for
 from quorum.web.shell import data_attrs
+
+if TYPE_CHECKING:
+    from quorum.db.models import Project
 
 router = APIRouter(include_in_schema=False, route_class=SafeRoute)
 

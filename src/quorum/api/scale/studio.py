@@ -28,7 +28,7 @@ _ASSIGN_BODY = Body(description='{"emails": [...], "projects": [...]}')
 def list_assignments(
     _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
-    return studio.assignments(session)
+    return studio.memberships(session)
 
 
 @router.post(
@@ -42,7 +42,7 @@ def add_assignments(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return studio.add_assignments(session, body.get("emails"), body.get("projects"))
+    return studio.add_memberships(session, body.get("emails"), body.get("projects"))
 
 
 @router.post(
@@ -56,7 +56,7 @@ def remove_assignments(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return studio.remove_assignments(session, body.get("emails"), body.get("projects"))
+    return studio.remove_memberships(session, body.get("emails"), body.get("projects"))
 
 
 @router.get(

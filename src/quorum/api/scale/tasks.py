@@ -11,7 +11,6 @@ from quorum.api.openapi import UNIQUE_ID_TAKEN
 from quorum.api.scale import schemas, shapes
 from quorum.api.scale.routing import parse_bool, parse_time
 from quorum.api.scale.shapes import scale_type
-from quorum.db.claim import TRAINING_TAG
 from quorum.formats import scale
 from quorum.formats.scale import ScaleType
 from quorum.http.deps import get_session, manager
@@ -20,7 +19,7 @@ from quorum.services.accounts.users import Principal
 from quorum.services.cursors import BadCursor
 from quorum.services.errors import InvalidRequest
 from quorum.services.files import stored_files
-from quorum.services.labeling import test_mode
+from quorum.services.labeling import gold, test_mode
 from quorum.services.projects import catalog
 from quorum.services.review import reviews
 from quorum.services.tasks import batches, creation, edits, queries
@@ -153,14 +152,9 @@ def create_training_task(
     """A gold task tagged `training`; the project's qualification covers every training task,
     and the gold queue serves training tasks first, so each new annotator answers them before
     other work."""
-    task_id = _quality_task(session, principal, task_type, body, (TRAINING_TAG,))
+    task_id = _quality_task(session, principal, task_type, body, (gold.TRAINING_TAG,))
     view = shapes.task(session, task_id)
-    count = queries.count_tasks(
-        session, queries.TaskFilter(project=view["project"], tags=[TRAINING_TAG], is_gold=True)
-    )
-    policy = catalog.get_project(session, view["project"]).policy
-    if policy.get("qualification_count", 0) < count <= 100:
-        catalog.set_policy(session, view["project"], {"qualification_count": count})
+    gold.cover_training(session, view["project"])
     return {"id": task_id, "expected_response": body["expected_response"], **view}
 
 

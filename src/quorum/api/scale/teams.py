@@ -1,4 +1,4 @@
-"""Scale v1 teams: teammates are Quorum users (see quorum.services.studio for the role map)."""
+"""Scale v1 teams: teammates are Quorum users (the role map: quorum.services.workforce.studio)."""
 
 from __future__ import annotations
 

@@ -1,2 +1,2 @@
-"""Callbacks: which URLs are allowed, the outbox events state changes write, each project's URL and
-signing key, and delivery from the worker."""
+"""Callbacks: which URLs are allowed, the outbox events every state change writes, and each
+project's URL and signing key (delivery runs in the worker: quorum.services.ops)."""

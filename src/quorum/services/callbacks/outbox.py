@@ -1,7 +1,7 @@
 """Callback events into the outbox (the project's URL and key: quorum.services.callbacks.settings).
 
 An event is a job written in the caller's transaction, so a callback goes out if and only if the
-change behind it commits; quorum.services.callbacks.delivery sends it from a worker. A task's
+change behind it commits; quorum.services.ops.callback_delivery sends it from a worker. A task's
 event goes to the task's `callback_url`, else its batch's, else its project's; a batch's event
 to the batch's, else the project's. No URL, no job.
 """

@@ -68,7 +68,7 @@ _COUNT_SERVED = SQL("""
 UPDATE project_annotators SET served = served + 1, gold_served = gold_served + :gold,
                               gold_after = COALESCE(:after, gold_after)
 WHERE project_id = :project AND user_id = :user""")
-# The submission, its task and project, the task's callback URL (webhooks.CALLBACK_URL) and
+# The submission, its task and project, the task's callback URL (outbox.CALLBACK_URL) and
 # its expected response if it is gold.
 _SUBMITTED = """
 SELECT s.user_id, s.status, s.task_id, s.project_id, t.status, t.is_gold, t.answered,

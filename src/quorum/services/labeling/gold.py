@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
+from quorum.db.claim import TRAINING_TAG
 from quorum.db.hot import SQL
 from quorum.db.models import (
     HOLDING,
@@ -30,7 +31,9 @@ from quorum.db.models import (
     utcnow,
 )
 from quorum.services.consensus import gold_score
+from quorum.services.projects import catalog
 from quorum.services.projects.policy import effective
+from quorum.services.tasks import queries
 
 _UNIT = float(1 << 64)
 
@@ -137,3 +140,18 @@ def block(session: Session, record: ProjectAnnotator, reason: str) -> None:
         .values(active=Task.active - 1)
         .execution_options(synchronize_session=False)
     )
+
+
+# Qualification covers at most this many training tasks; past it, later ones are plain gold.
+MAX_QUALIFICATION = 100
+
+
+def cover_training(session: Session, project_name: str) -> None:
+    """Raise the project's qualification to cover every training task (gold tagged `training`,
+    which the gold queue serves first), so each new annotator answers them before other work."""
+    count = queries.count_tasks(
+        session, queries.TaskFilter(project=project_name, tags=[TRAINING_TAG], is_gold=True)
+    )
+    policy = catalog.get_project(session, project_name).policy
+    if effective(policy)["qualification_count"] < count <= MAX_QUALIFICATION:
+        catalog.set_policy(session, project_name, {"qualification_count": count})

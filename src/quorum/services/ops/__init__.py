@@ -1,2 +1,2 @@
-"""Operations: the background worker's job registry, job administration, retention of finished
-jobs."""
+"""Operations: what the background worker runs (its job registry, callback delivery), job
+administration, and retention of finished jobs."""

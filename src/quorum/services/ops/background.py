@@ -6,15 +6,14 @@ from __future__ import annotations
 from quorum.config import Settings
 from quorum.db.engine import Database
 from quorum.jobs import Handler, Worker
-from quorum.services.callbacks import delivery
-from quorum.services.ops import retention
+from quorum.services.ops import callback_delivery, retention
 from quorum.services.refit_queue import REFIT
 from quorum.services.workforce import skills
 
 
 def handlers(settings: Settings) -> dict[str, Handler]:
     return {
-        **delivery.handlers(delivery.DeliveryPolicy.from_settings(settings)),
+        **callback_delivery.handlers(callback_delivery.DeliveryPolicy.from_settings(settings)),
         REFIT: skills.handler(settings.refit_interval_s),
         retention.PURGE: retention.handler(settings.job_retention_days),
     }

@@ -3,9 +3,10 @@
 Teammates are users, addressed by email (a user without one by name). Scale's team roles map
 onto Quorum roles: labeler -> annotator, member -> reviewer, manager, admin. Managers may invite
 and re-role labelers and members; making or changing a manager or admin takes an admin.
-A Studio assignment is a project membership; a Studio project group is a project group
-(quorum.services.groups), its labelers addressed by email. Studio batch priorities order the
-queue ahead of the tasks' own priorities, which they leave alone: the tasks of the first batch
+What Scale calls a Studio assignment is a project membership (Quorum keeps "assignment" for a
+task leased to an annotator); a Studio project group is a project group (workforce.groups), its
+labelers addressed by email. Studio batch priorities order the queue ahead of the tasks' own
+priorities, which they leave alone: the tasks of the first batch
 get the highest `batch_priority`, and so on.
 """
 
@@ -103,7 +104,7 @@ def set_role(session: Session, principal: Principal, emails: Any, team_role: Any
     return [_teammate(u) for u in found]
 
 
-def assignments(session: Session) -> dict[str, list[str]]:
+def memberships(session: Session) -> dict[str, list[str]]:
     """Every teammate with projects to work on: {email: [project, ...]}."""
     rows = session.execute(
         select(User.email, User.name, Project.name)
@@ -135,17 +136,17 @@ def _members_and_projects(
     return found, project_names
 
 
-def add_assignments(session: Session, emails: Any, project_names: Any) -> dict[str, list[str]]:
+def add_memberships(session: Session, emails: Any, project_names: Any) -> dict[str, list[str]]:
     """Make the teammates members of the projects: annotators annotate, others review."""
     found, names = _members_and_projects(session, emails, project_names)
     for user in found:
         role = "annotator" if user.role == Role.annotator.value else "reviewer"
         for name in names:
             catalog.add_member(session, name, user.name, role)
-    return assignments(session)
+    return memberships(session)
 
 
-def remove_assignments(session: Session, emails: Any, project_names: Any) -> dict[str, list[str]]:
+def remove_memberships(session: Session, emails: Any, project_names: Any) -> dict[str, list[str]]:
     found, names = _members_and_projects(session, emails, project_names)
     for name in names:
         project = catalog.get_project(session, name)
@@ -154,7 +155,7 @@ def remove_assignments(session: Session, emails: Any, project_names: Any) -> dic
             if member is not None:
                 session.delete(member)
     session.commit()
-    return assignments(session)
+    return memberships(session)
 
 
 def studio_batches(session: Session, name: str | None = None) -> list[dict]:
