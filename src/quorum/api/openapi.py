@@ -37,7 +37,9 @@ DESCRIPTIONS = {
 # Query parameters that name a project or a batch, which must exist.
 NAMING_QUERY = frozenset({"project", "batch"})
 # A 409 of every route that creates tasks or gives one a unique_id.
-UNIQUE_ID_TAKEN = {409: {"description": "a unique_id is already used by another task"}}
+UNIQUE_ID_TAKEN: dict[int | str, dict[str, Any]] = {
+    409: {"description": "a unique_id is already used by another task"}
+}
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 SECURITY_SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "an API key"},
@@ -75,7 +77,7 @@ def _statuses(route: APIRoute) -> set[int]:
         statuses.add(400)
     if {get_principal, get_caller} & {d.call for d in calls}:
         statuses.add(401)
-        if not route.methods <= READ_METHODS:
+        if not (route.methods or set()) <= READ_METHODS:
             statuses.add(403)  # a browser session's write without its CSRF token
     if any(getattr(d.call, "role", Role.annotator) != Role.annotator for d in calls):
         statuses.add(403)

@@ -59,7 +59,7 @@ def text_problem(value: str) -> str | None:
     return None
 
 
-def loads(raw: bytes | str) -> Any:
+def loads(raw: bytes | bytearray | str) -> Any:
     """Parse JSON, refusing (with `UnsafeJSON`) anything the module docstring lists."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     try:

@@ -32,7 +32,7 @@ class BadInput(HTTPException):
         self.loc, self.msg = loc, msg
 
 
-def parse_json(raw: bytes) -> Any:
+def parse_json(raw: bytes | bytearray) -> Any:
     """A JSON request body, or `BadInput` naming what in it cannot be stored."""
     try:
         return safe_json.loads(raw)

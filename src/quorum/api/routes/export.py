@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
@@ -17,7 +18,7 @@ from quorum.services.exports import export
 router = APIRouter(tags=["export"], route_class=JSONRoute)
 
 
-_EXPORT = {
+_EXPORT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "the project's tasks in the format asked for, streamed",
         "content": {media: {"schema": {"type": "string"}} for _, media in EXPORTERS.values()},

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, BinaryIO
+from collections.abc import Callable
+from typing import IO, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel
@@ -126,7 +127,7 @@ async def import_tasks(
     fmt = _import_format(format, filename, request.headers.get("content-type", ""))
     name = filename or "body"
 
-    def parse_and_create(body: BinaryIO) -> list[str]:
+    def parse_and_create(body: IO[bytes]) -> list[str]:
         try:
             lines, records = [], []
             for line, record in reader_for(fmt)(body):
@@ -264,7 +265,7 @@ def update_task(
     return queries.task_view(session, task_id, with_gold=True)
 
 
-def _tag_route(mode: str):  # type: ignore[no-untyped-def]
+def _tag_route(mode: str) -> Callable[..., dict]:
     def change(
         task_id: str,
         tags: list[str] = Body(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query
@@ -109,7 +110,7 @@ def create_task(
 
 def _quality_task(
     session: Session, principal: Principal, task_type: str, body: dict[str, Any], tags: tuple
-) -> tuple[str, Any]:
+) -> str:
     body = dict(body)
     expected = body.pop("expected_response", None)
     if not isinstance(expected, dict):
@@ -237,7 +238,7 @@ def set_metadata(
     return shapes.task(session, task_id)
 
 
-def _tag_route(mode: str):  # type: ignore[no-untyped-def]
+def _tag_route(mode: str) -> Callable[..., dict]:
     def change(
         task_id: str,
         tags: Any = Body(description="a JSON list of tags"),

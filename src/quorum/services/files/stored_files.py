@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import SpooledTemporaryFile
-from typing import Any, BinaryIO
+from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 import orjson
@@ -77,7 +77,7 @@ def store(
     session: Session,
     settings: Settings,
     principal: Principal,
-    source: BinaryIO,
+    source: IO[bytes],
     *,
     filename: str,
     mime_type: str | None = None,
@@ -123,7 +123,7 @@ def store(
     return row
 
 
-def fetch(url: Any, settings: Settings, into: BinaryIO) -> tuple[str, str | None]:
+def fetch(url: Any, settings: Settings, into: IO[bytes]) -> tuple[str, str | None]:
     """Download `url` for an import into `into`: (file name, content type)."""
     problem = url_problem(url)
     if problem is not None:
