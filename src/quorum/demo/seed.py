@@ -1,5 +1,5 @@
 """Seeding the demo: users with known passwords, one project per task type with sample tasks,
-and past work on one of them (services/history.py).
+and past work on one of them (quorum.demo.history).
 
 Safe to run on every start: what exists already is left as it is.
 """
@@ -39,7 +39,7 @@ def seed(session: Session) -> dict[str, Any]:
             users.create_user(session, name, role, password=password)
     admin_id = session.scalar(select(User.id).where(User.name == "admin"))
     created = []
-    for spec in orjson.loads(_demo_file("catalog.json")):
+    for spec in orjson.loads(_demo_file("projects.json")):
         if session.scalar(select(Project.id).where(Project.name == spec["name"])) is not None:
             continue
         catalog.create_project(
