@@ -24,86 +24,86 @@ class QualityPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_overlap: int = Field(
-        1,
+        default=1,
         ge=1,
         le=100,
         title="Answers per task, at least",
         description="every task gets this many answers before it may complete",
     )
     max_overlap: int = Field(
-        3,
+        default=3,
         ge=1,
         le=100,
         title="Answers per task, at most",
         description="a task whose consensus is unsure gets more answers, up to this many",
     )
     confidence_target: float = Field(
-        0.9,
+        default=0.9,
         gt=0,
         le=1,
         title="Confidence needed to complete",
         description="posterior the consensus needs for the task to complete",
     )
     gold_rate: float = Field(
-        0.0,
+        default=0.0,
         ge=0,
         le=1,
         title="Share of served tasks that are gold",
         description="past the qualification, the chance that a served task is gold",
     )
     review_rate: float = Field(
-        0.0,
+        default=0.0,
         ge=0,
         le=1,
         title="Share of completed tasks reviewed",
         description="sampled for review among confident completions (unsure ones always go)",
     )
     lease_seconds: int = Field(
-        600,
+        default=600,
         ge=10,
         le=7 * 86400,
         title="Lease (seconds)",
         description="how long a claim holds before the task goes back to the queue",
     )
     qualification_count: int = Field(
-        0,
+        default=0,
         ge=0,
         le=100,
         title="Qualification gold tasks",
         description="gold tasks a new annotator answers before anything else",
     )
     qualification_pass: float = Field(
-        0.7,
+        default=0.7,
         ge=0,
         le=1,
         title="Qualification pass mark",
         description="gold accuracy that passes the qualification",
     )
     gold_min_accuracy: float = Field(
-        0.0,
+        default=0.0,
         ge=0,
         le=1,
         title="Lowest gold accuracy",
         description="block an annotator once gold shows (95% sure) their accuracy is below this",
     )
     auto_block_spammers: bool = Field(
-        False, title="Block spammers", description="block annotators flagged as spammers"
+        default=False, title="Block spammers", description="block annotators flagged as spammers"
     )
     review_reject_limit: int = Field(
-        2,
+        default=2,
         ge=0,
         le=20,
         title="Rejections before error",
         description="rejections after which a task is marked error",
     )
     pay_per_task: float = Field(
-        0.0, ge=0, title="Pay per answer", description="earnings per submitted answer"
+        default=0.0, ge=0, title="Pay per answer", description="earnings per submitted answer"
     )
     pay_per_hour: float = Field(
-        0.0, ge=0, title="Pay per hour", description="earnings per hour of time spent"
+        default=0.0, ge=0, title="Pay per hour", description="earnings per hour of time spent"
     )
     stage_batches: bool = Field(
-        False,
+        default=False,
         title="Stage new batches",
         description="new batches wait in staging until finalized (Scale's Rapid/Studio "
         "workflow); otherwise they serve their tasks at once",
