@@ -52,7 +52,8 @@ FULL_POLICY = "0009_full_quality_policy"
 
 def test_stored_policies_get_every_field_of_the_model(db):
     """Policies stored before a field existed (or with a key the model never had) come out of
-    the migration with exactly the model's fields: their own values kept, defaults elsewhere."""
+    the migrations with exactly the model's fields: their own values kept, defaults elsewhere.
+    A field added to the model without a migration that fills it in fails here."""
     cfg = alembic_config()
     before = ScriptDirectory.from_config(cfg).get_revision(FULL_POLICY).down_revision
     with db.engine.begin() as conn:

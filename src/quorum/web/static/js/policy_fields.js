@@ -5,8 +5,10 @@
 
 import { h } from "./dom.js";
 
-const FIELDS = Object.entries(
-  JSON.parse(document.querySelector("[data-policy-schema]").dataset.policySchema).properties);
+// Read when first drawn: a page that imports only `errorText` carries no schema.
+let schemaFields;
+const fields = () => (schemaFields ??= Object.entries(
+  JSON.parse(document.querySelector("[data-policy-schema]").dataset.policySchema).properties));
 
 // How each JSON-schema type is edited and read back.
 const KINDS = {
@@ -25,14 +27,14 @@ function input(key, field, value) {
 
 export function policyFields(policy = {}) {
   return h("fieldset", { class: "policy" }, h("legend", {}, "Quality policy"),
-    FIELDS.map(([key, field]) => h("div", { class: "field" },
+    fields().map(([key, field]) => h("div", { class: "field" },
       h("label", { for: `policy-${key}` }, field.title),
       input(key, field, policy[key] ?? field.default),
       h("small", { id: `policy-${key}-help`, class: "muted help" }, field.description))));
 }
 
 export function readPolicy(form) {
-  return Object.fromEntries(FIELDS.map(([key, field]) => [key, KINDS[field.type].read(form.elements[key])]));
+  return Object.fromEntries(fields().map(([key, field]) => [key, KINDS[field.type].read(form.elements[key])]));
 }
 
 export const errorText = (err) => (err.errors?.length
