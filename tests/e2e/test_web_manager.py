@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from quorum.db.engine import Database
 from quorum.services.accounts import users
 from quorum.services.projects import catalog
+from quorum.services.projects.policy import QualityPolicy
 from quorum.services.tasks import batches, creation
 
 TASKS = 300
@@ -84,6 +85,62 @@ def test_manager_creates_uploads_watches_and_blocks(login, web, tmp_path):
     with httpx.Client(base_url=web.url, headers={}) as client:
         ann = {"Authorization": f"Bearer {_annotator_key(web.db_url)}"}
         assert client.post("/api/projects/intake/next", headers=ann).status_code == 403
+
+
+def _stored_policy(db_url: str, project: str) -> dict:
+    db = Database(db_url, pool_size=1)
+    with db.session() as s:
+        policy = catalog.get_project(s, project).policy
+    db.dispose()
+    return policy
+
+
+def test_policy_form_is_drawn_from_the_model(login, web):
+    """Both policy forms show every field of the model, labelled by its title, explained by its
+    description, with its limits and default; a new project created as shown stores the
+    defaults, and the settings save changed values (stage_batches among them, a field the
+    hand-written form lacked)."""
+    fields = QualityPolicy.model_json_schema()["properties"]
+    page = login("boss")
+    page.goto(f"{web.url}/projects/new")
+    assert page.locator("fieldset.policy input").count() == len(fields)
+    for field in fields.values():
+        control = page.get_by_label(field["title"], exact=True)
+        expect(control).to_have_accessible_description(field["description"])
+        if field["type"] == "boolean":
+            assert control.is_checked() is field["default"]
+            continue
+        assert float(control.input_value()) == field["default"]
+        low = field.get("minimum", field.get("exclusiveMinimum"))
+        assert float(control.get_attribute("min")) == low
+        if "maximum" in field:
+            assert float(control.get_attribute("max")) == field["maximum"]
+    page.get_by_label("Name").fill("defaults")
+    page.get_by_label("Categories").fill("a\nb")
+    page.get_by_role("button", name="Create project").click()
+    page.wait_for_url("**/manage/defaults")
+    assert _stored_policy(web.db_url, "defaults") == QualityPolicy().model_dump()
+
+    page.goto(f"{web.url}/manage/feedback")
+    settings = page.locator("section", has=page.get_by_role("heading", name="Settings"))
+    expect(settings.get_by_label("Answers per task, at most")).to_have_value("1")
+    settings.get_by_label("Stage new batches").check()
+    settings.get_by_label("Qualification pass mark").fill("0.85")
+    settings.get_by_role("button", name="Save settings").click()
+    expect(settings.get_by_role("status")).to_have_text("Saved.")
+    expected = {
+        **QualityPolicy().model_dump(),
+        "min_overlap": 1,
+        "max_overlap": 1,
+        "stage_batches": True,
+        "qualification_pass": 0.85,
+    }
+    assert _stored_policy(web.db_url, "feedback") == expected
+    page.reload()
+    settings.get_by_label("Stage new batches").wait_for()
+    expect(settings.get_by_label("Stage new batches")).to_be_checked()
+    expect(settings.get_by_label("Qualification pass mark")).to_have_value("0.85")
+    page.shot("policy-settings")
 
 
 def test_manager_groups_members_and_routes_a_batch_to_them(login, web):

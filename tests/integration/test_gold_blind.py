@@ -137,8 +137,9 @@ def test_no_strategy_tells_gold_apart(client, accounts, project, db):
 
 def test_gold_placement_is_reproducible_and_differs_by_annotator():
     from quorum.services.labeling.gold import CHECK, QUALIFICATION, gold_due
+    from quorum.services.projects.policy import QualityPolicy
 
-    policy = {"gold_rate": 0.3, "qualification_count": 2}
+    policy = QualityPolicy(gold_rate=0.3, qualification_count=2)
     run = [gold_due(k, 2, policy, "s", 7) for k in range(2, 400)]
     assert set(run) == {CHECK, None}
     assert run == [gold_due(k, 2, policy, "s", 7) for k in range(2, 400)]

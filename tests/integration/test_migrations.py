@@ -1,13 +1,19 @@
-"""The migrations build exactly the schema the models describe, and downgrade cleanly."""
+"""The migrations build exactly the schema the models describe, downgrade cleanly, and bring
+stored data up to date."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import column, select, table
 
 from quorum.db.migrate import alembic_config
-from quorum.db.models import Base
+from quorum.db.models import Base, JsonType, Project
+from quorum.services.projects.policy import QualityPolicy
 
 # Alembic cannot compare indexes on expressions (`priority DESC`); the queue index is checked
 # by the claim tests using it instead.
@@ -39,3 +45,43 @@ def test_downgrade_to_the_start_and_up_again(db):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     assert _diff(db) == []
+
+
+FULL_POLICY = "0009_full_quality_policy"
+
+
+def test_stored_policies_get_every_field_of_the_model(db):
+    """Policies stored before a field existed (or with a key the model never had) come out of
+    the migrations with exactly the model's fields: their own values kept, defaults elsewhere.
+    A field added to the model without a migration that fills it in fails here."""
+    cfg = alembic_config()
+    before = ScriptDirectory.from_config(cfg).get_revision(FULL_POLICY).down_revision
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, before)
+    stored = {
+        "old": {"min_overlap": 2, "max_overlap": 4, "qualification_count": 3},
+        "unknown": {"gold_rate": 0.2, "no_such_field": 1},
+        "empty": {},
+        "full": {**QualityPolicy().model_dump(), "review_rate": 0.5},
+    }
+    projects = table("projects", column("name"), column("task_type"), column("policy", JsonType),
+                     column("archived"), column("created_at"), column("updated_at"))  # fmt: skip
+    now = dt.datetime(2026, 1, 1)
+    with db.engine.begin() as conn:
+        conn.execute(projects.insert(), [
+            {"name": name, "task_type": "categorization", "policy": policy, "archived": False,
+             "created_at": now, "updated_at": now}
+            for name, policy in stored.items()
+        ])  # fmt: skip
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with db.session() as session:
+        found = {p.name: p.policy for p in session.scalars(select(Project))}
+    defaults = QualityPolicy().model_dump()
+    assert found == {
+        "old": {**defaults, "min_overlap": 2, "max_overlap": 4, "qualification_count": 3},
+        "unknown": {**defaults, "gold_rate": 0.2},
+        "empty": defaults,
+        "full": {**defaults, "review_rate": 0.5},
+    }

@@ -210,9 +210,9 @@ def _score(
     return {
         "project": project.name,
         "policy": {
-            k: project.policy[k]
-            for k in ("min_overlap", "max_overlap", "confidence_target", "gold_rate")
-            if k in project.policy
+            k: v
+            for k, v in project.policy.items()
+            if k in ("min_overlap", "max_overlap", "confidence_target", "gold_rate")
         },
         "completed": completed,
         "incomplete": n_tasks - completed,

@@ -6,6 +6,7 @@ queues of projects they review (others look missing); managers see every project
 
 from __future__ import annotations
 
+import json
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from quorum.http.safe_input import SafeRoute
 from quorum.services.accounts.users import Role
 from quorum.services.errors import NotFound
 from quorum.services.projects import catalog
+from quorum.services.projects.policy import json_schema
 from quorum.web import markdown
 from quorum.web.pages import PageDenied, Viewer, viewer_for
 from quorum.web.shell import data_attrs
@@ -35,6 +37,11 @@ def _project(session: Session, name: str) -> Project:
         return catalog.get_project(session, name)
     except NotFound:
         raise PageDenied(404, f"No project named {name!r}.") from None
+
+
+def _policy_schema() -> str:
+    """The quality policy's JSON schema, from which policy_fields.js draws the form."""
+    return json.dumps(json_schema(), separators=(",", ":"))
 
 
 def _instructions_dialog(session: Session, project: Project) -> str:
@@ -87,7 +94,7 @@ def manage(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
 
 @router.get("/projects/new")
 def new_project(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
-    attrs = data_attrs(types=",".join(tasktypes.names()))
+    attrs = data_attrs(types=",".join(tasktypes.names()), policy_schema=_policy_schema())
     body = (
         f'<h1>New project</h1><form id="new-project" class="card stack form-grid" {attrs}></form>'
     )
@@ -102,7 +109,12 @@ def project_dashboard(
 ) -> Response:
     """The project's dashboard, with upload, members, settings and exports around it."""
     found = _project(session, project)
-    attrs = data_attrs(project=found.name, type=found.task_type, exports=",".join(EXPORTERS))
+    attrs = data_attrs(
+        project=found.name,
+        type=found.task_type,
+        exports=",".join(EXPORTERS),
+        policy_schema=_policy_schema(),
+    )
     body = (
         f'<div id="dashboard" {attrs}><div class="ws-head"><h1>{escape(found.name)}</h1>'
         f'<p class="muted">{escape(found.task_type)}</p></div>'

@@ -22,7 +22,7 @@ from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from quorum.services.labeling import gold, overlap
-from quorum.services.projects.policy import effective
+from quorum.services.projects.policy import QualityPolicy, policy_from
 from quorum.tasktypes.base import TaskValidationError
 
 WORKER_ROLES = ("annotator", "reviewer")
@@ -100,7 +100,7 @@ WHERE project_id = :project AND user_id = :user""")
 class _WorkerContext:
     project_id: int
     task_type: str
-    policy: dict[str, Any]
+    policy: QualityPolicy
     secret: str
     instruction: str | None
     served: int | None
@@ -125,7 +125,7 @@ def _worker_context(conn: Connection, principal: Principal, project_name: str) -
     if blocked:
         raise Forbidden(f"you are blocked from project {project_name!r}: {reason}")
     return _WorkerContext(
-        project_id, task_type, effective(hot.json_value(policy)), secret, instruction, served,
+        project_id, task_type, policy_from(hot.json_value(policy)), secret, instruction, served,
         gold_served or 0, gold_after, released,
     )  # fmt: skip
 
@@ -144,7 +144,7 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
     served = ctx.served or 0
     now = utcnow()
     expire_leases(conn, ctx.project_id, now)
-    expires = now + dt.timedelta(seconds=ctx.policy["lease_seconds"])
+    expires = now + dt.timedelta(seconds=ctx.policy.lease_seconds)
     if ctx.released is not None:
         taken_back = _take_back(conn, ctx, ctx.released, now, expires)
         if taken_back is not None:
@@ -155,7 +155,7 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
     # Past the qualification both candidates are looked up whichever is served, so that the
     # claim takes as long for gold as for a regular task.
     gold_id = None
-    if due is not None or ctx.policy["gold_rate"] > 0:
+    if due is not None or ctx.policy.gold_rate > 0:
         gold_id = claim.next_gold_id(
             conn, ctx.project_id, principal.user_id, qualifying=qualifying, after=ctx.gold_after
         )
@@ -305,24 +305,22 @@ def submit(
     _FINISH.run(conn, {"aid": assignment_id, "now": now})
     _ANSWERED.run(conn, {"tid": row.task_id, "live": 0 if expired else 1})
     _COUNT_ANSWER.run(conn, {**mine, "every": gold.SHOWN_EVERY})
+    policy = policy_from(hot.json_value(row.policy))
     if row.is_gold:
-        policy = effective(hot.json_value(row.policy))
         gold.score_answer(
             session, row.project_id, row.task_type, policy, principal.user_id,
             hot.json_value(row.expected), response,
         )  # fmt: skip
         overlap.consensus(
             conn, row.project_id, row.task_type, params, row.task_id,
-            limit=policy["min_overlap"],
+            limit=policy.min_overlap,
         )  # fmt: skip
     elif row.task_status == "pending":
         state = overlap.TaskState(
             row.task_id, params, row.answered + 1, row.active - (0 if expired else 1),
             row.needed, row.batch_id, row.callback_url,
         )  # fmt: skip
-        overlap.after_answer(
-            session, row.project_id, row.task_type, hot.json_value(row.policy), state
-        )
+        overlap.after_answer(session, row.project_id, row.task_type, policy, state)
     session.commit()
     return {"assignment_id": assignment_id, "task_id": row.task_id, "status": "submitted"}
 

@@ -32,7 +32,7 @@ from quorum.db.models import (
 )
 from quorum.services.consensus import gold_score
 from quorum.services.projects import catalog
-from quorum.services.projects.policy import effective
+from quorum.services.projects.policy import QualityPolicy, policy_of
 from quorum.services.tasks import queries
 
 _UNIT = float(1 << 64)
@@ -45,15 +45,14 @@ SHOWN_EVERY = 25
 
 
 def gold_due(
-    served: int, gold_served: int, policy: dict[str, Any], secret: str, user_id: int
+    served: int, gold_served: int, policy: QualityPolicy, secret: str, user_id: int
 ) -> str | None:
     """Whether an annotator who was served `served` tasks, `gold_served` of them gold, gets gold
     next: `QUALIFICATION` gold first, then a `CHECK` when the coin weighted by `gold_rate`
     for claim number `served` says so, else None."""
-    policy = effective(policy)
-    if gold_served < policy["qualification_count"]:
+    if gold_served < policy.qualification_count:
         return QUALIFICATION
-    rate = policy["gold_rate"]
+    rate = policy.gold_rate
     if rate <= 0:
         return None
     digest = hashlib.blake2b(
@@ -83,7 +82,7 @@ def score_answer(
     session: Session,
     project_id: int,
     task_type: str,
-    policy: dict[str, Any],
+    policy: QualityPolicy,
     user_id: int,
     expected: dict[str, Any],
     response: dict[str, Any],
@@ -96,12 +95,11 @@ def score_answer(
     score = gold_score(tasktypes.get(task_type), expected, response)
     mine = {"project": project_id, "user": user_id, "score": score}
     answered, correct = _COUNT_GOLD.run(conn, mine).fetchone()
-    policy = effective(policy)
     reason = None
-    qualifying = policy["qualification_count"]
-    if qualifying and answered == qualifying and correct / answered < policy["qualification_pass"]:
+    qualifying = policy.qualification_count
+    if qualifying and answered == qualifying and correct / answered < policy.qualification_pass:
         reason = f"failed the qualification ({correct / answered:.0%} on gold)"
-    threshold = policy["gold_min_accuracy"]
+    threshold = policy.gold_min_accuracy
     if reason is None and threshold > 0:
         mean, _, high = accuracy_interval(correct, answered)
         if high < threshold:
@@ -152,6 +150,6 @@ def cover_training(session: Session, project_name: str) -> None:
     count = queries.count_tasks(
         session, queries.TaskFilter(project=project_name, tags=[TRAINING_TAG], is_gold=True)
     )
-    policy = catalog.get_project(session, project_name).policy
-    if effective(policy)["qualification_count"] < count <= MAX_QUALIFICATION:
+    policy = policy_of(catalog.get_project(session, project_name))
+    if policy.qualification_count < count <= MAX_QUALIFICATION:
         catalog.set_policy(session, project_name, {"qualification_count": count})

@@ -22,6 +22,7 @@ from quorum.db.hot import SQL
 from quorum.db.models import utcnow
 from quorum.services.callbacks import outbox
 from quorum.services.consensus import DEFAULT_ACCURACY, Verdict, verdict
+from quorum.services.projects.policy import QualityPolicy
 from quorum.services.tasks import batches
 
 _review_sample = random.Random()
@@ -73,19 +74,19 @@ def accuracy(skill: float | None, gold_answered: int | None, gold_correct: float
 
 
 def after_answer(
-    session: Session, project_id: int, task_type: str, policy: dict[str, Any], task: TaskState
+    session: Session, project_id: int, task_type: str, policy: QualityPolicy, task: TaskState
 ) -> None:
     """Decide a pending task's fate after a new answer (caller commits)."""
     conn = session.connection()
     result = consensus(conn, project_id, task_type, task.params, task.id, limit=_ALL)
-    sure = result.confidence >= policy["confidence_target"]
-    if task.answered >= policy["min_overlap"] and sure:
+    sure = result.confidence >= policy.confidence_target
+    if task.answered >= policy.min_overlap and sure:
         complete(session, policy, task, result.response, result.confidence, low=False)
-    elif task.answered >= policy["max_overlap"]:
+    elif task.answered >= policy.max_overlap:
         complete(session, policy, task, result.response, result.confidence, low=True)
-    elif task.answered >= policy["min_overlap"]:
+    elif task.answered >= policy.min_overlap:
         # Unsure: one more answer beyond those in; a live lease may still bring it.
-        needed = min(policy["max_overlap"], max(task.needed, task.answered + 1))
+        needed = min(policy.max_overlap, max(task.needed, task.answered + 1))
         if needed != task.needed:
             _NEED.run(conn, {"tid": task.id, "needed": needed})
 
@@ -114,14 +115,14 @@ def consensus(
 
 def complete(
     session: Session,
-    policy: dict[str, Any],
+    policy: QualityPolicy,
     task: TaskState,
     response: dict,
     confidence: float,
     *,
     low: bool,
 ) -> None:
-    review = low or _review_sample.random() < policy.get("review_rate", 0.0)
+    review = low or _review_sample.random() < policy.review_rate
     conn = session.connection()
     _COMPLETE.run(conn, {
         "tid": task.id, "response": hot.json_param(conn, response),

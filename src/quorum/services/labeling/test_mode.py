@@ -10,9 +10,10 @@ from quorum import tasktypes
 from quorum.db.models import Batch, Project, Task
 from quorum.services.callbacks import outbox
 from quorum.services.labeling import overlap
+from quorum.services.projects.policy import QualityPolicy
 
 # Test tasks go to no reviewer.
-_NO_REVIEW = {"review_rate": 0.0}
+_NO_REVIEW = QualityPolicy(review_rate=0.0)
 
 
 def complete_by_machine(session: Session, task_ids: list[str]) -> None:

@@ -17,7 +17,7 @@ from quorum.services import refit_queue
 from quorum.services.accounts.users import Principal, Role, get_user
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.names import check_name
-from quorum.services.projects.policy import QualityPolicy
+from quorum.services.projects.policy import QualityPolicy, policy_of
 from quorum.tasktypes.base import FieldError, TaskValidationError
 
 MEMBER_ROLES = (Role.annotator.value, Role.reviewer.value)
@@ -188,7 +188,7 @@ def project_view(session: Session, project: Project, viewer: Principal | None = 
             }
             for h in history
         ],
-        "policy": project.policy,
+        "policy": policy_of(project).model_dump(),
         "archived": project.archived,
         "created_at": project.created_at,
         "updated_at": project.updated_at,
@@ -248,7 +248,7 @@ def set_params(
 def set_policy(session: Session, name: str, policy: dict[str, Any]) -> dict:
     """Change some fields of the quality policy; the others keep their values."""
     project = get_project(session, name)
-    project.policy = parse_policy(policy, base=project.policy)
+    project.policy = parse_policy(policy, base=policy_of(project).model_dump())
     project.updated_at = utcnow()
     session.commit()
     return project_view(session, project)

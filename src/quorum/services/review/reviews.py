@@ -21,6 +21,7 @@ from quorum.services.callbacks import outbox
 from quorum.services.consensus import gold_score
 from quorum.services.errors import Forbidden, InvalidRequest
 from quorum.services.projects.catalog import is_member, project_for, task_for
+from quorum.services.projects.policy import policy_of
 from quorum.services.tasks import batches
 from quorum.services.tasks.queries import audits_of
 from quorum.tasktypes.base import TaskValidationError
@@ -166,7 +167,7 @@ def decide(
 def _reject(session: Session, project: Project, task: Task) -> None:
     """Back to the queue for one more answer, or `error` past the rejection limit."""
     task.rejections += 1
-    if task.rejections > project.policy.get("review_reject_limit", 2):
+    if task.rejections > policy_of(project).review_reject_limit:
         task.status = "error"
         session.flush()
         if task.batch_id is not None:

@@ -20,6 +20,7 @@ from quorum.services.callbacks.urls import check_callback_url
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.names import check_name
 from quorum.services.projects.catalog import get_project
+from quorum.services.projects.policy import policy_of
 from quorum.services.tasks.records import check_metadata
 
 STATUSES = ("staging", "in_progress", "completed")
@@ -56,7 +57,7 @@ def create_batch(
     callback_url = check_callback_url(callback_url)
     proj = get_project(session, project)
     if staging is None:
-        staging = bool(proj.policy.get("stage_batches"))
+        staging = policy_of(proj).stage_batches
     now = utcnow()
     batch = Batch(
         name=name,

@@ -22,6 +22,7 @@ from quorum.db.models import GoldAnswer, Project, Task, TaskTag, utcnow
 from quorum.services.errors import Conflict, InvalidRequest
 from quorum.services.ids import new_ids
 from quorum.services.projects.catalog import current_params, get_project
+from quorum.services.projects.policy import policy_of
 from quorum.services.tasks import batches as batch_service
 from quorum.services.tasks.records import ParsedRecord, RecordError, parse_records
 from quorum.tasktypes.base import FieldError
@@ -125,7 +126,7 @@ def _create_tasks(
         default_batch_id=batches_by_name.get(batch) if batch else None,
         staging=staging,
         ranks=ranks,
-        needed=session.get(Project, project_id).policy["min_overlap"],
+        needed=policy_of(session.get(Project, project_id)).min_overlap,
         created_by=created_by,
         now=utcnow(),
     )

@@ -13,21 +13,23 @@ from quorum.services.accounts.users import get_user
 from quorum.services.errors import NotFound
 from quorum.services.labeling import gold
 from quorum.services.projects.catalog import get_project
+from quorum.services.projects.policy import QualityPolicy, policy_of
 from quorum.services.workforce import skills
 
 PAY_COLUMNS = ("annotator", "answers", "skipped", "time_spent_s", "earnings")
 
 
-def earnings(record: ProjectAnnotator, policy: dict) -> float:
+def earnings(record: ProjectAnnotator, policy: QualityPolicy) -> float:
     """What the project owes the annotator: per answer plus per hour spent."""
-    per_task = policy.get("pay_per_task", 0.0) * record.answered
-    per_hour = policy.get("pay_per_hour", 0.0) * record.time_spent_s / 3600.0
+    per_task = policy.pay_per_task * record.answered
+    per_hour = policy.pay_per_hour * record.time_spent_s / 3600.0
     return round(per_task + per_hour, 2)
 
 
 def annotators(session: Session, project_name: str) -> list[dict]:
     """Every annotator who worked on the project, with gold accuracy and its interval."""
     project = get_project(session, project_name)
+    policy = policy_of(project)
     rows = session.execute(
         select(ProjectAnnotator, User.name)
         .join(User, User.id == ProjectAnnotator.user_id)
@@ -61,7 +63,7 @@ def annotators(session: Session, project_name: str) -> list[dict]:
                 "spammer": skills.is_spammer(record),
                 "blocked": record.blocked,
                 "blocked_reason": record.blocked_reason,
-                "earnings": earnings(record, project.policy),
+                "earnings": earnings(record, policy),
             }
         )
     return out

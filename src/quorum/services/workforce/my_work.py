@@ -29,7 +29,7 @@ from quorum.db.models import (
 from quorum.services.accounts.users import Principal
 from quorum.services.labeling import gold
 from quorum.services.labeling.assignments import WORKER_ROLES
-from quorum.services.projects.policy import effective
+from quorum.services.projects.policy import policy_from
 from quorum.services.workforce.annotators import earnings
 
 MIN_GOLD_FOR_BAND = 5
@@ -76,8 +76,8 @@ def _open_tasks(row: Any, regular: int, gold_left: int) -> int:
     with them (none once the regular ones run out: gold alone is never served)."""
     if row.blocked or not regular:
         return 0
-    policy = effective(row.policy)
-    serves_gold = policy["gold_rate"] > 0 or (row.gold_served or 0) < policy["qualification_count"]
+    policy = policy_from(row.policy)
+    serves_gold = policy.gold_rate > 0 or (row.gold_served or 0) < policy.qualification_count
     return regular + (gold_left if serves_gold else 0)
 
 
@@ -113,7 +113,7 @@ def my_stats(session: Session, principal: Principal) -> dict:
             if record.answered
             else None,
             "gold_accuracy_band": _accuracy_band(record),
-            "earnings": earnings(record, policy),
+            "earnings": earnings(record, policy_from(policy)),
             "blocked": record.blocked,
         }
         for record, name, policy in rows

@@ -28,6 +28,7 @@ from quorum.db.models import (
     User,
 )
 from quorum.services.consensus import DEFAULT_ACCURACY
+from quorum.services.projects.policy import policy_of
 from quorum.services.refit_queue import REFIT, schedule
 
 MODEL = "ds"
@@ -88,6 +89,7 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
     project = session.get(Project, project_id)
     if project is None:
         return 0
+    policy = policy_of(project)
     answered = (
         session.scalar(
             select(func.count())
@@ -135,7 +137,7 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
             continue
         record.skill = round(_shrunk(float(result.worker_accuracy[index]), answers[name]), 6)
         record.spammer_score = None if spam is None else round(float(spam[index]), 6)
-        if project.policy.get("auto_block_spammers") and not record.blocked and is_spammer(record):
+        if policy.auto_block_spammers and not record.blocked and is_spammer(record):
             gold.block(session, record, f"spammer score {record.spammer_score:.2f}")
     session.flush()
     for task in session.scalars(
@@ -143,14 +145,14 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
             Task.project_id == project_id,
             Task.status == "pending",
             ~Task.is_gold,
-            Task.answered >= project.policy["min_overlap"],
+            Task.answered >= policy.min_overlap,
         )
     ).all():
         state = overlap.TaskState(
             task.id, task.params, task.answered, task.active, task.needed, task.batch_id,
             outbox.task_callback_url(session, task.id),
         )  # fmt: skip
-        overlap.after_answer(session, project_id, project.task_type, project.policy, state)
+        overlap.after_answer(session, project_id, project.task_type, policy, state)
     return answered
 
 

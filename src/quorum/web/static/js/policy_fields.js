@@ -1,26 +1,40 @@
-// The quality-policy inputs shared by the new-project form and a project's settings.
+// The quality-policy inputs shared by the new-project form and a project's settings. They are
+// drawn from the model's JSON schema, which the page carries in `data-policy-schema`
+// (services/projects/policy.py): each field's title labels it, its description explains it,
+// and its type, limits and default make the input.
 
 import { h } from "./dom.js";
 
-const FIELDS = [
-  ["min_overlap", "Answers per task, at least", 1, { min: 1, max: 100, step: 1 }],
-  ["max_overlap", "Answers per task, at most", 3, { min: 1, max: 100, step: 1 }],
-  ["confidence_target", "Confidence needed to complete", 0.9, { min: 0.01, max: 1, step: 0.01 }],
-  ["gold_rate", "Share of served tasks that are gold", 0, { min: 0, max: 1, step: 0.01 }],
-  ["review_rate", "Share of completed tasks reviewed", 0, { min: 0, max: 1, step: 0.01 }],
-  ["pay_per_task", "Pay per answer", 0, { min: 0, step: 0.01 }],
-];
+// Read when first drawn: a page that imports only `errorText` carries no schema.
+let schemaFields;
+const fields = () => (schemaFields ??= Object.entries(
+  JSON.parse(document.querySelector("[data-policy-schema]").dataset.policySchema).properties));
+
+// How each JSON-schema type is edited and read back.
+const KINDS = {
+  integer: { attrs: { type: "number", step: 1, required: true }, read: (el) => Number(el.value) },
+  number: { attrs: { type: "number", step: "any", required: true }, read: (el) => Number(el.value) },
+  boolean: { attrs: { type: "checkbox" }, read: (el) => el.checked },
+};
+
+function input(key, field, value) {
+  const attrs = { id: `policy-${key}`, name: key, "aria-describedby": `policy-${key}-help`,
+    ...KINDS[field.type].attrs };
+  if (field.type === "boolean") return h("input", { ...attrs, checked: Boolean(value) });
+  return h("input", { ...attrs, min: field.minimum ?? field.exclusiveMinimum,
+    max: field.maximum ?? field.exclusiveMaximum, value: String(value) });
+}
 
 export function policyFields(policy = {}) {
   return h("fieldset", { class: "policy" }, h("legend", {}, "Quality policy"),
-    FIELDS.map(([key, label, fallback, limits]) => h("div", { class: "field" },
-      h("label", { for: `policy-${key}` }, label),
-      h("input", { id: `policy-${key}`, name: key, type: "number", required: true, ...limits,
-        value: String(policy[key] ?? fallback) }))));
+    fields().map(([key, field]) => h("div", { class: "field" },
+      h("label", { for: `policy-${key}` }, field.title),
+      input(key, field, policy[key] ?? field.default),
+      h("small", { id: `policy-${key}-help`, class: "muted help" }, field.description))));
 }
 
 export function readPolicy(form) {
-  return Object.fromEntries(FIELDS.map(([key]) => [key, Number(form.elements[key].value)]));
+  return Object.fromEntries(fields().map(([key, field]) => [key, KINDS[field.type].read(form.elements[key])]));
 }
 
 export const errorText = (err) => (err.errors?.length
