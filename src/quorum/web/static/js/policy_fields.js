@@ -22,6 +22,3 @@ export function policyFields(policy = {}) {
 export function readPolicy(form) {
   return Object.fromEntries(FIELDS.map(([key]) => [key, Number(form.elements[key].value)]));
 }
-
-export const errorText = (err) => (err.errors?.length
-  ? err.errors.map((e) => `${e.loc}: ${e.msg}`).join("; ") : err.message);
