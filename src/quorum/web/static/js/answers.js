@@ -1,23 +1,22 @@
-// One line of text for an answer of any task type, for the reviewer's list of answers.
+// The reviewer's list of a task's answers: who gave each, whether it agrees with the consensus,
+// and the answer in one line, as the module of the task's type summarises it.
 
-const list = (xs) => xs.join(", ") || "nothing";
+import { h } from "./dom.js";
 
-function annotationsSummary(annotations, params) {
-  if (!Array.isArray(annotations)) {  // a form: field -> {response: [...]}
-    return list(Object.entries(annotations).map(([field, v]) => `${field}: ${JSON.stringify(v.response)}`));
-  }
-  const text = params.text ? Array.from(params.text) : null;
-  return list(annotations.map((a) => (a.type
-    ? `${a.type} ${a.label}`
-    : `${a.label} “${text ? text.slice(a.start, a.end).join("") : `${a.start}–${a.end}`}”`)));
-}
+export const pct = (x) => `${Math.round(x * 100)}%`;
 
-export function summary(response, params) {
-  if (!response || typeof response !== "object") return String(response);
-  if ("category" in response) return [response.category].flat().join(", ");
-  if ("transcript" in response) return response.transcript;
-  if ("ranking" in response) return `ranking ${response.ranking.join(" > ")}`;
-  if ("choice" in response) return `prefers ${response.choice}`;
-  if ("annotations" in response) return annotationsSummary(response.annotations, params);
-  return JSON.stringify(response);
+/** The parts of an answer on one line; an answer without any reads "nothing". */
+export const oneLine = (parts) => parts.join(", ") || "nothing";
+
+export function answersPanel(kind, item) {
+  const differ = item.answers.filter((a) => !a.agrees).length;
+  return h("section", { class: "task-body answers", "aria-labelledby": "answers-title" },
+    h("h2", { id: "answers-title" }, `Answers (${item.answers.length}, ${differ} differ from the consensus)`),
+    h("ol", { class: "answer-list" }, item.answers.map((a) => h("li", { class: a.agrees ? "agree" : "disagree" },
+      h("span", { class: "who" }, a.annotator),
+      h("span", { class: "verdict" }, a.agrees ? "agrees" : "differs",
+        a.agreement === null ? "" : ` (${pct(a.agreement)})`),
+      h("span", { class: "what" }, kind.summary(a.response, item.params)),
+      a.time_spent_s ? h("span", { class: "muted" }, ` ${Math.round(a.time_spent_s)} s`) : null))),
+    item.audits.length ? h("p", { class: "muted" }, `Earlier verdicts: ${item.audits.map((x) => x.audit_result).join(", ")}`) : null);
 }

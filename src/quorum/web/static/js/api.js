@@ -26,3 +26,7 @@ export async function api(method, path, body, { keepalive = false } = {}) {
   if (!res.ok) throw new ApiError(res.status, data?.error || res.statusText, data?.errors);
   return data;
 }
+
+// An error for a person: each field the server refused with its reason, else the message.
+export const errorText = (err) => (err.errors?.length
+  ? err.errors.map((e) => `${e.loc}: ${e.msg}`).join("; ") : err.message);

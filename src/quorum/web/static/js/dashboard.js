@@ -2,10 +2,10 @@
 // table with blocking, and around it data upload (with progress), members, groups, settings,
 // exports.
 
-import { api, csrf } from "./api.js";
+import { api, csrf, errorText } from "./api.js";
 import { h } from "./dom.js";
 import { barChart, confusionTable } from "./charts.js";
-import { errorText, policyFields, readPolicy } from "./policy_fields.js";
+import { policyFields, readPolicy } from "./policy_fields.js";
 import { groupsPanel } from "./groups_panel.js";
 
 const root = document.getElementById("dashboard");

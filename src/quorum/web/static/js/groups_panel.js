@@ -1,9 +1,8 @@
 // A project's groups on its dashboard: named groups of members, to which batches are routed
 // (only a group's members are served a batch routed to it).
 
-import { api } from "./api.js";
+import { api, errorText } from "./api.js";
 import { h } from "./dom.js";
-import { errorText } from "./policy_fields.js";
 
 const names = (text) => text.split(",").map((n) => n.trim()).filter(Boolean);
 

@@ -36,6 +36,3 @@ export function policyFields(policy = {}) {
 export function readPolicy(form) {
   return Object.fromEntries(fields().map(([key, field]) => [key, KINDS[field.type].read(form.elements[key])]));
 }
-
-export const errorText = (err) => (err.errors?.length
-  ? err.errors.map((e) => `${e.loc}: ${e.msg}`).join("; ") : err.message);

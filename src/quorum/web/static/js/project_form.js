@@ -1,8 +1,8 @@
 // Creating a project: task type, labels (or any params as JSON), instructions, quality policy.
 
-import { api } from "./api.js";
+import { api, errorText } from "./api.js";
 import { h } from "./dom.js";
-import { errorText, policyFields, readPolicy } from "./policy_fields.js";
+import { policyFields, readPolicy } from "./policy_fields.js";
 
 // Where each type keeps its label set in the params; other types take params as JSON only.
 const LABELS = {

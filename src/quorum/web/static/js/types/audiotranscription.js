@@ -12,6 +12,10 @@ export function preload(params) {
   audio.src = params.attachment;
 }
 
+export function summary(response) {
+  return response.transcript;
+}
+
 export function create(params, ctx) {
   const hyp = ctx.hypothesis || {};
   const audio = h("audio", { controls: true, src: params.attachment, preload: "auto", "aria-label": "Clip" });

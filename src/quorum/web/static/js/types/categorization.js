@@ -7,6 +7,10 @@ export function preload(params) {
   if (params.attachment_type === "image") preloadImage(params.attachment);
 }
 
+export function summary(response) {
+  return [response.category].flat().join(", ");
+}
+
 export function create(params, ctx) {
   const multiple = Boolean(params.allow_multiple);
   const categories = params.categories;

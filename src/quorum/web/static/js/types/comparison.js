@@ -15,6 +15,10 @@ function promptView(prompt, ctx) {
     h("span", { class: "role" }, m.role), markdownBlock(ctx.html(m.content)))));
 }
 
+export function summary(response) {
+  return "ranking" in response ? `ranking ${response.ranking.join(" > ")}` : `prefers ${response.choice}`;
+}
+
 export function create(params, ctx) {
   const ranking = params.mode === "ranking";
   const ids = params.candidates.map((c) => c.id);

@@ -1,6 +1,7 @@
 // Named entities: select words with the mouse or with Shift+arrows, press a label's number.
 // Offsets are Unicode code points (as the server counts them), never UTF-16 units.
 
+import { oneLine } from "../answers.js";
 import { h } from "../dom.js";
 
 const WORD = /[\p{L}\p{N}\p{M}]/u;
@@ -16,6 +17,11 @@ function tokenize(chars) {
     i = j;
   }
   return tokens;
+}
+
+export function summary(response, params) {
+  const chars = Array.from(params.text);
+  return oneLine(response.annotations.map((a) => `${a.label} “${chars.slice(a.start, a.end).join("")}”`));
 }
 
 export function create(params, ctx) {

@@ -1,6 +1,7 @@
 // Text collection: the task's form (text, number, yes/no, category fields) beside its
 // attachments; Tab moves through the fields, Ctrl+Enter submits.
 
+import { oneLine } from "../answers.js";
 import { h, markdownBlock } from "../dom.js";
 import { attachmentView } from "./attachment.js";
 
@@ -47,6 +48,10 @@ const CONTROLS = {
     } };
   },
 };
+
+export function summary(response) {
+  return oneLine(Object.entries(response.annotations).map(([field, v]) => `${field}: ${JSON.stringify(v.response)}`));
+}
 
 export function create(params, ctx) {
   const prior = ctx.hypothesis?.annotations || {};
