@@ -5,7 +5,7 @@
 
 import { h } from "./dom.js";
 
-// Read when first drawn: a page that imports only `errorText` carries no schema.
+// Read when first drawn, not at import: the schema is in the page only where a form is.
 let schemaFields;
 const fields = () => (schemaFields ??= Object.entries(
   JSON.parse(document.querySelector("[data-policy-schema]").dataset.policySchema).properties));
