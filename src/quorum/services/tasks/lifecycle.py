@@ -1,8 +1,8 @@
 """The task lifecycle: the one place a task's status changes.
 
-    pending ──complete──► completed ──reopen──► pending      (a rejection in review)
-    pending ──cancel───► canceled
-    any     ──fail─────► error                               (rejected past the limit)
+    pending ──complete──► completed ──reopen──► pending   (rejected in review)
+    pending ──cancel────► canceled
+    completed ──fail────► error                           (rejected past the limit)
 
 Each transition sets the status and its timestamps, queues the requester's callback event
 (quorum.services.callbacks.outbox) and, when the task leaves `pending`, completes its batch if
@@ -76,8 +76,8 @@ def cancel(session: Session, task: Task) -> None:
 
 
 def fail(session: Session, task: Task, *, event: str = "error") -> None:
-    """-> error, keeping the last response for the record. `event` is what the requester is
-    told: review, whose verdict this is, tells them `audited` as it does for every verdict."""
+    """completed -> error, keeping the last response for the record. `event` is what the
+    requester is told: review, whose verdict this is, says `audited` as for every verdict."""
     task.status = TaskStatus.error
     task.updated_at = utcnow()
     session.flush()
