@@ -4,9 +4,10 @@
     pending ──cancel────► canceled
     completed ──fail────► error                           (rejected past the limit)
 
-Each transition sets the status and its timestamps, queues the requester's callback event
-(quorum.services.callbacks.outbox) and, when the task leaves `pending`, completes its batch if
-that was the batch's last open task (which queues the batch's callback). Callers commit.
+Each transition sets the status and its timestamps. Completing and failing queue the
+requester's callback event (quorum.services.callbacks.outbox); canceling and reopening queue
+none. Whenever a task ends (completed, canceled, error), its batch completes if no open task is
+left, which queues the batch's callback. Callers commit.
 
 A batch completes once. A rejection in review does not reopen it: the batch callback has gone
 out and the requester may have acted on it, so a completed batch stays completed (tasks still
@@ -62,7 +63,7 @@ def complete(
         "now": hot.time_param(conn, utcnow()),
     })  # fmt: skip
     outbox.enqueue_task_event(session, task_id, "completed", callback_url)
-    _left_open(session, batch_id)
+    _check_batch(session, batch_id)
 
 
 def cancel(session: Session, task: Task) -> None:
@@ -72,7 +73,7 @@ def cancel(session: Session, task: Task) -> None:
     task.status = TaskStatus.canceled
     task.updated_at = utcnow()
     session.flush()
-    _left_open(session, task.batch_id)
+    _check_batch(session, task.batch_id)
 
 
 def fail(session: Session, task: Task, *, event: str = "error") -> None:
@@ -82,7 +83,7 @@ def fail(session: Session, task: Task, *, event: str = "error") -> None:
     task.updated_at = utcnow()
     session.flush()
     outbox.enqueue_task_callback(session, task.id, event)
-    _left_open(session, task.batch_id)
+    _check_batch(session, task.batch_id)
 
 
 def reopen(session: Session, task: Task) -> None:
@@ -94,7 +95,7 @@ def reopen(session: Session, task: Task) -> None:
     task.updated_at = utcnow()
 
 
-def _left_open(session: Session, batch_id: int | None) -> None:
+def _check_batch(session: Session, batch_id: int | None) -> None:
     if batch_id is not None:
         complete_done_batches(session, [batch_id])
 
