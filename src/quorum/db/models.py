@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -43,6 +44,45 @@ def utcnow() -> dt.datetime:
 def new_callback_key() -> str:
     """A project's callback secret: sent as `scale-callback-auth` and used to sign bodies."""
     return secrets.token_urlsafe(32)
+
+
+class TaskStatus(StrEnum):
+    """A task's status; changed only by quorum.services.tasks.lifecycle. Each member's name is
+    its stored value, so drivers that dump an enum by name or by value store the same text."""
+
+    pending = "pending"
+    completed = "completed"
+    canceled = "canceled"
+    error = "error"
+
+
+class ReviewStatus(StrEnum):
+    """Where a completed task stands in review: waiting, or the last verdict on it."""
+
+    pending = "pending"
+    accepted = "accepted"
+    fixed = "fixed"
+    rejected = "rejected"
+
+
+class BatchStatus(StrEnum):
+    """`staging` (tasks held until it is finalized) -> `in_progress` -> `completed`."""
+
+    staging = "staging"
+    in_progress = "in_progress"
+    completed = "completed"
+
+
+class AssignmentStatus(StrEnum):
+    """A lease is `active` until submitted, skipped, released (held a while for its annotator),
+    expired (its slot back in the queue) or revoked (its annotator was blocked)."""
+
+    active = "active"
+    released = "released"
+    submitted = "submitted"
+    skipped = "skipped"
+    expired = "expired"
+    revoked = "revoked"
 
 
 class Base(DeclarativeBase):
@@ -143,7 +183,7 @@ class Batch(Base):
     project_id: Mapped[int] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(20), default="staging")
+    status: Mapped[str] = mapped_column(String(20), default=BatchStatus.staging)
     callback_url: Mapped[str | None] = mapped_column(Text)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -255,7 +295,7 @@ class Task(Base):
     id: Mapped[str] = mapped_column(String(24), primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[str] = mapped_column(String(20), default=TaskStatus.pending)
     params: Mapped[dict[str, Any]] = mapped_column()
     param_version: Mapped[int] = mapped_column(Integer, default=0)
     instruction: Mapped[str | None] = mapped_column(Text)
@@ -343,7 +383,7 @@ class Assignment(Base):
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=AssignmentStatus.active)
     is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
     leased_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     lease_expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
@@ -353,7 +393,7 @@ class Assignment(Base):
 
 # Assignment statuses that hold one of the task's slots (counted in `tasks.active`): a live
 # lease, or one its annotator released and may take back until the lease ends.
-HOLDING = ("active", "released")
+HOLDING = (AssignmentStatus.active, AssignmentStatus.released)
 
 
 class Audit(Base):

@@ -17,7 +17,15 @@ import random
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from quorum.db.models import Annotation, Assignment, Project, Task, utcnow
+from quorum.db.models import (
+    Annotation,
+    Assignment,
+    Project,
+    ReviewStatus,
+    Task,
+    TaskStatus,
+    utcnow,
+)
 from quorum.services.accounts import users
 from quorum.services.labeling import assignments
 from quorum.services.projects import catalog
@@ -103,9 +111,15 @@ def _review_disagreements(session: Session, project_id: int) -> None:
     disagreed = (
         select(Annotation.task_id)
         .join(Task, Task.id == Annotation.task_id)
-        .where(Task.project_id == project_id, Task.status == "completed", Task.is_gold.is_(False))
+        .where(
+            Task.project_id == project_id,
+            Task.status == TaskStatus.completed,
+            Task.is_gold.is_(False),
+        )
         .group_by(Annotation.task_id)
         .having(func.count(func.distinct(Annotation.response["category"].as_string())) > 1)
     )
-    session.execute(update(Task).where(Task.id.in_(disagreed)).values(review_status="pending"))
+    session.execute(
+        update(Task).where(Task.id.in_(disagreed)).values(review_status=ReviewStatus.pending)
+    )
     session.commit()

@@ -9,7 +9,7 @@ Domains, lowest first (a domain imports only those listed before it; `make lint`
 - projects/   projects, their versioned params, quality policy, members
 - consensus/  one adapter per response shape onto the quality engine (verdicts, gold scores)
 - callbacks/  callback URL rules, the outbox every state change writes, per-project settings
-- tasks/      task records, creation and file import, queries, edits, batches
+- tasks/      task records, creation and file import, queries, edits, the lifecycle, batches
 - labeling/   the annotator loop: assignments (task leases), gold, overlap decisions, test mode
 - files/      stored files: uploads, imports by URL, who may read them
 - workforce/  annotators and blocking, skill refits, groups, Studio, dashboards, my work

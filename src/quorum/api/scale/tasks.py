@@ -12,6 +12,7 @@ from quorum.api.openapi import UNIQUE_ID_TAKEN
 from quorum.api.scale import schemas, shapes
 from quorum.api.scale.routing import parse_bool, parse_time
 from quorum.api.scale.shapes import scale_type
+from quorum.db.models import ReviewStatus
 from quorum.formats import scale
 from quorum.formats.scale import ScaleType
 from quorum.http.deps import get_session, manager
@@ -28,7 +29,8 @@ from quorum.services.tasks import batches, creation, edits, queries
 router = APIRouter(prefix="/v1", tags=["scale v1"], route_class=JSONRoute)
 
 PAGE = 100
-REVIEW_STATUSES = ("pending", "accepted", "fixed", "rejected", "commented")
+# Scale's filter also takes `commented`, a status Quorum never sets; plain strings for the message.
+REVIEW_STATUSES = (*(s.value for s in ReviewStatus), "commented")
 _BODY = Body(description="Scale's create-task parameters (see docs/scale-compatibility.md)")
 
 

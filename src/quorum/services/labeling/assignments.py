@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db import claim, hot
 from quorum.db.hot import SQL
-from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
+from quorum.db.models import (
+    HOLDING,
+    Assignment,
+    AssignmentStatus,
+    ProjectAnnotator,
+    Task,
+    TaskStatus,
+    utcnow,
+)
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from quorum.services.labeling import gold, overlap
@@ -280,11 +288,11 @@ def submit(
     found = _SUBMITTED_ROW.run(conn, {"aid": assignment_id}).fetchone()
     row = None if found is None else _Submitted(*found)
     _check_own(row, principal, assignment_id)
-    expired = row.status == "expired"
-    if row.task_status in ("canceled", "error"):
+    expired = row.status == AssignmentStatus.expired
+    if row.task_status in (TaskStatus.canceled, TaskStatus.error):
         raise Conflict(f"task {row.task_id} was {row.task_status}; the answer is not needed")
     if expired and (
-        row.task_status != "pending"
+        row.task_status != TaskStatus.pending
         or (not row.is_gold and row.answered + row.active >= row.needed)
     ):
         raise Conflict(
@@ -315,14 +323,18 @@ def submit(
             conn, row.project_id, row.task_type, params, row.task_id,
             limit=policy.min_overlap,
         )  # fmt: skip
-    elif row.task_status == "pending":
+    elif row.task_status == TaskStatus.pending:
         state = overlap.TaskState(
             row.task_id, params, row.answered + 1, row.active - (0 if expired else 1),
             row.needed, row.batch_id, row.callback_url,
         )  # fmt: skip
         overlap.after_answer(session, row.project_id, row.task_type, policy, state)
     session.commit()
-    return {"assignment_id": assignment_id, "task_id": row.task_id, "status": "submitted"}
+    return {
+        "assignment_id": assignment_id,
+        "task_id": row.task_id,
+        "status": AssignmentStatus.submitted,
+    }
 
 
 def _check_own(row: Any, principal: Principal, assignment_id: int) -> None:
@@ -330,7 +342,7 @@ def _check_own(row: Any, principal: Principal, assignment_id: int) -> None:
         raise NotFound(f"no assignment {assignment_id}")
     if row.user_id != principal.user_id:
         raise Conflict(f"assignment {assignment_id} belongs to another annotator")
-    if row.status not in (*HOLDING, "expired"):
+    if row.status not in (*HOLDING, AssignmentStatus.expired):
         raise Conflict(f"assignment {assignment_id} is already {row.status}")
 
 
@@ -343,13 +355,13 @@ def skip(session: Session, principal: Principal, assignment_id: int, reason: str
     task = _locked_task(session, assignment.task_id)
     if assignment.status in HOLDING:
         task.active -= 1
-    assignment.status = "skipped"
+    assignment.status = AssignmentStatus.skipped
     assignment.skip_reason = reason[:2000]
     assignment.finished_at = utcnow()
     record = session.get(ProjectAnnotator, (assignment.project_id, principal.user_id))
     record.skipped += 1
     session.commit()
-    return {"assignment_id": assignment.id, "task_id": task.id, "status": "skipped"}
+    return {"assignment_id": assignment.id, "task_id": task.id, "status": AssignmentStatus.skipped}
 
 
 def release(session: Session, principal: Principal, assignment_id: int) -> dict:
@@ -358,9 +370,15 @@ def release(session: Session, principal: Principal, assignment_id: int) -> dict:
     gold or not; after that the lease runs out as any other and the slot goes back to the queue.
     A task that came back at once when regular and never when gold would tell gold apart."""
     assignment = _own_assignment(session, principal, assignment_id)
-    if assignment.status == "active":  # an expired lease has already given its slot back
+    if (
+        assignment.status == AssignmentStatus.active
+    ):  # an expired lease has already given its slot back
         hold_until = utcnow() + dt.timedelta(seconds=RELEASE_HOLD_S)
-        assignment.status = "released"
+        assignment.status = AssignmentStatus.released
         assignment.lease_expires_at = min(assignment.lease_expires_at, hold_until)
     session.commit()
-    return {"assignment_id": assignment_id, "task_id": assignment.task_id, "status": "released"}
+    return {
+        "assignment_id": assignment_id,
+        "task_id": assignment.task_id,
+        "status": AssignmentStatus.released,
+    }

@@ -26,6 +26,7 @@ from quorum.db.hot import SQL
 from quorum.db.models import (
     HOLDING,
     Assignment,
+    AssignmentStatus,
     ProjectAnnotator,
     Task,
     utcnow,
@@ -129,7 +130,7 @@ def block(session: Session, record: ProjectAnnotator, reason: str) -> None:
             Assignment.user_id == record.user_id,
             Assignment.status.in_(HOLDING),
         )
-        .values(status="revoked", finished_at=utcnow())
+        .values(status=AssignmentStatus.revoked, finished_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     session.execute(

@@ -19,11 +19,9 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db import hot
 from quorum.db.hot import SQL
-from quorum.db.models import utcnow
-from quorum.services.callbacks import outbox
 from quorum.services.consensus import DEFAULT_ACCURACY, Verdict, verdict
 from quorum.services.projects.policy import QualityPolicy
-from quorum.services.tasks import batches
+from quorum.services.tasks import lifecycle
 
 _review_sample = random.Random()
 
@@ -38,11 +36,6 @@ LIMIT :limit""")
 # More answers than a pending task can gather (overlap is at most 100, plus late answers).
 _ALL = 1000
 _NEED = SQL("UPDATE tasks SET needed = :needed WHERE id = :tid")
-_COMPLETE = SQL("""
-UPDATE tasks SET status = 'completed', response = :response, confidence = :confidence,
-                 low_confidence = :low, review_status = :review, completed_at = :now,
-                 updated_at = :now
-WHERE id = :tid""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +115,9 @@ def complete(
     *,
     low: bool,
 ) -> None:
+    """Complete the task (quorum.services.tasks.lifecycle), sampled for review."""
     review = low or _review_sample.random() < policy.review_rate
-    conn = session.connection()
-    _COMPLETE.run(conn, {
-        "tid": task.id, "response": hot.json_param(conn, response),
-        "confidence": round(confidence, 6), "low": low, "review": "pending" if review else None,
-        "now": hot.time_param(conn, utcnow()),
-    })  # fmt: skip
-    outbox.enqueue_task_event(session, task.id, "completed", task.callback_url)
-    if task.batch_id is not None:
-        batches.complete_if_done(session, [task.batch_id])
+    lifecycle.complete(
+        session, task.id, response, confidence, low=low, review=review,
+        batch_id=task.batch_id, callback_url=task.callback_url,
+    )  # fmt: skip

@@ -7,33 +7,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Batch, Project, Task
+from quorum.db.models import Batch, Project, Task, TaskStatus
 from quorum.services.callbacks import outbox
-from quorum.services.labeling import overlap
-from quorum.services.projects.policy import QualityPolicy
-
-# Test tasks go to no reviewer.
-_NO_REVIEW = QualityPolicy(review_rate=0.0)
+from quorum.services.tasks import lifecycle
 
 
 def complete_by_machine(session: Session, task_ids: list[str]) -> None:
     """Complete the given pending, non-gold tasks with their type's machine response and queue
-    their callbacks, in one transaction (gold tasks stay: they exist to test annotators)."""
+    their callbacks, in one transaction (gold tasks stay: they exist to test annotators; test
+    tasks go to no reviewer)."""
     rows = session.execute(
-        select(Task.id, Task.params, Task.answered, Task.active, Task.needed, Task.batch_id,
-               Project.task_type, outbox.CALLBACK_URL.label("callback_url"))
+        select(Task.id, Task.params, Task.batch_id, Project.task_type,
+               outbox.CALLBACK_URL.label("callback_url"))
         .join(Project, Project.id == Task.project_id)
         .outerjoin(Batch, Batch.id == Task.batch_id)
-        .where(Task.id.in_(task_ids), Task.status == "pending", ~Task.is_gold)
+        .where(Task.id.in_(task_ids), Task.status == TaskStatus.pending, ~Task.is_gold)
     ).all()  # fmt: skip
     for row in rows:
         task_type = tasktypes.get(row.task_type)
         if task_type.machine_response is None:
             continue
-        state = overlap.TaskState(
-            row.id, row.params, row.answered, row.active, row.needed, row.batch_id,
-            row.callback_url,
+        lifecycle.complete(
+            session, row.id, task_type.machine_response(row.params), 1.0, low=False,
+            review=False, batch_id=row.batch_id, callback_url=row.callback_url,
         )  # fmt: skip
-        response = task_type.machine_response(row.params)
-        overlap.complete(session, _NO_REVIEW, state, response, 1.0, low=False)
     session.commit()

@@ -15,19 +15,33 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Annotation, Audit, Project, ProjectMember, Task, User, utcnow
+from quorum.db.models import (
+    Annotation,
+    Audit,
+    Project,
+    ProjectMember,
+    ReviewStatus,
+    Task,
+    TaskStatus,
+    User,
+    utcnow,
+)
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.callbacks import outbox
 from quorum.services.consensus import gold_score
 from quorum.services.errors import Forbidden, InvalidRequest
 from quorum.services.projects.catalog import is_member, project_for, task_for
 from quorum.services.projects.policy import policy_of
-from quorum.services.tasks import batches
+from quorum.services.tasks import lifecycle
 from quorum.services.tasks.queries import audits_of
 from quorum.tasktypes.base import TaskValidationError
 
 DECISIONS = ("accept", "fix", "reject")
-_RESULT = {"accept": "accepted", "fix": "fixed", "reject": "rejected"}
+_RESULT = {
+    "accept": ReviewStatus.accepted,
+    "fix": ReviewStatus.fixed,
+    "reject": ReviewStatus.rejected,
+}
 # An answer this close to the consensus (gold-style partial credit) counts as agreeing: merged
 # spans and fused boxes rarely equal any one answer exactly.
 AGREES_AT = 0.9
@@ -78,7 +92,7 @@ def queues(session: Session, principal: Principal) -> list[dict]:
     """The projects the caller reviews (every project, for managers) with the tasks waiting."""
     waiting = (
         select(Task.project_id, func.count().label("n"))
-        .where(Task.status == "completed", Task.review_status == "pending")
+        .where(Task.status == TaskStatus.completed, Task.review_status == ReviewStatus.pending)
         .group_by(Task.project_id)
         .subquery()
     )
@@ -103,8 +117,8 @@ def next_review(session: Session, principal: Principal, project_name: str) -> di
         select(Task)
         .where(
             Task.project_id == project.id,
-            Task.status == "completed",
-            Task.review_status == "pending",
+            Task.status == TaskStatus.completed,
+            Task.review_status == ReviewStatus.pending,
         )
         .order_by(Task.low_confidence.desc(), Task.completed_at, Task.id)
         .limit(1)
@@ -128,7 +142,7 @@ def decide(
     task, project = task_for(session, principal, task_id)
     if source == "reviewer":
         _reviewer_of(session, principal, project)
-    if task.status != "completed":
+    if task.status != TaskStatus.completed:
         raise InvalidRequest(f"task {task_id} is {task.status}; only completed tasks are audited")
     previous = task.response
     if decision == "fix":
@@ -138,12 +152,12 @@ def decide(
             err = exc.prefixed("response")
             raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
         task.response, task.confidence, task.low_confidence = response, 1.0, False
-    elif decision == "reject":
+    if decision == "reject":
         _reject(session, project, task)
-    task.review_status = _RESULT[decision]
-    task.updated_at = utcnow()
-    if task.status != "pending":  # completed (accepted, fixed) or error: tell the requester
+    else:  # the task stays completed: tell the requester the verdict
+        task.updated_at = utcnow()
         outbox.enqueue_task_callback(session, task.id, "audited")
+    task.review_status = _RESULT[decision]
     session.add(
         Audit(
             task_id=task.id,
@@ -165,14 +179,10 @@ def decide(
 
 
 def _reject(session: Session, project: Project, task: Task) -> None:
-    """Back to the queue for one more answer, or `error` past the rejection limit."""
+    """Back to the queue for one more answer, or `error` past the rejection limit (what that
+    does to a completed batch: quorum.services.tasks.lifecycle)."""
     task.rejections += 1
     if task.rejections > policy_of(project).review_reject_limit:
-        task.status = "error"
-        session.flush()
-        if task.batch_id is not None:
-            batches.complete_if_done(session, [task.batch_id])
-        return
-    task.status = "pending"
-    task.response = task.confidence = task.completed_at = None
-    task.needed = task.answered + 1
+        lifecycle.fail(session, task, event="audited")
+    else:
+        lifecycle.reopen(session, task)

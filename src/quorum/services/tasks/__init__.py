@@ -1,2 +1,2 @@
-"""Tasks and batches: records checked, tasks created (API and file import), read, edited, batches
-opened and closed."""
+"""Tasks and batches: records checked, tasks created (API and file import), read, edited, their
+status changed (the lifecycle: complete, cancel, fail, reopen), batches opened and closed."""

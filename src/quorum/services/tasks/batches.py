@@ -1,4 +1,5 @@
-"""Batches: `in_progress` -> `completed` (when its last task is done).
+"""Batches: `in_progress` -> `completed` once its last task is done (the task lifecycle checks:
+quorum.services.tasks.lifecycle).
 
 As on Scale, a batch serves its tasks from the start unless staging is asked for (Scale's
 Rapid/Studio workflow: the project's `stage_batches` policy, or the batch's own flag); a staging
@@ -14,18 +15,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quorum.db.models import Batch, Project, ProjectAnnotator, Task, utcnow
-from quorum.services.callbacks.outbox import enqueue_batch_callback
+from quorum.db.models import Batch, BatchStatus, Project, ProjectAnnotator, Task, TaskStatus, utcnow
 from quorum.services.callbacks.urls import check_callback_url
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.names import check_name
 from quorum.services.projects.catalog import get_project
 from quorum.services.projects.policy import policy_of
+from quorum.services.tasks import lifecycle
 from quorum.services.tasks.records import check_metadata
-
-STATUSES = ("staging", "in_progress", "completed")
-TASK_STATUSES = ("pending", "completed", "canceled", "error")
-OPEN_TASK_STATUSES = ("pending",)
 
 
 def batch_view(batch: Batch, project_name: str) -> dict:
@@ -64,7 +61,7 @@ def create_batch(
         project_id=proj.id,
         callback_url=callback_url,
         metadata_=metadata,
-        status="staging" if staging else "in_progress",
+        status=BatchStatus.staging if staging else BatchStatus.in_progress,
         created_at=now,
         finalized_at=None if staging else now,
     )
@@ -116,8 +113,8 @@ def list_batches(
     if project is not None:
         query = query.where(Batch.project_id == get_project(session, project).id)
     if status is not None:
-        if status not in STATUSES:
-            raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}")
+        if status not in tuple(BatchStatus):
+            raise InvalidRequest(f"status must be one of {', '.join(BatchStatus)}")
         query = query.where(Batch.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(Batch.id.desc()).limit(limit).offset(offset))
@@ -126,8 +123,8 @@ def list_batches(
 
 def finalize_batch(session: Session, name: str) -> dict:
     batch, project_name = get_batch(session, name)
-    if batch.status == "staging":
-        batch.status = "in_progress"
+    if batch.status == BatchStatus.staging:
+        batch.status = BatchStatus.in_progress
         batch.finalized_at = utcnow()
         session.execute(
             update(Task)
@@ -143,7 +140,7 @@ def finalize_batch(session: Session, name: str) -> dict:
             .execution_options(synchronize_session=False)
         )
         session.flush()
-        complete_if_done(session, [batch.id])
+        lifecycle.complete_done_batches(session, [batch.id])
     session.commit()
     return batch_view(batch, project_name)
 
@@ -159,7 +156,7 @@ def set_metadata(session: Session, name: str, metadata: Any) -> dict:
 
 def status_counts(session: Session, name: str) -> dict:
     batch, _ = get_batch(session, name)
-    counts = dict.fromkeys(TASK_STATUSES, 0)
+    counts = dict.fromkeys(TaskStatus, 0)
     rows = session.execute(
         select(Task.status, func.count()).where(Task.batch_id == batch.id).group_by(Task.status)
     )
@@ -168,37 +165,11 @@ def status_counts(session: Session, name: str) -> dict:
     return {"status": batch.status, **counts}
 
 
-def complete_if_done(session: Session, batch_ids: list[int]) -> list[int]:
-    """Mark finalized batches with no open task left as completed and queue their callbacks
-    (caller commits); returns the ids of the batches completed now."""
-    if not batch_ids:
-        return []
-    # Gold tasks stay open to score every annotator; they never hold a batch back.
-    open_task = (
-        select(Task.id)
-        .where(Task.batch_id == Batch.id, Task.status.in_(OPEN_TASK_STATUSES), ~Task.is_gold)
-        .exists()
-    )
-    any_task = select(Task.id).where(Task.batch_id == Batch.id, ~Task.is_gold).exists()
-    completed = list(
-        session.scalars(
-            update(Batch)
-            .where(Batch.id.in_(batch_ids), Batch.status == "in_progress", any_task, ~open_task)
-            .values(status="completed", completed_at=utcnow())
-            .returning(Batch.id)
-            .execution_options(synchronize_session="fetch")
-        )
-    )
-    for batch_id in completed:
-        enqueue_batch_callback(session, batch_id)
-    return completed
-
-
 def batch_for_new_tasks(session: Session, name: str, project_id: int) -> Batch:
     """The batch tasks are being added to; it must belong to the project and not be done."""
     batch, project_name = get_batch(session, name)
     if batch.project_id != project_id:
         raise InvalidRequest(f"batch {name!r} belongs to project {project_name!r}")
-    if batch.status == "completed":
+    if batch.status == BatchStatus.completed:
         raise InvalidRequest(f"batch {name!r} is completed; tasks cannot be added to it")
     return batch

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.bulk import insert_rows
-from quorum.db.models import GoldAnswer, Project, Task, TaskTag, utcnow
+from quorum.db.models import BatchStatus, GoldAnswer, Project, Task, TaskStatus, TaskTag, utcnow
 from quorum.services.errors import Conflict, InvalidRequest
 from quorum.services.ids import new_ids
 from quorum.services.projects.catalog import current_params, get_project
@@ -153,7 +153,7 @@ def _resolve_batches(
     if default is not None:
         names.add(default)
     found = {n: batch_service.batch_for_new_tasks(session, n, project_id) for n in names}
-    staging = {b.id for b in found.values() if b.status == "staging"}
+    staging = {b.id for b in found.values() if b.status == BatchStatus.staging}
     ordered = (
         batch_service.ordered_count(session)
         if any(b.studio_priority is not None for b in found.values())
@@ -206,7 +206,7 @@ def _insert_chunk(
     for task_id, r in zip(ids, parsed, strict=True):
         batch_id = fixed.batch_ids[r.batch] if r.batch else fixed.default_batch_id
         rows.append((
-            task_id, fixed.project_id, batch_id, "pending", r.params, fixed.param_version,
+            task_id, fixed.project_id, batch_id, TaskStatus.pending, r.params, fixed.param_version,
             r.instruction, r.unique_id, r.metadata, r.priority, r.callback_url,
             r.expected_response is not None, fixed.created_by, fixed.now, fixed.now,
             fixed.needed, batch_id in fixed.staging, fixed.ranks[batch_id],

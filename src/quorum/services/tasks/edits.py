@@ -10,22 +10,16 @@ from sqlalchemy.orm import Session
 
 from quorum.db.models import TaskTag, utcnow
 from quorum.services.errors import Conflict, InvalidRequest
-from quorum.services.tasks import batches
+from quorum.services.tasks import lifecycle
 from quorum.services.tasks.queries import _tags_of, get_task_row
 from quorum.services.tasks.records import MAX_TAGS, check_metadata, check_unique_id
 
 
 def cancel_task(session: Session, task_id: str, *, clear_unique_id: bool = False) -> None:
     task = get_task_row(session, task_id)
-    if task.status != "pending":
-        raise InvalidRequest(f"task {task_id} is {task.status}; only pending tasks can be canceled")
-    task.status = "canceled"
-    task.updated_at = utcnow()
+    lifecycle.cancel(session, task)
     if clear_unique_id:
         task.unique_id = None
-    session.flush()
-    if task.batch_id is not None:
-        batches.complete_if_done(session, [task.batch_id])
     session.commit()
 
 

@@ -20,14 +20,13 @@ from quorum.db.models import (
     GoldAnswer,
     Project,
     Task,
+    TaskStatus,
     TaskTag,
     User,
 )
 from quorum.services import cursors
 from quorum.services.errors import InvalidRequest, NotFound
-from quorum.services.tasks import batches as batch_service
 
-STATUSES = batch_service.TASK_STATUSES
 MAX_PAGE = 1000
 
 
@@ -96,8 +95,8 @@ def _apply(session: Session, query: Select, f: TaskFilter) -> Select:
             raise NotFound(f"no batch named {f.batch!r}")
         query = query.where(Task.batch_id == batch_id)
     if f.status is not None:
-        if f.status not in STATUSES:
-            raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}")
+        if f.status not in tuple(TaskStatus):
+            raise InvalidRequest(f"status must be one of {', '.join(TaskStatus)}")
         query = query.where(Task.status == f.status)
     for tag in f.tags:
         query = query.where(

@@ -14,7 +14,16 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Annotation, Assignment, Project, Task, utcnow
+from quorum.db.models import (
+    Annotation,
+    Assignment,
+    AssignmentStatus,
+    Project,
+    ReviewStatus,
+    Task,
+    TaskStatus,
+    utcnow,
+)
 from quorum.services.consensus import gold_score
 from quorum.services.projects.catalog import current_params, get_project
 from quorum.services.workforce import annotators
@@ -50,7 +59,7 @@ def throughput(session: Session, project: Project, hours: int) -> list[dict]:
     answers = _per_hour(
         session,
         Assignment.finished_at,
-        [Assignment.project_id == project.id, Assignment.status == "submitted"],
+        [Assignment.project_id == project.id, Assignment.status == AssignmentStatus.submitted],
         since,
     )
     completions = _per_hour(session, Task.completed_at, [Task.project_id == project.id], since)
@@ -85,8 +94,8 @@ def queue(session: Session, project: Project) -> dict[str, Any]:
     review = session.scalar(
         select(func.count()).where(
             Task.project_id == project.id,
-            Task.status == "completed",
-            Task.review_status == "pending",
+            Task.status == TaskStatus.completed,
+            Task.review_status == ReviewStatus.pending,
         )
     )
     total = sum(by_status.values())
@@ -95,7 +104,7 @@ def queue(session: Session, project: Project) -> dict[str, Any]:
         "gold": gold,
         "waiting_review": review or 0,
         "total": total,
-        "completion": round(by_status.get("completed", 0) / total, 4) if total else None,
+        "completion": round(by_status.get(TaskStatus.completed, 0) / total, 4) if total else None,
     }
 
 
@@ -109,7 +118,7 @@ def confidence_histogram(session: Session, project: Project) -> list[int]:
         select(tenth, func.count())
         .where(
             Task.project_id == project.id,
-            Task.status == "completed",
+            Task.status == TaskStatus.completed,
             Task.is_gold.is_(False),
             Task.confidence.is_not(None),
         )
@@ -131,7 +140,7 @@ def confusion(session: Session, project: Project, labels: list[str]) -> dict[str
     rows = session.execute(
         select(verdict, answer, func.count())
         .join(Task, Task.id == Annotation.task_id)
-        .where(Task.project_id == project.id, Task.status == "completed")
+        .where(Task.project_id == project.id, Task.status == TaskStatus.completed)
         .group_by(verdict, answer)
     ).all()
     index = {label: i for i, label in enumerate(labels)}
@@ -161,7 +170,7 @@ def label_agreement(session: Session, project: Project) -> dict[str, float] | No
         select(Task.id, Task.response)
         .where(
             Task.project_id == project.id,
-            Task.status == "completed",
+            Task.status == TaskStatus.completed,
             Task.is_gold.is_(False),
         )
         .order_by(Task.id.desc())

@@ -25,6 +25,7 @@ from quorum.db.models import (
     Project,
     ProjectAnnotator,
     Task,
+    TaskStatus,
     User,
 )
 from quorum.services.consensus import DEFAULT_ACCURACY
@@ -143,7 +144,7 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
     for task in session.scalars(
         select(Task).where(
             Task.project_id == project_id,
-            Task.status == "pending",
+            Task.status == TaskStatus.pending,
             ~Task.is_gold,
             Task.answered >= policy.min_overlap,
         )

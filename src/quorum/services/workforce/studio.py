@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from quorum.db.models import Batch, Project, ProjectMember, Task, User
+from quorum.db.models import Batch, BatchStatus, Project, ProjectMember, Task, TaskStatus, User
 from quorum.services.accounts import users
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Forbidden, InvalidRequest, NotFound
@@ -28,7 +28,7 @@ from quorum.services.workforce import groups
 TEAM_ROLES = {"labeler": Role.annotator, "member": Role.reviewer, "manager": Role.manager,
               "admin": Role.admin}  # fmt: skip
 _SCALE_ROLE = {quorum: scale for scale, quorum in TEAM_ROLES.items()}
-PENDING_BATCH = ("staging", "in_progress")
+PENDING_BATCH = (BatchStatus.staging, BatchStatus.in_progress)
 
 
 def _teammate(user: User) -> dict:
@@ -166,7 +166,7 @@ def studio_batches(session: Session, name: str | None = None) -> list[dict]:
         select(
             Task.batch_id,
             func.count().label("total"),
-            func.sum(case((Task.status == "completed", 1), else_=0)).label("completed"),
+            func.sum(case((Task.status == TaskStatus.completed, 1), else_=0)).label("completed"),
         )
         .where(Task.batch_id.is_not(None), ~Task.is_gold)
         .group_by(Task.batch_id)
