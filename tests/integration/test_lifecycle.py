@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from quorum.db.models import Job, ReviewStatus, Task, TaskStatus, utcnow
+from quorum.db.models import Job, Task, utcnow
+from quorum.db.statuses import ReviewStatus, TaskStatus
 from quorum.services.accounts import users
 from quorum.services.callbacks.outbox import BATCH_CALLBACK, TASK_CALLBACK
 from quorum.services.errors import InvalidRequest

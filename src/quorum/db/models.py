@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -31,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from quorum.db.statuses import AssignmentStatus, BatchStatus, TaskStatus
+
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 # Integer primary keys: BIGINT on PostgreSQL, the rowid alias on SQLite.
 PkType = BigInteger().with_variant(Integer(), "sqlite")
@@ -44,45 +45,6 @@ def utcnow() -> dt.datetime:
 def new_callback_key() -> str:
     """A project's callback secret: sent as `scale-callback-auth` and used to sign bodies."""
     return secrets.token_urlsafe(32)
-
-
-class TaskStatus(StrEnum):
-    """A task's status; changed only by quorum.services.tasks.lifecycle. Each member's name is
-    its stored value, so drivers that dump an enum by name or by value store the same text."""
-
-    pending = "pending"
-    completed = "completed"
-    canceled = "canceled"
-    error = "error"
-
-
-class ReviewStatus(StrEnum):
-    """Where a completed task stands in review: waiting, or the last verdict on it."""
-
-    pending = "pending"
-    accepted = "accepted"
-    fixed = "fixed"
-    rejected = "rejected"
-
-
-class BatchStatus(StrEnum):
-    """`staging` (tasks held until it is finalized) -> `in_progress` -> `completed`."""
-
-    staging = "staging"
-    in_progress = "in_progress"
-    completed = "completed"
-
-
-class AssignmentStatus(StrEnum):
-    """A lease is `active` until submitted, skipped, released (held a while for its annotator),
-    expired (its slot back in the queue) or revoked (its annotator was blocked)."""
-
-    active = "active"
-    released = "released"
-    submitted = "submitted"
-    skipped = "skipped"
-    expired = "expired"
-    revoked = "revoked"
 
 
 class Base(DeclarativeBase):

@@ -17,15 +17,8 @@ import random
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from quorum.db.models import (
-    Annotation,
-    Assignment,
-    Project,
-    ReviewStatus,
-    Task,
-    TaskStatus,
-    utcnow,
-)
+from quorum.db.models import Annotation, Assignment, Project, Task, utcnow
+from quorum.db.statuses import ReviewStatus, TaskStatus
 from quorum.services.accounts import users
 from quorum.services.labeling import assignments
 from quorum.services.projects import catalog

@@ -12,7 +12,7 @@ from quorum.api.openapi import UNIQUE_ID_TAKEN
 from quorum.api.scale import schemas, shapes
 from quorum.api.scale.routing import parse_bool, parse_time
 from quorum.api.scale.shapes import scale_type
-from quorum.db.models import ReviewStatus
+from quorum.db.statuses import ReviewStatus
 from quorum.formats import scale
 from quorum.formats.scale import ScaleType
 from quorum.http.deps import get_session, manager

@@ -18,15 +18,8 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db import claim, hot
 from quorum.db.hot import SQL
-from quorum.db.models import (
-    HOLDING,
-    Assignment,
-    AssignmentStatus,
-    ProjectAnnotator,
-    Task,
-    TaskStatus,
-    utcnow,
-)
+from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
+from quorum.db.statuses import AssignmentStatus, TaskStatus
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from quorum.services.labeling import gold, overlap

@@ -23,14 +23,8 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db.claim import TRAINING_TAG
 from quorum.db.hot import SQL
-from quorum.db.models import (
-    HOLDING,
-    Assignment,
-    AssignmentStatus,
-    ProjectAnnotator,
-    Task,
-    utcnow,
-)
+from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
+from quorum.db.statuses import AssignmentStatus
 from quorum.services.consensus import gold_score
 from quorum.services.projects import catalog
 from quorum.services.projects.policy import QualityPolicy, policy_of

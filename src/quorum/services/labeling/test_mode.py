@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Batch, Project, Task, TaskStatus
+from quorum.db.models import Batch, Project, Task
+from quorum.db.statuses import TaskStatus
 from quorum.services.callbacks import outbox
 from quorum.services.tasks import lifecycle
 

@@ -15,17 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import (
-    Annotation,
-    Audit,
-    Project,
-    ProjectMember,
-    ReviewStatus,
-    Task,
-    TaskStatus,
-    User,
-    utcnow,
-)
+from quorum.db.models import Annotation, Audit, Project, ProjectMember, Task, User, utcnow
+from quorum.db.statuses import ReviewStatus, TaskStatus
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.callbacks import outbox
 from quorum.services.consensus import gold_score

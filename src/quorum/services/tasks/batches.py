@@ -15,7 +15,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quorum.db.models import Batch, BatchStatus, Project, ProjectAnnotator, Task, TaskStatus, utcnow
+from quorum.db.models import Batch, Project, ProjectAnnotator, Task, utcnow
+from quorum.db.statuses import BatchStatus, TaskStatus
 from quorum.services.callbacks.urls import check_callback_url
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.names import check_name

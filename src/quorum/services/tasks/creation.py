@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.bulk import insert_rows
-from quorum.db.models import BatchStatus, GoldAnswer, Project, Task, TaskStatus, TaskTag, utcnow
+from quorum.db.models import GoldAnswer, Project, Task, TaskTag, utcnow
+from quorum.db.statuses import BatchStatus, TaskStatus
 from quorum.services.errors import Conflict, InvalidRequest
 from quorum.services.ids import new_ids
 from quorum.services.projects.catalog import current_params, get_project

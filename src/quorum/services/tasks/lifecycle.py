@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from quorum.db import hot
 from quorum.db.hot import SQL
-from quorum.db.models import Batch, BatchStatus, ReviewStatus, Task, TaskStatus, utcnow
+from quorum.db.models import Batch, Task, utcnow
+from quorum.db.statuses import BatchStatus, ReviewStatus, TaskStatus
 from quorum.services.callbacks import outbox
 from quorum.services.errors import InvalidRequest
 

@@ -13,17 +13,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from quorum.db.models import (
-    Annotation,
-    Audit,
-    Batch,
-    GoldAnswer,
-    Project,
-    Task,
-    TaskStatus,
-    TaskTag,
-    User,
-)
+from quorum.db.models import Annotation, Audit, Batch, GoldAnswer, Project, Task, TaskTag, User
+from quorum.db.statuses import TaskStatus
 from quorum.services import cursors
 from quorum.services.errors import InvalidRequest, NotFound
 

@@ -14,16 +14,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import (
-    Annotation,
-    Assignment,
-    AssignmentStatus,
-    Project,
-    ReviewStatus,
-    Task,
-    TaskStatus,
-    utcnow,
-)
+from quorum.db.models import Annotation, Assignment, Project, Task, utcnow
+from quorum.db.statuses import AssignmentStatus, ReviewStatus, TaskStatus
 from quorum.services.consensus import gold_score
 from quorum.services.projects.catalog import current_params, get_project
 from quorum.services.workforce import annotators

@@ -18,16 +18,8 @@ from sqlalchemy.orm import Session
 
 from quorum import jobs, tasktypes
 from quorum.db.engine import Database
-from quorum.db.models import (
-    Annotation,
-    GoldAnswer,
-    Job,
-    Project,
-    ProjectAnnotator,
-    Task,
-    TaskStatus,
-    User,
-)
+from quorum.db.models import Annotation, GoldAnswer, Job, Project, ProjectAnnotator, Task, User
+from quorum.db.statuses import TaskStatus
 from quorum.services.consensus import DEFAULT_ACCURACY
 from quorum.services.projects.policy import policy_of
 from quorum.services.refit_queue import REFIT, schedule

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from quorum.db.models import Batch, BatchStatus, Project, ProjectMember, Task, TaskStatus, User
+from quorum.db.models import Batch, Project, ProjectMember, Task, User
+from quorum.db.statuses import BatchStatus, TaskStatus
 from quorum.services.accounts import users
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Forbidden, InvalidRequest, NotFound
