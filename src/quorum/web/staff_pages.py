@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.models import Project
-from quorum.formats.exporters import EXPORTERS
 from quorum.http.deps import get_session
 from quorum.http.safe_input import SafeRoute
 from quorum.services.accounts.users import Role
@@ -99,7 +98,8 @@ def project_dashboard(
 ) -> Response:
     """The project's dashboard, with upload, members, settings and exports around it."""
     found = _project(session, project)
-    attrs = data_attrs(project=found.name, type=found.task_type, exports=",".join(EXPORTERS))
+    exports = ",".join(tasktypes.get(found.task_type).exporters)
+    attrs = data_attrs(project=found.name, type=found.task_type, exports=exports)
     body = (
         f'<div id="dashboard" {attrs}><div class="ws-head"><h1>{escape(found.name)}</h1>'
         f'<p class="muted">{escape(found.task_type)}</p></div>'
