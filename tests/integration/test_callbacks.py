@@ -112,29 +112,31 @@ def test_a_failing_receiver_gets_the_callback_on_the_third_attempt(db, project, 
     assert _callback_succeeded(db, task_id) is True
 
 
-def test_a_project_used_through_v1_sends_tasks_as_v1_shows_them(
+def test_a_project_with_a_scale_type_sends_tasks_as_v1_shows_them(
     db, project, allow_private, client, accounts
 ):
-    """A native project's callbacks carry the native view until a task is created in it
-    through `/v1`; from then on they carry the `/v1` task object. (`allow_private` comes before
-    `client`, so the app's own job worker, which may deliver too, has the same rule.)"""
+    """A native project's callbacks carry the native view, also once tasks come into it through
+    `/v1`, until a manager sets its `scale_type`: from then on they carry the `/v1` task
+    object. (`allow_private` comes before `client`, so the app's own job worker, which may
+    deliver too, has the same rule.)"""
+    manager = (accounts["manager"].key, "")
     with receiver(200) as rx:
         native = _completed_task(db, {"callback_url": f"{rx.url}/hook"})
         _settle(db, _event(db, native))
         created = client.post(
-            "/v1/task/categorization",
-            json={"project": "p", "attachment": "y"},
-            auth=(accounts["manager"].key, ""),
+            "/v1/task/categorization", json={"project": "p", "attachment": "y"}, auth=manager
         )
         assert created.status_code == 200, created.text
-        with db.session(write=True) as s:
-            s.execute(update(Task).values(callback_url=f"{rx.url}/hook", status="completed"))
-            s.commit()
         _settle(db, _event(db, native))
-    before, after = (orjson.loads(r.body)["task"] for r in rx.requests)
-    assert {"annotations", "review_status"} <= set(before)
+        changed = client.patch(
+            "/api/projects/p", json={"scale_type": "categorization"}, auth=manager
+        )
+        assert changed.status_code == 200 and changed.json()["scale_type"] == "categorization"
+        _settle(db, _event(db, native))
+    before, still, after = (orjson.loads(r.body)["task"] for r in rx.requests)
+    assert {"annotations", "review_status"} <= set(before) and set(before) == set(still)
     assert after["type"] == "categorization" and not {"annotations", "review_status"} & set(after)
-    shown = client.get(f"/v1/task/{native}", auth=(accounts["manager"].key, "")).json()
+    shown = client.get(f"/v1/task/{native}", auth=manager).json()
     assert {**after, "callback_succeeded": None} == {**shown, "callback_succeeded": None}
 
 

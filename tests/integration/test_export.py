@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import orjson
+import dataclasses
 
+import orjson
+import pytest
+
+from quorum import tasktypes
 from quorum.db.models import Annotation, Task, User
+from quorum.formats.exporters import EXPORTERS
 from quorum.services.accounts import users
 from quorum.services.exports import export
 from quorum.services.projects import catalog
@@ -46,3 +51,29 @@ def test_export_carries_annotations_tags_and_responses(db):
         assert lines[0]["created_at"].endswith("Z")
         only_done = b"".join(export.export_chunks(s, "p", status="completed")[0]).splitlines()
         assert len(only_done) == 1
+
+
+def test_a_format_the_task_type_does_not_name_is_refused(db, client, accounts, monkeypatch):
+    """Formats serve the task types that name them: another is a 400 naming the format."""
+    monkeypatch.setitem(EXPORTERS, "csv", (lambda tasks: iter([b"task_id\n"]), "text/csv"))
+    with db.session(write=True) as s:
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+    auth = (accounts["manager"].key, "")
+    refused = client.get("/api/projects/p/export?format=csv", auth=auth)
+    assert refused.status_code == 400
+    assert refused.json()["error"] == (
+        "export format 'csv' does not serve categorization projects; they export as jsonl"
+    )
+    unknown = client.get("/api/projects/p/export?format=parquet", auth=auth)
+    assert unknown.status_code == 400 and "'parquet'" in unknown.json()["error"]
+    categorization = tasktypes.get("categorization")
+    named = dataclasses.replace(categorization, exporters=("jsonl", "csv"))
+    monkeypatch.setitem(tasktypes._REGISTRY, "categorization", named)
+    served = client.get("/api/projects/p/export?format=csv", auth=auth)
+    assert served.status_code == 200, served.text
+    assert served.headers["content-type"].startswith("text/csv") and served.content == b"task_id\n"
+
+
+@pytest.mark.parametrize("name", tasktypes.names())
+def test_every_type_exports_in_formats_that_exist(name):
+    assert set(tasktypes.get(name).exporters) <= EXPORTERS.keys()

@@ -103,3 +103,93 @@ def test_members_see_their_projects_only(db):
         assert catalog.list_projects(s, ann) == []
         with pytest.raises(NotFound):
             catalog.remove_member(s, "mine", "ann")
+
+
+def _error(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def test_scale_type_is_a_setting_checked_against_the_task_type(client, accounts):
+    """Which shape callbacks carry is a project setting: given on create or change, shown in
+    the view, refused with the field named when it is no Scale type of the project's type."""
+    auth = {"auth": (accounts["manager"].key, "")}
+
+    def create(name: str, type: str, **more):
+        return client.post("/api/projects", json={"name": name, "type": type, **more}, **auth)
+
+    def change(**settings):
+        return client.patch("/api/projects/r", json=settings, **auth)
+
+    form = {"fields": [{"type": "text", "field_id": "a", "title": "A"}]}
+    made = create("r", "textcollection", params=form, scale_type="transcription")
+    assert made.status_code == 200 and made.json()["scale_type"] == "transcription"
+    assert create("p", "categorization", params=CATS).json()["scale_type"] is None
+    wrong = _error(create("q", "categorization", scale_type="transcription"), 400)
+    assert [e["loc"] for e in wrong["errors"]] == ["scale_type"]
+    assert "must be null or one of categorization, not 'transcription'" in wrong["error"]
+    assert client.get("/api/projects/q", **auth).status_code == 404  # nothing half-written
+    assert "body.scale_type" in _error(create("q", "categorization", scale_type=5), 400)["error"]
+    assert change(scale_type=None).json()["scale_type"] is None
+    bogus = _error(change(scale_type="annotation"), 400)
+    assert bogus["errors"][0]["loc"] == "scale_type" and "transcription" in bogus["error"]
+    assert "body.colour" in _error(change(colour=1), 400)["error"]
+    assert change(scale_type="textcollection").json()["scale_type"] == "textcollection"
+    shown = client.get("/api/projects/r", **auth).json()
+    assert (shown["scale_type"], shown["archived"]) == ("textcollection", False)  # others kept
+    reviewer = client.patch(
+        "/api/projects/r", json={"archived": True}, auth=(accounts["reviewer"].key, "")
+    )
+    assert reviewer.status_code == 403
+
+
+def test_projects_made_through_v1_have_their_scale_type_written(client, accounts):
+    auth = {"auth": (accounts["manager"].key, "")}
+    v1 = client.post(
+        "/v1/projects", json={"name": "s", "type": "transcription", "params": {}}, **auth
+    )
+    assert v1.status_code == 200, v1.text
+    assert client.get("/api/projects/s", **auth).json()["scale_type"] == "transcription"
+    loose = client.post("/v1/task/categorization", json={"attachment": "x", **CATS}, **auth)
+    assert loose.status_code == 200, loose.text
+    default = client.get("/api/projects/default-categorization", **auth).json()
+    assert default["scale_type"] == "categorization"
+    # A native project fed through /v1 keeps its setting: no implicit switch.
+    client.post(
+        "/api/projects", json={"name": "n", "type": "categorization", "params": CATS}, **auth
+    )
+    fed = client.post("/v1/task/categorization", json={"project": "n", "attachment": "y"}, **auth)
+    assert fed.status_code == 200, fed.text
+    assert client.get("/api/projects/n", **auth).json()["scale_type"] is None
+
+
+def test_an_archived_project_takes_no_tasks_and_leaves_the_workers_lists(client, accounts):
+    auth = {"auth": (accounts["manager"].key, "")}
+    annotator = {"auth": (accounts["annotator"].key, "")}
+    reviewer = {"auth": (accounts["reviewer"].key, "")}
+    client.post(
+        "/api/projects", json={"name": "p", "type": "categorization", "params": CATS}, **auth
+    )
+    for who in ("annotator", "reviewer"):
+        client.post("/api/projects/p/members", json={"user": who, "role": who}, **auth)
+    assert client.post("/api/projects/p/tasks", json={"attachment": "a"}, **auth).is_success
+
+    def listed() -> tuple[list[str], list[str]]:
+        mine = client.get("/api/me/projects", **annotator).json()
+        queues = client.get("/api/me/reviews", **reviewer).json()
+        return [p["name"] for p in mine], [q["name"] for q in queues]
+
+    assert listed() == (["p"], ["p"])
+    archived = client.patch("/api/projects/p", json={"archived": True}, **auth)
+    assert archived.status_code == 200 and archived.json()["archived"] is True
+    assert [p["archived"] for p in client.get("/api/projects", **auth).json()] == [True]
+    refused = client.post("/api/projects/p/tasks", json={"attachment": "b"}, **auth)
+    assert _error(refused, 409)["error"] == "project 'p' is archived: unarchive it to add tasks"
+    through_v1 = client.post(
+        "/v1/task/categorization", json={"project": "p", "attachment": "c"}, **auth
+    )
+    assert through_v1.status_code == 409
+    assert listed() == ([], [])
+    assert client.patch("/api/projects/p", json={"archived": False}, **auth).is_success
+    assert client.post("/api/projects/p/tasks", json={"attachment": "d"}, **auth).is_success
+    assert listed() == (["p"], ["p"])

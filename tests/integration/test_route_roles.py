@@ -30,6 +30,7 @@ POLICY = {
     ("POST", "/api/projects"): "manager",
     ("GET", "/api/projects"): "annotator",
     ("GET", "/api/projects/{name}"): "annotator",
+    ("PATCH", "/api/projects/{name}"): "manager",
     ("POST", "/api/projects/{name}/params"): "manager",
     ("PATCH", "/api/projects/{name}/policy"): "manager",
     ("GET", "/api/projects/{name}/callback"): "manager",
@@ -184,6 +185,7 @@ def _request(method, path, world):
         ("POST", "/api/users/{name}/role"): {"json": {"role": "reviewer"}},
         ("POST", "/api/projects"): {"json": {"name": "p2", "type": "categorization"}},
         ("POST", "/api/projects/{name}/params"): {"json": {"params": {"categories": ["a", "b"]}}},
+        ("PATCH", "/api/projects/{name}"): {"json": {"scale_type": None}},
         ("PATCH", "/api/projects/{name}/policy"): {"json": {"gold_rate": 0.1}},
         ("PATCH", "/api/projects/{name}/callback"): {"json": {"rotate_key": True}},
         ("POST", "/api/projects/{name}/members"): {

@@ -126,7 +126,8 @@ def test_legacy_geometry_types_map_onto_imageannotation_with_hypotheses(scale):
     assert _ok(polygon)["params"]["geometries"]["polygon"]["objects_to_annotate"] == ["roof"]
 
 
-def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db):
+def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db, client, accounts):
+    manager = accounts["manager"]
     params = {"fields": {"total": "Total"}, "repeatable_fields": {"item": "Items"}}
     assert _project(scale, "r", "transcription", params)["type"] == "transcription"
     created = scale(
@@ -154,7 +155,13 @@ def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db):
         {"fields": [{"type": "text", "field_id": "a", "title": "A"}]},
     )
     wrong = scale("POST", "task/transcription", json={"project": "plain", "attachment": "x"})
-    assert "created as transcription" in _error(wrong, 400)
+    assert "whose scale_type is transcription" in _error(wrong, 400)
+    set_ = client.patch(
+        "/api/projects/plain", json={"scale_type": "transcription"}, auth=(manager.key, "")
+    )
+    assert set_.status_code == 200 and set_.json()["scale_type"] == "transcription"
+    _ok(scale("POST", "task/transcription", json={"project": "plain", "attachment": "x"}))
+    assert _ok(scale("GET", "projects/plain"))["type"] == "transcription"
     assert "expected_response" in _error(
         scale("POST", "evaluation_tasks/transcription", json={"project": "r", "attachment": "x"}),
         400,

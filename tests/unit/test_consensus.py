@@ -9,6 +9,8 @@ import pytest
 
 from quorum import tasktypes
 from quorum.services.consensus import gold_score, verdict
+from quorum.services.consensus.registry import BY_AGGREGATOR, covering
+from quorum.tasktypes import Aggregator
 
 NAN = math.nan
 
@@ -74,12 +76,20 @@ def test_transcript_confidence_grows_with_agreement_and_skill():
     assert confidence([said, other], [0.9, NAN]) > 0.7
 
 
-def test_a_type_without_an_adapter_votes_on_whole_responses():
-    unknown = dataclasses.replace(tasktypes.get("namedentityrecognition"), aggregator="unknown")
-    span = {"annotations": [{"start": 0, "end": 5, "label": "PER"}]}
-    other = {"annotations": [{"start": 0, "end": 4, "label": "PER"}]}
-    v = verdict(unknown, {}, [span, other, span], [NAN] * 3)
-    assert v.response == span
+def test_a_type_naming_an_unknown_aggregator_is_refused_not_voted_as_a_whole():
+    ner = tasktypes.get("namedentityrecognition")
+    with pytest.raises(ValueError, match="'spanz'") as info:
+        dataclasses.replace(ner, aggregator="spanz")
+    assert all(a.value in str(info.value) for a in Aggregator)
+    with pytest.raises(ValueError, match="must be an Aggregator"):
+        dataclasses.replace(ner, aggregator="spans")  # the name alone is not the reference
+
+
+def test_every_aggregator_has_a_verdict_and_a_gold_measure():
+    assert set(BY_AGGREGATOR) == set(Aggregator)
+    partial = {a: c for a, c in BY_AGGREGATOR.items() if a is not Aggregator.form}
+    with pytest.raises(LookupError, match="aggregator\\(s\\) form"):
+        covering(partial)
 
 
 def test_gold_score_ignores_the_order_of_chosen_categories():
@@ -89,8 +99,9 @@ def test_gold_score_ignores_the_order_of_chosen_categories():
 
 
 def test_gold_is_scored_by_the_task_type_not_the_response_shape():
-    # a transcript answer to a type without an adapter is right or wrong as a whole
-    unknown = dataclasses.replace(tasktypes.get("audiotranscription"), aggregator="unknown")
+    # the same transcripts, scored as a type whose answers are right or wrong as a whole
+    audio = tasktypes.get("audiotranscription")
+    whole = dataclasses.replace(audio, aggregator=Aggregator.categorical)
     expected, close = {"transcript": "one two three four"}, {"transcript": "one two three"}
-    assert gold_score(tasktypes.get("audiotranscription"), expected, close) == 0.75
-    assert gold_score(unknown, expected, close) == 0.0
+    assert gold_score(audio, expected, close) == 0.75
+    assert gold_score(whole, expected, close) == 0.0

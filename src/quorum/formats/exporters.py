@@ -1,4 +1,8 @@
-"""Exporters: turn a stream of exported task dicts into bytes, chunk by chunk."""
+"""Exporters: turn a stream of exported task dicts into bytes, chunk by chunk.
+
+Which formats serve which task type is the type's to say (`TaskType.exporters`): a format
+that cannot carry a type's responses is refused for its projects rather than written lossy.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
+
+from quorum.tasktypes import TaskType
 
 _OPTS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
 
@@ -28,11 +34,13 @@ EXPORTERS: dict[str, tuple[Callable[..., Iterator[bytes]], str]] = {
 }
 
 
-def exporter_for(fmt: str) -> tuple[Callable[..., Iterator[bytes]], str]:
-    """The exporter and its media type for format name `fmt`."""
-    try:
-        return EXPORTERS[fmt]
-    except KeyError:
+def exporter_for(fmt: str, task_type: TaskType) -> tuple[Callable[..., Iterator[bytes]], str]:
+    """The exporter and its media type for format name `fmt`, if it serves `task_type`."""
+    if fmt not in EXPORTERS:
+        raise ValueError(f"unknown export format {fmt!r}; supported: {', '.join(EXPORTERS)}")
+    if fmt not in task_type.exporters:
         raise ValueError(
-            f"unknown export format {fmt!r}; supported: {', '.join(EXPORTERS)}"
-        ) from None
+            f"export format {fmt!r} does not serve {task_type.name} projects; "
+            f"they export as {', '.join(task_type.exporters)}"
+        )
+    return EXPORTERS[fmt]

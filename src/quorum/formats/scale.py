@@ -1,7 +1,7 @@
 """Scale's task JSON: Quorum's task types under Scale's names, and a task in Scale's v1 shape.
 
 The `/v1` face reads Scale's create bodies through these translations and shows tasks with
-`task_out`; callbacks of projects used through `/v1` send the same `task_out` JSON, so a
+`task_out`; callbacks of projects with a `scale_type` send the same `task_out` JSON, so a
 requester sees one shape from the API and from callbacks. Pure data in and out (no database),
 which is why it lives with the formats rather than with the API.
 
@@ -201,6 +201,21 @@ def scale_type(name: Any) -> ScaleType:
         "type",
         f"task type {name!r} is not supported ({why}); supported: {', '.join(sorted(SUPPORTED))}",
     )
+
+
+def project_setting(quorum_type: str, name: Any) -> str | None:
+    """A project's `scale_type` setting, checked: None (its callbacks carry Quorum's native task
+    view) or a Scale type whose tasks are `quorum_type` tasks (they carry `task_out` of it)."""
+    if name is None:
+        return None
+    fits = sorted(n for n, t in SUPPORTED.items() if t.quorum_type == quorum_type)
+    if name not in fits:
+        raise _invalid(
+            "scale_type",
+            f"scale_type of a {quorum_type} project must be null or one of {', '.join(fits)}, "
+            f"not {name!r}",
+        )
+    return str(name)
 
 
 def of_project(quorum_type: str, stored_scale_type: str | None) -> ScaleType:

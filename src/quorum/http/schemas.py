@@ -82,6 +82,9 @@ class Project(BaseModel):
     params: Json
     param_history: list[ParamsVersion]
     policy: Json | None = Field(None, description="the quality policy: managers only")
+    scale_type: str | None = Field(
+        description="the Scale type whose `/v1` task object callbacks carry; null: native"
+    )
     archived: bool
     created_at: dt.datetime
     updated_at: dt.datetime

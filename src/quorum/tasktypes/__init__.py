@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
+from quorum.tasktypes.base import Aggregator, FieldError, TaskType, TaskValidationError
 
 _REGISTRY: dict[str, TaskType] = {}
 _builtin_loaded = False
@@ -18,7 +18,11 @@ class UnknownTaskType(KeyError):
 
 
 def register(task_type: TaskType) -> TaskType:
-    _REGISTRY[task_type.name] = task_type
+    """Add a type; a second, different type under a name already taken is refused, not
+    swapped in silently."""
+    known = _REGISTRY.setdefault(task_type.name, task_type)
+    if known is not task_type:
+        raise ValueError(f"a task type named {task_type.name!r} is already registered")
     return task_type
 
 
@@ -52,4 +56,12 @@ def _load_builtin() -> None:
     _builtin_loaded = True
 
 
-__all__ = ["FieldError", "TaskType", "TaskValidationError", "UnknownTaskType", "get", "names"]
+__all__ = [
+    "Aggregator",
+    "FieldError",
+    "TaskType",
+    "TaskValidationError",
+    "UnknownTaskType",
+    "get",
+    "names",
+]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from quorum.tasktypes import register
-from quorum.tasktypes.base import FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import CLOSED, OPEN, NonEmpty, closed, response_check
 
 
@@ -77,10 +77,8 @@ TYPE = register(
         name="audiotranscription",
         params_model=AudioTranscriptionParams,
         response_model=AudioTranscriptionResponse,
-        aggregator="text",
-        agreement="normalized_edit_distance",
+        aggregator=Aggregator.text,
         check_response=response_check(AudioTranscriptionParams, _check),
         machine_response=_machine,
-        description="A transcript of an audio clip, optionally as time-stamped segments.",
     )
 )

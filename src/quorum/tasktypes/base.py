@@ -2,14 +2,15 @@
 
 A task type is one module under `quorum.tasktypes` that builds a `TaskType` and registers it.
 It knows its params and response schemas (pydantic v2), the checks that need both (a category
-that is not in the task's categories, a span outside the text), and which quality-engine
-aggregator and agreement measure apply to its answers. It never touches the database.
+that is not in the task's categories, a span outside the text), which aggregator combines its
+answers and scores its gold, and which export formats serve it. It never touches the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -46,25 +47,46 @@ def errors_from_pydantic(exc: ValidationError) -> TaskValidationError:
     )
 
 
+class Aggregator(StrEnum):
+    """How a type's answers become a verdict and how an answer to its gold is scored.
+
+    The consensus service holds one verdict and one gold measure per member and refuses to load
+    without all of them; task types, which may not import services, name one of these, so a
+    type cannot name an aggregator that does not exist.
+    """
+
+    categorical = "categorical"
+    preference = "preference"
+    text = "text"
+    spans = "spans"
+    geometry = "geometry"
+    form = "form"
+
+
 @dataclass(frozen=True)
 class TaskType:
     """A registered task type.
 
     `check_response(params, response)` runs after the response schema validated and raises
     `TaskValidationError` for problems that need the params. `machine_response(params)` builds a
-    response of the right shape (test-mode keys and demos use it).
+    response of the right shape (test-mode keys and demos use it). `exporters` names the export
+    formats (`quorum.formats.exporters`) that serve the type; an export in another is refused.
     """
 
     name: str
     params_model: type[BaseModel]
     response_model: type[BaseModel]
-    aggregator: str
-    agreement: str
+    aggregator: Aggregator
     exporters: tuple[str, ...] = ("jsonl",)
     check_response: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
     machine_response: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    description: str = ""
-    _adapters: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.aggregator, Aggregator):
+            raise ValueError(
+                f"task type {self.name!r}: aggregator must be an Aggregator "
+                f"({', '.join(Aggregator)}), not {self.aggregator!r}"
+            )
 
     def validate_params(self, params: dict[str, Any]) -> dict[str, Any]:
         """Validate merged params; return the normalised dict to store."""

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from quorum.tasktypes import register
-from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
+from quorum.tasktypes.base import Aggregator, FieldError, TaskType, TaskValidationError
 from quorum.tasktypes.checks import LINKED_ATTACHMENTS, NonEmpty, link_problem, reject, unique
 
 AttachmentType = Literal["text", "image", "video", "audio", "website", "pdf"]
@@ -68,10 +68,8 @@ TYPE = register(
         name="categorization",
         params_model=CategorizationParams,
         response_model=CategorizationResponse,
-        aggregator="categorical",
-        agreement="krippendorff_nominal",
+        aggregator=Aggregator.categorical,
         check_response=_check,
         machine_response=_machine,
-        description="One or several categories for a text or image attachment.",
     )
 )

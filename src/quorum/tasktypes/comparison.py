@@ -20,7 +20,7 @@ from pydantic import BaseModel, Discriminator, Field, StrictInt, Tag, model_vali
 from typing_extensions import TypedDict
 
 from quorum.tasktypes import register
-from quorum.tasktypes.base import FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -182,10 +182,8 @@ TYPE = register(
         name="comparison",
         params_model=ComparisonParams,
         response_model=ComparisonResponse,
-        aggregator="preference",
-        agreement="kendall_tau",
+        aggregator=Aggregator.preference,
         check_response=response_check(ComparisonParams, _check),
         machine_response=_machine,
-        description="Choose or rank candidate responses to a prompt, with optional ratings.",
     )
 )

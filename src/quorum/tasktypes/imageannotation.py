@@ -30,7 +30,7 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from quorum.tasktypes import register
-from quorum.tasktypes.base import FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -306,10 +306,8 @@ TYPE = register(
         name="imageannotation",
         params_model=ImageAnnotationParams,
         response_model=ImageAnnotationResponse,
-        aggregator="geometry",
-        agreement="iou",
+        aggregator=Aggregator.geometry,
         check_response=response_check(ImageAnnotationParams, _check),
         machine_response=_machine,
-        description="Boxes, polygons, lines and points with labels and attributes on an image.",
     )
 )

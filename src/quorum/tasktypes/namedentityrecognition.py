@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from quorum.tasktypes import register
-from quorum.tasktypes.base import FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -116,10 +116,8 @@ TYPE = register(
         name="namedentityrecognition",
         params_model=NerParams,
         response_model=NerResponse,
-        aggregator="spans",
-        agreement="span_f1",
+        aggregator=Aggregator.spans,
         check_response=response_check(NerParams, _check),
         machine_response=_machine,
-        description="Labelled character spans (end exclusive) in a text, with relationships.",
     )
 )

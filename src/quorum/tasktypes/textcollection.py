@@ -34,7 +34,7 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from quorum.tasktypes import register
-from quorum.tasktypes.base import FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     LINKED_ATTACHMENTS,
@@ -272,10 +272,8 @@ TYPE = register(
         name="textcollection",
         params_model=TextCollectionParams,
         response_model=TextCollectionResponse,
-        aggregator="form",
-        agreement="per_field_alpha",
+        aggregator=Aggregator.form,
         check_response=response_check(TextCollectionParams, _check),
         machine_response=_machine,
-        description="A form of text, number, boolean and category fields (SFT, rubrics, surveys).",
     )
 )

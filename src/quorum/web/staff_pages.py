@@ -15,7 +15,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.formats.exporters import EXPORTERS
 from quorum.http.deps import get_session
 from quorum.http.safe_input import SafeRoute
 from quorum.services.accounts.users import Role
@@ -112,7 +111,7 @@ def project_dashboard(
     attrs = data_attrs(
         project=found.name,
         type=found.task_type,
-        exports=",".join(EXPORTERS),
+        exports=",".join(tasktypes.get(found.task_type).exporters),
         policy_schema=_policy_schema(),
     )
     body = (

@@ -1,7 +1,9 @@
+import dataclasses
+
 import pytest
 
 from quorum import tasktypes
-from quorum.tasktypes import UnknownTaskType
+from quorum.tasktypes import Aggregator, UnknownTaskType, register
 
 ALL = [
     "audiotranscription",
@@ -21,7 +23,7 @@ def test_registry_lists_all_six_types():
 def test_each_type_is_complete(name):
     task_type = tasktypes.get(name)
     assert task_type.name == name
-    assert task_type.aggregator and task_type.agreement and task_type.description
+    assert isinstance(task_type.aggregator, Aggregator) and task_type.exporters
     assert task_type.check_response is not None and task_type.machine_response is not None
 
 
@@ -31,3 +33,12 @@ def test_unknown_type_lists_the_supported_ones():
     message = str(info.value)
     assert "'segmentannotation'" in message
     assert all(name in message for name in ALL)
+
+
+def test_a_second_type_under_a_taken_name_is_refused():
+    categorization = tasktypes.get("categorization")
+    assert register(categorization) is categorization  # registering the same one again is fine
+    impostor = dataclasses.replace(categorization, exporters=("jsonl", "csv"))
+    with pytest.raises(ValueError, match="'categorization' is already registered"):
+        register(impostor)
+    assert tasktypes.get("categorization") is categorization

@@ -1,12 +1,12 @@
-"""Projects: create, read, versioned params, quality policy, callback settings, members and
-groups of members."""
+"""Projects: create, read, settings, versioned params, quality policy, callback settings,
+members and groups of members."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from quorum.http import schemas
@@ -20,12 +20,31 @@ from quorum.services.workforce import groups
 router = APIRouter(tags=["projects"], route_class=JSONRoute)
 
 
+SCALE_TYPE = (
+    "null: callbacks carry the native task view; a Scale type of the project's task type "
+    "(`categorization`, `transcription` for a textcollection, …): they carry the task as "
+    "`GET /v1/task/{id}` shows it. Projects created through `/v1` have their Scale type"
+)
+
+ARCHIVED = "archived: it takes no new tasks (409) and is off annotators' and reviewers' lists"
+
+
 class ProjectIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     type: str = Field(description="task type of every task in the project")
     params: dict[str, Any] = Field(default_factory=dict, description="default task params")
     instruction: str = Field("", description="instructions for annotators (Markdown)")
     policy: dict[str, Any] = Field(default_factory=dict, description="quality policy fields")
+    scale_type: str | None = Field(None, description=SCALE_TYPE)
+
+
+class ProjectChange(BaseModel):
+    """The settings to change; those not given keep their values."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scale_type: str | None = Field(None, description=SCALE_TYPE)
+    archived: bool = Field(False, description=ARCHIVED)
 
 
 class ParamsIn(BaseModel):
@@ -68,6 +87,7 @@ def create_project(
         instruction=body.instruction,
         policy=body.policy,
         created_by=principal.user_id,
+        scale_type=body.scale_type,
     )
 
 
@@ -85,6 +105,16 @@ def get_project(
     name: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
 ) -> dict:
     return catalog.project_view(session, catalog.project_for(session, principal, name), principal)
+
+
+@router.patch("/api/projects/{name}", operation_id="changeProject", response_model=schemas.Project)
+def change_project(
+    name: str,
+    body: ProjectChange,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    return catalog.change_project(session, name, body.model_dump(exclude_unset=True))
 
 
 @router.post(

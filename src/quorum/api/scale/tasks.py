@@ -73,7 +73,10 @@ def _create(
             f"{stype.name} tasks go to a {stype.quorum_type} project"
         )
     if stype.translates_responses and project.scale_type != stype.name:
-        raise InvalidRequest(f"{stype.name} tasks go to a project created as {stype.name}")
+        raise InvalidRequest(
+            f"{stype.name} tasks go to a project whose scale_type is {stype.name} (one created "
+            "as such through /v1, or set with PATCH /api/projects/{name})"
+        )
     with shapes.translating():
         record = stype.params_in(record)
         if record.get("hypothesis") is not None:
@@ -87,7 +90,6 @@ def _create(
         session, project_name, [record], created_by=principal.user_id, describe=lambda _: "task"
     )
     stored_files.link_to_project(session, project.id, record)
-    catalog.mark_used_through_scale(project)
     session.commit()
     if principal.is_test_key:
         test_mode.complete_by_machine(session, [task_id])

@@ -1,12 +1,13 @@
 """From one task's answers so far to a verdict: the consensus response and its confidence.
 
-Each task type names an aggregator; an adapter in this package turns that type's responses into
-what the quality engine takes and its result back into a response of the type: one-coin
-posteriors for categories and choices, Bradley–Terry for rankings, segment voting for entity
-spans, object fusion for image annotations, the most central answer for free text, and forms
-field by field. Every adapter weighs each annotator by their accuracy (NaN: unknown, taken as
-`DEFAULT_ACCURACY`), so the confidence grows with agreement and skill and adaptive overlap can
-stop early or buy one more answer.
+Each task type names an aggregator (`quorum.tasktypes.Aggregator`); an adapter in this package
+(`registry` has one per aggregator) turns that type's responses into what the quality engine
+takes and its result back into a response of the type: one-coin posteriors for categories and
+choices, Bradley–Terry for rankings, segment voting for entity spans, object fusion for image
+annotations, the most central answer for free text, and forms field by field. Every adapter
+weighs each annotator by their accuracy (NaN: unknown, taken as `DEFAULT_ACCURACY`), so the
+confidence grows with agreement and skill and adaptive overlap can stop early or buy one more
+answer.
 
 The adapters load NumPy and SciPy on the first verdict, not when the server starts.
 """
@@ -38,9 +39,9 @@ def verdict(
     accuracies: Sequence[float],
 ) -> Verdict:
     """The consensus of `responses` given each answering annotator's accuracy (NaN: unknown)."""
-    from quorum.services.consensus.registry import adapter
+    from quorum.services.consensus.registry import BY_AGGREGATOR
 
-    return adapter(task_type.aggregator)(params, responses, accuracies)
+    return BY_AGGREGATOR[task_type.aggregator].verdict(params, responses, accuracies)
 
 
 def gold_score(task_type: TaskType, expected: dict[str, Any], response: dict[str, Any]) -> float:
@@ -49,9 +50,9 @@ def gold_score(task_type: TaskType, expected: dict[str, Any], response: dict[str
     F1, share of fields, pairs in order, one minus the edit distance). The task type decides
     the measure, as it decides the adapter: a response's shape alone could not tell a type
     added later from one of these."""
-    from quorum.services.consensus.registry import gold_agreement
+    from quorum.services.consensus.registry import BY_AGGREGATOR
 
-    return gold_agreement(task_type.aggregator)(expected, response)
+    return BY_AGGREGATOR[task_type.aggregator].gold(expected, response)
 
 
 __all__ = ["DEFAULT_ACCURACY", "Adapter", "Verdict", "gold_score", "verdict"]

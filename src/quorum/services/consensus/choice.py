@@ -1,5 +1,4 @@
-"""Categories: the engine's one-coin posterior with the annotators' skills; and, for a type
-without its own adapter, the same vote on whole responses."""
+"""Categories: the engine's one-coin posterior with the annotators' skills."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from quorum.services.consensus import Verdict
-from quorum.services.consensus.votes import canonical, posterior, vote_distinct
+from quorum.services.consensus.votes import canonical, posterior
 
 
 def choose_several(
@@ -48,14 +47,6 @@ def categorical(
         [index[r["category"]] for r in responses], len(categories), accuracies
     )
     return Verdict({"category": categories[label]}, confidence)
-
-
-def whole_response_vote(
-    _params: dict[str, Any], responses: Sequence[dict[str, Any]], accuracies: Sequence[float]
-) -> Verdict:
-    """A type without its own adapter: identical answers are the same answer."""
-    winner, confidence = vote_distinct(responses, accuracies)
-    return Verdict(responses[winner], confidence)
 
 
 def exact_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float:

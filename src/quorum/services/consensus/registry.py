@@ -1,47 +1,47 @@
-"""Which adapter makes the verdict for an aggregator, and which agreement scores a gold answer
-to a task of that aggregator."""
+"""Each aggregator's verdict and gold measure, in one table keyed by `Aggregator`.
+
+A task type names its aggregator (`TaskType.aggregator`); this module refuses to load unless
+the table covers every one, so no type falls back to a vote or a measure not meant for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from quorum.services.consensus import Adapter
-from quorum.services.consensus.choice import categorical, exact_agreement, whole_response_vote
+from quorum.services.consensus.choice import categorical, exact_agreement
 from quorum.services.consensus.form import form, form_agreement
 from quorum.services.consensus.geometry import shape_agreement, shapes
 from quorum.services.consensus.preference import comparison, comparison_agreement
 from quorum.services.consensus.spans import entities, span_agreement
 from quorum.services.consensus.text import transcript, transcript_agreement
-
-ADAPTERS: dict[str, Adapter] = {
-    "categorical": categorical,
-    "preference": comparison,
-    "text": transcript,
-    "spans": entities,
-    "geometry": shapes,
-    "form": form,
-}
-
-
-def adapter(aggregator: str) -> Adapter:
-    """A type without its own adapter votes on whole responses."""
-    return ADAPTERS.get(aggregator, whole_response_vote)
-
+from quorum.tasktypes.base import Aggregator
 
 Agreement = Callable[[dict[str, Any], dict[str, Any]], float]
 
-GOLD_AGREEMENTS: dict[str, Agreement] = {
-    "categorical": exact_agreement,
-    "preference": comparison_agreement,
-    "text": transcript_agreement,
-    "spans": span_agreement,
-    "geometry": shape_agreement,
-    "form": form_agreement,
-}
+
+class Consensus(NamedTuple):
+    verdict: Adapter
+    gold: Agreement
+    """Credit in [0, 1] for an answer (second) to a gold task expecting the first."""
 
 
-def gold_agreement(aggregator: str) -> Agreement:
-    """A type without its own adapter is voted on whole responses, so its gold answers are
-    right or wrong as a whole too."""
-    return GOLD_AGREEMENTS.get(aggregator, exact_agreement)
+def covering(table: dict[Aggregator, Consensus]) -> dict[Aggregator, Consensus]:
+    """`table`, if it has an entry for every aggregator."""
+    missing = [a.value for a in Aggregator if a not in table]
+    if missing:
+        raise LookupError(f"no consensus for aggregator(s) {', '.join(missing)}")
+    return table
+
+
+BY_AGGREGATOR = covering(
+    {
+        Aggregator.categorical: Consensus(categorical, exact_agreement),
+        Aggregator.preference: Consensus(comparison, comparison_agreement),
+        Aggregator.text: Consensus(transcript, transcript_agreement),
+        Aggregator.spans: Consensus(entities, span_agreement),
+        Aggregator.geometry: Consensus(shapes, shape_agreement),
+        Aggregator.form: Consensus(form, form_agreement),
+    }
+)

@@ -17,6 +17,7 @@ import orjson
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
+from quorum import tasktypes
 from quorum.db.models import Annotation, Batch, Task, TaskTag, User
 from quorum.db.stream import stream_rows
 from quorum.formats.exporters import exporter_for
@@ -135,9 +136,9 @@ def export_chunks(
     session: Session, project: str, fmt: str = "jsonl", *, status: str | None = None
 ) -> tuple[Iterator[bytes], str]:
     """The encoded export of `project` as an iterator of byte chunks, and its media type."""
+    proj = get_project(session, project)  # fail before the first byte is sent
     try:
-        encode, media_type = exporter_for(fmt)
+        encode, media_type = exporter_for(fmt, tasktypes.get(proj.task_type))
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None
-    get_project(session, project)  # fail before the first byte is sent
     return encode(iter_export(session, project, status=status)), media_type

@@ -87,9 +87,9 @@ def handlers(policy: DeliveryPolicy) -> dict[str, Handler]:
 def deliver_task_callback(policy: DeliveryPolicy, ctx: JobContext) -> None:
     """POST `{task, response, task_id, status}`; the task view never carries gold answers.
 
-    A project used through Scale's `/v1` face (its `scale_type` is set) gets the task and
-    response exactly as `GET /v1/task/{id}` shows them, so the requester's code reads one
-    shape; other projects get Quorum's native task view.
+    A project whose `scale_type` is set (every project `/v1` creates, others when a manager
+    sets it) gets the task and response exactly as `GET /v1/task/{id}` shows them, so the
+    requester's code reads one shape; other projects get Quorum's native task view.
     """
     task_id = ctx.job.payload["task_id"]
     with ctx.db.session() as session:

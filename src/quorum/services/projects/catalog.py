@@ -1,5 +1,5 @@
 """Projects: task type, versioned default params (`param_history`), instructions, quality policy,
-and who works on them."""
+settings (`scale_type`, `archived`), and who works on them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.models import Project, ProjectMember, ProjectParams, Task, User, utcnow
+from quorum.formats import scale
 from quorum.services import refit_queue
 from quorum.services.accounts.users import Principal, Role, get_user
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
@@ -43,6 +44,13 @@ def _check_defaults(task_type: str, params: dict[str, Any]) -> None:
         raise InvalidRequest(f"invalid default params: {err}", errors=err.errors) from None
 
 
+def _check_scale_type(task_type: str, value: Any) -> str | None:
+    try:
+        return scale.project_setting(task_type, value)
+    except TaskValidationError as exc:
+        raise InvalidRequest(str(exc), errors=exc.errors) from None
+
+
 def create_project(
     session: Session,
     name: str,
@@ -54,11 +62,13 @@ def create_project(
     created_by: int | None = None,
     scale_type: str | None = None,
 ) -> dict:
+    """A new project. `scale_type` (see `change_project`) is set when `/v1` creates one."""
     check_name(name, "project")
     try:
         tasktypes.get(task_type)
     except tasktypes.UnknownTaskType as exc:
         raise InvalidRequest(str(exc)) from None
+    scale_type = _check_scale_type(task_type, scale_type)
     params = dict(params or {})
     instruction = params.pop("instruction", None) or instruction or ""
     _check_defaults(task_type, params)
@@ -105,14 +115,6 @@ def ensure_project(
             create_project(session, name, task_type, created_by=created_by, scale_type=scale_type)
         project = get_project(session, name)
     return project
-
-
-def mark_used_through_scale(project: Project) -> None:
-    """Remember that a project's tasks are created through Scale's `/v1` face, so that its
-    callbacks carry tasks in Scale's shape, as the requester's code reads them from `/v1`
-    (the caller commits). A project created through `/v1` is marked from the start."""
-    if project.scale_type is None:
-        project.scale_type = project.task_type
 
 
 def is_member(session: Session, project_id: int, user_id: int) -> str | None:
@@ -189,6 +191,7 @@ def project_view(session: Session, project: Project, viewer: Principal | None = 
             for h in history
         ],
         "policy": policy_of(project).model_dump(),
+        "scale_type": project.scale_type,
         "archived": project.archived,
         "created_at": project.created_at,
         "updated_at": project.updated_at,
@@ -249,6 +252,23 @@ def set_policy(session: Session, name: str, policy: dict[str, Any]) -> dict:
     """Change some fields of the quality policy; the others keep their values."""
     project = get_project(session, name)
     project.policy = parse_policy(policy, base=policy_of(project).model_dump())
+    project.updated_at = utcnow()
+    session.commit()
+    return project_view(session, project)
+
+
+def change_project(session: Session, name: str, settings: dict[str, Any]) -> dict:
+    """Change the settings given; the others keep their values.
+
+    `scale_type`: null, or the Scale type (of this task type) whose `/v1` task object the
+    project's callbacks carry; `/v1` sets it on the projects it creates. `archived`: an
+    archived project takes no new tasks and is off annotators' and reviewers' lists.
+    """
+    project = get_project(session, name)
+    if "scale_type" in settings:
+        project.scale_type = _check_scale_type(project.task_type, settings["scale_type"])
+    if "archived" in settings:
+        project.archived = settings["archived"]
     project.updated_at = utcnow()
     session.commit()
     return project_view(session, project)

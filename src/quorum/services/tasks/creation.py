@@ -102,6 +102,8 @@ def _create_tasks(
     progress: Callable[[int], None] | None,
 ) -> list[str]:
     proj = get_project(session, project)
+    if proj.archived:
+        raise Conflict(f"project {project!r} is archived: unarchive it to add tasks")
     task_type = tasktypes.get(proj.task_type)
     version = current_params(session, proj.id)
     project_id, version_no, defaults = proj.id, version.version, version.params

@@ -156,7 +156,7 @@ def label_agreement(session: Session, project: Project) -> dict[str, float] | No
     only one label's items (the gold score: matched F1), averaged per label over the answers to
     the latest `LABEL_SAMPLE` completed tasks that mark that label on either side."""
     kind = tasktypes.get(project.task_type)
-    if kind.aggregator not in ("spans", "geometry"):
+    if kind.aggregator not in (tasktypes.Aggregator.spans, tasktypes.Aggregator.geometry):
         return None
     latest = (
         select(Task.id, Task.response)

@@ -99,7 +99,7 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
         select(Task.params).where(Task.project_id == project_id).limit(1)
     ).scalar()
     if (
-        task_type.aggregator != "categorical"
+        task_type.aggregator is not tasktypes.Aggregator.categorical
         or not answered
         or (params or {}).get("allow_multiple")
     ):
