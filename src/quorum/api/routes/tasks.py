@@ -264,7 +264,7 @@ def update_task(
     return queries.task_view(session, task_id, with_gold=True)
 
 
-def _tag_route(mode: str):  # type: ignore[no-untyped-def]
+def _tag_route(mode: str):
     def change(
         task_id: str,
         tags: list[str] = Body(),

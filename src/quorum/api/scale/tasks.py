@@ -237,7 +237,7 @@ def set_metadata(
     return shapes.task(session, task_id)
 
 
-def _tag_route(mode: str):  # type: ignore[no-untyped-def]
+def _tag_route(mode: str):
     def change(
         task_id: str,
         tags: Any = Body(description="a JSON list of tags"),
