@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     callback_retry_window_s: float = 86400.0
     callback_timeout_s: float = 10.0
     # Finished jobs (callback deliveries included) are deleted this many days after finishing.
-    job_retention_days: float = Field(14.0, gt=0)
+    job_retention_days: float = Field(default=14.0, gt=0)
     # Signs browser session cookies; unset, a random key is kept in the data directory.
     # Servers on several machines must share one.
     secret_key: str | None = None

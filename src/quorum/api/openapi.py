@@ -57,7 +57,7 @@ def install(app: FastAPI) -> None:
             done.append(_complete(FastAPI.openapi(app), routes))
         return done[0]
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's way to own the schema
 
 
 def _operations(routes: list[Any]) -> Iterator[tuple[str, APIRoute]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import orjson
 import typer
@@ -15,26 +15,27 @@ from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
 from quorum.services.errors import ServiceError
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print `message` on one line of standard error and exit with status 1."""
     print(f"error: {' '.join(message.split())}", file=sys.stderr)
     raise typer.Exit(1)
 
 
-def reports_errors(func: F) -> F:
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn service and input errors into a one-line message and exit status 1."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except (ServiceError, ValueError, OSError) as exc:
             fail(str(exc))
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def settings() -> Settings:

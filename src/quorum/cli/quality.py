@@ -18,6 +18,7 @@ import typer
 from quorum.quality import (
     METHODS,
     NO_GOLD,
+    Answers,
     Encoded,
     aggregate,
     annotator_agreement,
@@ -27,6 +28,7 @@ from quorum.quality import (
     krippendorff_alpha,
     percent_agreement,
 )
+from quorum.quality.encode import IntArray
 
 CV_FOLDS = 5
 P = ParamSpec("P")
@@ -102,9 +104,8 @@ def _number(value: float) -> str:
     return "" if math.isnan(value) else f"{value:.6f}"
 
 
-def cross_validated_accuracy(encoded: Encoded, method: str) -> float:
+def cross_validated_accuracy(answers: Answers, gold: IntArray, method: str) -> float:
     """Accuracy on gold tasks, each scored by a fit that did not see its own gold."""
-    gold = encoded.gold
     known = np.flatnonzero(gold != NO_GOLD)
     fold = np.random.default_rng(0).permutation(known.size) % CV_FOLDS
     hits = 0
@@ -112,7 +113,7 @@ def cross_validated_accuracy(encoded: Encoded, method: str) -> float:
         held = known[fold == f]
         hidden = gold.copy()
         hidden[held] = NO_GOLD
-        labels = aggregate(encoded.answers, method, hidden).labels
+        labels = aggregate(answers, method, hidden).labels
         hits += int((labels[held] == gold[held]).sum())
     return hits / known.size
 
@@ -167,7 +168,7 @@ def aggregate_command(
             accuracy = float((result.labels[known] == encoded.gold[known]).mean())
             how = "gold used only for scoring"
         else:
-            accuracy = cross_validated_accuracy(encoded, method)
+            accuracy = cross_validated_accuracy(encoded.answers, encoded.gold, method)
             how = f"{CV_FOLDS}-fold cross-validated, gold clamped"
         lines.append(f"accuracy on gold: {accuracy:.4f} ({int(known.sum())} tasks; {how})")
     typer.echo("\n".join(lines), err=out is None)

@@ -14,9 +14,11 @@ from typing import Any
 
 import orjson
 import psycopg
-from sqlalchemy import JSON, Table, insert
+from sqlalchemy import JSON, Connection, Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from quorum.db.driver import driver_connection
 
 _UNSET = object()
 
@@ -26,7 +28,7 @@ def _json_text(value: Any) -> str | None:
 
 
 def insert_rows(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple]
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """Insert `rows`, tuples of values in the order of `columns`, into `table`."""
     if not rows:
@@ -69,20 +71,22 @@ def insert_rows(
 
 
 def _copy_rows(
-    connection: Any, table: Table, columns: Sequence[str], rows: Sequence[tuple]
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """PostgreSQL: COPY FROM STDIN, JSON columns sent as their text."""
     json_at = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
     quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in columns)
     statement = f"COPY {table.name} ({quoted}) FROM STDIN"
-    cursor = connection.connection.driver_connection.cursor()
+    cursor = driver_connection(connection).cursor()
     try:
         with cursor.copy(statement) as copy:
             for row in rows:
                 if json_at:
-                    row = list(row)
+                    item = list(row)
                     for i in json_at:
-                        row[i] = _json_text(row[i])
-                copy.write_row(row)
+                        item[i] = _json_text(item[i])
+                    copy.write_row(item)
+                else:
+                    copy.write_row(row)
     except psycopg.IntegrityError as exc:  # the same error type as Core's inserts raise
         raise IntegrityError(statement, None, exc) from exc

@@ -74,7 +74,7 @@ def _sqlite_engine(url: str, gate: _WriterGate) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]  # an untyped event hook
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -84,7 +84,7 @@ def _sqlite_engine(url: str, gate: _WriterGate) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn):  # type: ignore[no-untyped-def]  # an untyped event hook
         if conn.get_execution_options().get("sqlite_immediate", False):
             gate.enter(conn.connection.dbapi_connection)
             try:
@@ -98,20 +98,20 @@ def _sqlite_engine(url: str, gate: _WriterGate) -> Engine:
     dialect = engine.dialect
     commit, rollback = dialect.do_commit, dialect.do_rollback
 
-    def do_commit(dbapi_conn):  # type: ignore[no-untyped-def]
+    def do_commit(dbapi_conn):  # type: ignore[no-untyped-def]  # stands in for Dialect.do_commit
         try:
             commit(dbapi_conn)
         finally:
             gate.leave(dbapi_conn)
 
-    def do_rollback(dbapi_conn):  # type: ignore[no-untyped-def]
+    def do_rollback(dbapi_conn):  # type: ignore[no-untyped-def]  # stands in for Dialect.do_rollback
         try:
             rollback(dbapi_conn)
         finally:
             gate.leave(dbapi_conn)
 
     # This engine's own dialect instance: the gate opens only after the DBAPI commit returned.
-    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback  # type: ignore[method-assign]
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback  # type: ignore[method-assign]  # this engine only
     return engine
 
 

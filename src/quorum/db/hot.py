@@ -32,12 +32,12 @@ class SQL:
         """Execute in the connection's transaction; the driver's cursor, to fetch from."""
         raw = conn.connection.dbapi_connection
         text = self.sqlite if conn.dialect.name == "sqlite" else self.postgresql
-        return raw.execute(text, params)  # type: ignore[union-attr]
+        return raw.execute(text, params)  # type: ignore[union-attr]  # None only once invalidated
 
 
 def integrity_error(conn: Connection) -> type[Exception]:
     """The driver's exception for a broken constraint (raised by `SQL.run` as it is)."""
-    return conn.dialect.dbapi.IntegrityError  # type: ignore[union-attr,no-any-return]
+    return conn.dialect.dbapi.IntegrityError  # type: ignore[union-attr]  # set once connected
 
 
 def json_param(conn: Connection, value: Any) -> Any:

@@ -11,15 +11,18 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import ClauseElement
 from sqlalchemy.orm import Session
+
+from quorum.db.driver import driver_connection
 
 ROWS_PER_FETCH = 2000
 
 
-def stream_rows(session: Session, query: Any) -> Iterator[tuple]:
+def stream_rows(session: Session, query: ClauseElement) -> Iterator[tuple[Any, ...]]:
     connection = session.connection()
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    driver = connection.connection.driver_connection
+    driver = driver_connection(connection)
     if connection.dialect.name == "postgresql":
         cursor = driver.cursor(name=f"quorum_stream_{secrets.token_hex(4)}")
         cursor.itersize = ROWS_PER_FETCH

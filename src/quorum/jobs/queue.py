@@ -13,19 +13,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, delete, exists, insert, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Delete,
+    Update,
+    and_,
+    delete,
+    exists,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from quorum.db.models import Job, utcnow
+from quorum.db.models import Base, Job, utcnow
 
 QUEUED, RUNNING, SUCCEEDED, FAILED = "queued", "running", "succeeded", "failed"
 FINISHED = (SUCCEEDED, FAILED)
 MAX_ERROR_CHARS = 2000
 
-_jobs = Job.__table__
+_jobs = Base.metadata.tables[Job.__tablename__]
 
 
 class LeaseLost(Exception):
@@ -148,14 +160,21 @@ def claim(
     return Claim(row.id, row.kind, row.payload, row.attempts, row.created_at, lease_until)
 
 
+def _changed(session: Session, statement: Update | Delete) -> int:
+    """How many rows an UPDATE or DELETE without RETURNING changed. `Session.execute` is typed
+    to return a plain Result; for such a statement it is a CursorResult, which counts them."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
+
+
 def _update_held(session: Session, job: Claim, **values: Any) -> None:
     """Change a job this worker still holds; LeaseLost if it was taken over meanwhile."""
-    result = session.execute(
+    changed = _changed(
+        session,
         update(_jobs)
         .where(_jobs.c.id == job.id, _jobs.c.status == RUNNING, _jobs.c.attempts == job.attempts)
-        .values(updated_at=utcnow(), **values)
+        .values(updated_at=utcnow(), **values),
     )
-    if result.rowcount != 1:
+    if changed != 1:
         raise LeaseLost(f"job {job.id} was taken over by another worker")
 
 
@@ -200,7 +219,7 @@ def purge_finished(session: Session, before: dt.datetime, *, limit: int) -> int:
         .where(_jobs.c.status.in_(FINISHED), _jobs.c.finished_at < _naive_utc(before))
         .limit(limit)
     )
-    return session.execute(delete(_jobs).where(_jobs.c.id.in_(oldest))).rowcount
+    return _changed(session, delete(_jobs).where(_jobs.c.id.in_(oldest)))
 
 
 def requeue(session: Session, job_id: int, *, now: dt.datetime | None = None) -> bool:
@@ -210,9 +229,10 @@ def requeue(session: Session, job_id: int, *, now: dt.datetime | None = None) ->
     with the queued successor of its periodic chain.
     """
     now = now or utcnow()
-    result = session.execute(
+    changed = _changed(
+        session,
         update(_jobs)
         .where(_jobs.c.id == job_id, _jobs.c.status == FAILED)
-        .values(status=QUEUED, run_at=now, finished_at=None, unique_key=None, updated_at=now)
+        .values(status=QUEUED, run_at=now, finished_at=None, unique_key=None, updated_at=now),
     )
-    return result.rowcount == 1
+    return changed == 1

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-from quorum.quality.encode import Answers, FloatArray
+from quorum.quality.encode import Answers, FloatArray, weighted_bincount
 from quorum.quality.skill import peer_agreement
 
 Level = Literal["nominal", "ordinal", "interval"]
@@ -110,7 +110,8 @@ class PairwiseKappa:
         total = weight.sum(axis=1)
         summed = np.where(known, self.kappa, 0.0) * weight
         with np.errstate(invalid="ignore", divide="ignore"):
-            return summed.sum(axis=1) / total
+            mean: FloatArray = summed.sum(axis=1) / total
+        return mean
 
     def mean(self) -> float:
         """Overlap-weighted mean over all pairs."""
@@ -134,10 +135,10 @@ def cohen_kappa_matrix(answers: Answers, min_overlap: float = 1.0) -> PairwiseKa
     pairs, pair = np.unique(pair_key, return_inverse=True)
     n_pairs = pairs.size
     first_label, second_label = first_label[distinct], second_label[distinct]
-    overlap = np.bincount(pair, weights=counts, minlength=n_pairs)
-    agree = np.bincount(pair, weights=counts * (first_label == second_label), minlength=n_pairs)
+    overlap = weighted_bincount(pair, counts, n_pairs)
+    agree = weighted_bincount(pair, counts * (first_label == second_label), n_pairs)
     margins = [
-        np.bincount(pair * k + label, weights=counts, minlength=n_pairs * k).reshape(n_pairs, k)
+        weighted_bincount(pair * k + label, counts, n_pairs * k).reshape(n_pairs, k)
         for label in (first_label, second_label)
     ]
     observed = agree / overlap
@@ -170,10 +171,8 @@ def annotator_agreement(answers: Answers) -> AnnotatorAgreement:
     with np.errstate(invalid="ignore", divide="ignore"):
         percent = agree / chances
         k = answers.n_classes
-        own = np.bincount(
-            answers.worker * k + answers.label,
-            weights=answers.weight,
-            minlength=answers.n_workers * k,
+        own = weighted_bincount(
+            answers.worker * k + answers.label, answers.weight, answers.n_workers * k
         ).reshape(answers.n_workers, k)
         own /= own.sum(axis=1, keepdims=True)
         pooled = answers.votes.sum(axis=0) / answers.votes.sum()

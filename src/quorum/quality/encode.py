@@ -38,6 +38,12 @@ def _as_codes(values: ArrayLike, name: str) -> IntArray:
     return codes
 
 
+def weighted_bincount(codes: ArrayLike, weights: ArrayLike, size: int = 0) -> FloatArray:
+    """Sums of `weights` per code, at least `size` of them: `np.bincount` with weights, whose
+    float64 result numpy's stubs type as integer (they have one signature for both uses)."""
+    return np.bincount(codes, weights=weights, minlength=size).astype(np.float64, copy=False)
+
+
 def _size(codes: IntArray, given: int | None, name: str) -> int:
     needed = int(codes.max()) + 1 if codes.size else 0
     if given is None:
@@ -104,10 +110,8 @@ class Answers:
     @cached_property
     def votes(self) -> FloatArray:
         """Weighted vote counts, shape (n_tasks, n_classes)."""
-        flat = np.bincount(
-            self.task * self.n_classes + self.label,
-            weights=self.weight,
-            minlength=self.n_tasks * self.n_classes,
+        flat = weighted_bincount(
+            self.task * self.n_classes + self.label, self.weight, self.n_tasks * self.n_classes
         )
         return flat.reshape(self.n_tasks, self.n_classes)
 
@@ -130,7 +134,7 @@ class Answers:
 
     def worker_counts(self) -> FloatArray:
         """Number of (weighted) answers per worker."""
-        return np.bincount(self.worker, weights=self.weight, minlength=self.n_workers)
+        return weighted_bincount(self.worker, self.weight, self.n_workers)
 
 
 def check_gold(gold: ArrayLike | None, answers: Answers) -> IntArray | None:
@@ -168,8 +172,8 @@ def responder_weights(
     responded[responses.task * n_workers + responses.worker] = True
     if not responded[item_task * n_workers + item_worker].all():
         raise ValueError("every item must belong to a listed response (task, worker)")
-    task_weight = np.bincount(
-        responses.task, weights=responses.weight * skills[responses.worker], minlength=n_tasks
+    task_weight = weighted_bincount(
+        responses.task, responses.weight * skills[responses.worker], n_tasks
     )
     return skills, task_weight
 

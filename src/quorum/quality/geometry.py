@@ -45,7 +45,8 @@ def box_iou(a: FloatArray, b: FloatArray) -> FloatArray:
     area_a = np.prod(a[:, 2:] - a[:, :2], axis=1)
     area_b = np.prod(b[:, 2:] - b[:, :2], axis=1)
     union = area_a[:, None] + area_b[None, :] - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    iou: FloatArray = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    return iou
 
 
 def point_similarity(max_distance: float) -> Similarity:
@@ -53,7 +54,8 @@ def point_similarity(max_distance: float) -> Similarity:
 
     def similarity(a: FloatArray, b: FloatArray) -> FloatArray:
         distance = np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2)
-        return np.clip(1.0 - distance / max_distance, 0.0, None)
+        close: FloatArray = np.clip(1.0 - distance / max_distance, 0.0, None)
+        return close
 
     return similarity
 
@@ -124,6 +126,7 @@ def fuse(
     (task, worker) that submitted, including those who drew nothing: they count against
     objects they did not draw, and when nobody drew anything the result is empty."""
     t, w, lab = (np.asarray(v, dtype=np.int64) for v in (task, worker, label))
+    similarity: Similarity
     if kind == "box":
         similarity, threshold, width = box_iou, min_iou, 4
     elif kind == "point":

@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 
 from quorum.quality.categorical.majority import one_coin_log_odds
 from quorum.quality.categorical.result import argmax_labels, normalise_log
-from quorum.quality.encode import Answers, FloatArray, IntArray
+from quorum.quality.encode import Answers, FloatArray, IntArray, weighted_bincount
 from quorum.quality.skill import vote_weight
 
 
@@ -58,9 +58,7 @@ def decide(
     else:
         p = np.full(labels.size, default_accuracy) if accuracy is None else np.asarray(accuracy)
         p = np.where(np.isnan(p), default_accuracy, p)
-        log_post = log_post + np.bincount(
-            labels, weights=vote_weight(p, n_classes), minlength=n_classes
-        )
+        log_post = log_post + weighted_bincount(labels, vote_weight(p, n_classes), n_classes)
     posterior = np.exp(log_post - log_post.max())
     posterior /= posterior.sum()
     label = int(posterior.argmax())
@@ -96,5 +94,5 @@ def decide_all(
     posteriors, _ = normalise_log(scores)
     labels, _ = argmax_labels(posteriors, prior)
     confidence = posteriors[np.arange(answers.n_tasks), labels]
-    overlap = np.bincount(answers.task, weights=answers.weight, minlength=answers.n_tasks)
+    overlap = weighted_bincount(answers.task, answers.weight, answers.n_tasks)
     return Decisions(labels, confidence, (confidence < target) & (overlap < max_overlap))

@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 from scipy.special import expit, logit, ndtr
 
-from quorum.quality.encode import FloatArray, IntArray
+from quorum.quality.encode import FloatArray, IntArray, weighted_bincount
 
 FIRST, SECOND, TIE = 0, 1, 2
 """Outcome codes: the first item won, the second won, or the annotator called a tie."""
@@ -75,7 +75,8 @@ class _Model:
         logits = np.stack([si, sj, theta + 0.5 * (si + sj)], axis=1)
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
+        shares: FloatArray = p / p.sum(axis=1, keepdims=True)
+        return shares
 
     def mixing(self, eta: FloatArray | None) -> FloatArray:
         """Weight of each true outcome in the observed one: a reported win is the true win
@@ -96,8 +97,8 @@ class _Model:
         # d log q / d s_side = E_posterior[points of side] - E_model[points of side]
         posterior = weighted / q[:, None]
         grad_side = posterior @ _WIN_SHARE.T - p @ _WIN_SHARE.T
-        grad_s = np.bincount(self.first, grad_side[:, 0], self.n_items)
-        grad_s += np.bincount(self.second, grad_side[:, 1], self.n_items)
+        grad_s = weighted_bincount(self.first, grad_side[:, 0], self.n_items)
+        grad_s += weighted_bincount(self.second, grad_side[:, 1], self.n_items)
         grad_s -= self.precision * s
         value = np.log(q).sum() - 0.5 * self.precision * (s**2).sum()
         grads = [grad_s]
@@ -105,9 +106,12 @@ class _Model:
             grads.append(np.array([(posterior[:, TIE] - p[:, TIE]).sum() - theta / 4.0]))
             value -= theta**2 / 8.0
         if z is not None:
+            assert eta is not None and self.worker is not None  # both come with z
             sign = np.where(self.observed[:, FIRST], 1.0, -1.0) * ~self.observed[:, TIE]
             dq = sign * (p[:, FIRST] - p[:, SECOND]) * (eta * (1 - eta))[self.worker]
-            grads.append(np.bincount(self.worker, dq / q, self.n_workers) - (z - self.z_prior))
+            grads.append(
+                weighted_bincount(self.worker, dq / q, self.n_workers) - (z - self.z_prior)
+            )
             value -= 0.5 * ((z - self.z_prior) ** 2).sum()
         return -value, -np.concatenate(grads)
 
@@ -121,10 +125,11 @@ class _Model:
             info = info * (2 * eta[self.worker] - 1) ** 2
         n = self.n_items
         i, j = self.first, self.second
-        laplacian = np.bincount(i * n + j, info, n * n) + np.bincount(j * n + i, info, n * n)
+        laplacian = weighted_bincount(i * n + j, info, n * n)
+        laplacian += weighted_bincount(j * n + i, info, n * n)
         laplacian = -laplacian.reshape(n, n)
         laplacian[np.diag_indices(n)] = -laplacian.sum(axis=1) + self.precision
-        cov = np.linalg.inv(laplacian)
+        cov = np.linalg.inv(laplacian).astype(np.float64, copy=False)
         # scores are reported centred; remove the common shift only the prior pins down
         cov -= cov.mean(axis=0, keepdims=True)
         cov -= cov.mean(axis=1, keepdims=True)

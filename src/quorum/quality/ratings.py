@@ -10,6 +10,7 @@ need not settle exactly; it stops at `max_iter` with changes at the noise level.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import ndtri
 
-from quorum.quality.encode import FloatArray, IntArray
+from quorum.quality.encode import FloatArray, IntArray, weighted_bincount
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,18 @@ def group_median(group: IntArray, values: FloatArray, n_groups: int) -> FloatArr
 
 def group_mean(group: IntArray, values: FloatArray, n_groups: int) -> FloatArray:
     """Mean of `values` within each group (NaN for empty groups)."""
-    sums = np.bincount(group, weights=values, minlength=n_groups)
+    sums = weighted_bincount(group, values, n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         return sums / np.bincount(group, minlength=n_groups)
 
 
-_CENTRES = {"mean": (group_mean, np.mean), "median": (group_median, np.median)}
+GroupCentre = Callable[[IntArray, FloatArray, int], FloatArray]
+Centre = Callable[[FloatArray], float]
+
+_CENTRES: dict[str, tuple[GroupCentre, Centre]] = {
+    "mean": (group_mean, np.mean),
+    "median": (group_median, np.median),
+}
 """Per-group centre and the overall centre the biases are anchored at."""
 
 
@@ -73,7 +80,7 @@ def _one_rating_per_pair(
     pairs, inverse, counts = np.unique(
         np.stack([t, w], axis=1), axis=0, return_inverse=True, return_counts=True
     )
-    mean = np.bincount(inverse.ravel(), weights=r, minlength=len(pairs)) / counts
+    mean = weighted_bincount(inverse.ravel(), r, len(pairs)) / counts
     return pairs[:, 0], pairs[:, 1], mean
 
 

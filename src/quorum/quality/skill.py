@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaincinv
 
-from quorum.quality.encode import NO_GOLD, Answers, FloatArray, IntArray
+from quorum.quality.encode import NO_GOLD, Answers, FloatArray, IntArray, weighted_bincount
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def gold_hits(answers: Answers, gold: IntArray) -> tuple[FloatArray, FloatArray]
     truth = gold[answers.task]
     on_gold = answers.weight * (truth != NO_GOLD)
     correct = on_gold * (answers.label == truth)
-    count = np.bincount(answers.worker, weights=on_gold, minlength=answers.n_workers)
-    hits = np.bincount(answers.worker, weights=correct, minlength=answers.n_workers)
+    count = weighted_bincount(answers.worker, on_gold, answers.n_workers)
+    hits = weighted_bincount(answers.worker, correct, answers.n_workers)
     return hits, count
 
 
@@ -78,7 +78,7 @@ def peer_agreement(
     if (answers.weight < 1).any():  # repeated answers: a worker's own copies are not peers
         key = (answers.task * answers.n_workers + answers.worker) * answers.n_classes
         _, group = np.unique(key + answers.label, return_inverse=True)
-        own_same = np.bincount(group, weights=answers.weight)[group]
+        own_same = weighted_bincount(group, answers.weight)[group]
     # a worker's answers on one task weigh 1 in total (the split-vote rule)
     others = answers.votes.sum(axis=1)[answers.task] - 1.0
     same = answers.votes[answers.task, answers.label] - own_same
@@ -87,8 +87,8 @@ def peer_agreement(
         has_peers &= include
     share = np.divide(same, others, out=np.zeros_like(same), where=has_peers)
     n = answers.n_workers
-    agreement = np.bincount(answers.worker, weights=share * answers.weight, minlength=n)
-    chances = np.bincount(answers.worker, weights=has_peers * answers.weight, minlength=n)
+    agreement = weighted_bincount(answers.worker, share * answers.weight, n)
+    chances = weighted_bincount(answers.worker, has_peers * answers.weight, n)
     return agreement, chances
 
 
@@ -96,8 +96,9 @@ def vote_weight(accuracy: ArrayLike, n_classes: int) -> FloatArray:
     """log((K-1) p / (1-p)): the log-odds a vote of a worker with accuracy p adds to its label
     under the one-coin model (Nitzan & Paroush 1982); negative below chance. p is clipped to
     [0.001, 0.999] so that no single vote is decisive."""
-    p = np.clip(np.asarray(accuracy, dtype=float), 1e-3, 1 - 1e-3)
-    return np.log(p / (1 - p)) + np.log(max(n_classes - 1, 1))
+    p = np.clip(np.asarray(accuracy, dtype=np.float64), 1e-3, 1 - 1e-3)
+    weight: FloatArray = np.log(p / (1 - p)) + np.log(max(n_classes - 1, 1))
+    return weight
 
 
 def one_coin_confusion(accuracy: ArrayLike, n_classes: int) -> FloatArray:
@@ -121,4 +122,5 @@ def spammer_score(confusion: FloatArray) -> FloatArray:
     k = confusion.shape[-1]
     # sum over row pairs of ||a_c - a_c'||^2 == K * sum ||a_c||^2 - ||sum_c a_c||^2
     spread = k * (confusion**2).sum(axis=(-2, -1)) - (confusion.sum(axis=-2) ** 2).sum(axis=-1)
-    return spread / (k * (k - 1))
+    score: FloatArray = spread / (k * (k - 1))
+    return score

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from quorum.quality.encode import FloatArray, IntArray, responder_weights
+from quorum.quality.encode import FloatArray, IntArray, responder_weights, weighted_bincount
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,8 @@ def vote_segments(
     Responses without any span are agreement on no spans: the result is empty, not an error."""
     sp = _prepare(task, worker, start, end, label, response_task, response_worker, skill)
     if not sp.start.size:  # nobody marked anything: no piece of text to vote on
-        return SpanResult(*(np.empty(0, dtype=np.int64) for _ in range(4)), np.empty(0))
+        none = np.empty(0, dtype=np.int64)
+        return SpanResult(none, none, none, none, np.empty(0))
     n_l, n_w = sp.n_labels, sp.skill.size
     key = int(sp.end.max(initial=0)) + 1  # (task, offset) -> one sortable integer
     bounds = np.unique(np.r_[sp.task * key + sp.start, sp.task * key + sp.end])
@@ -100,15 +101,15 @@ def vote_segments(
     seg_worker, cell_label = np.divmod(cell, n_l)
     _, inverse, per_worker = np.unique(seg_worker, return_inverse=True, return_counts=True)
     weight = sp.skill[seg_worker % n_w] / per_worker[inverse]
-    votes = np.bincount((seg_worker // n_w) * n_l + cell_label, weight, bounds.size * n_l)
+    votes = weighted_bincount((seg_worker // n_w) * n_l + cell_label, weight, bounds.size * n_l)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = votes.reshape(bounds.size, n_l) / sp.task_weight[bounds // key][:, None]
     winner = share.argmax(axis=1)
     win_share = share[np.arange(bounds.size), winner]
     keep = (win_share >= min_share) & (win_share > 0)
     # a boundary splits two same-label neighbours if enough annotators ended or began there
-    edge = np.bincount(stop * n_l + sp.label, sp.skill[sp.worker], bounds.size * n_l)
-    edge += np.bincount(first * n_l + sp.label, sp.skill[sp.worker], bounds.size * n_l)
+    edge = weighted_bincount(stop * n_l + sp.label, sp.skill[sp.worker], bounds.size * n_l)
+    edge += weighted_bincount(first * n_l + sp.label, sp.skill[sp.worker], bounds.size * n_l)
     with np.errstate(invalid="ignore", divide="ignore"):
         split = edge.reshape(bounds.size, n_l) / (2 * sp.task_weight[bounds // key][:, None])
     joins = keep[1:] & keep[:-1] & (winner[1:] == winner[:-1])
@@ -119,7 +120,7 @@ def vote_segments(
     run_last = kept[np.r_[np.flatnonzero(np.diff(run)), kept.size - 1]] if kept.size else kept
     length = (bounds[kept + 1] - bounds[kept]).astype(float)
     n_runs = run_first.size
-    confidence = np.bincount(run, win_share[kept] * length, n_runs) / np.bincount(
+    confidence = weighted_bincount(run, win_share[kept] * length, n_runs) / weighted_bincount(
         run, length, n_runs
     )
     return SpanResult(
@@ -148,8 +149,9 @@ def vote_exact_spans(
     sp = _prepare(task, worker, start, end, label, response_task, response_worker, skill)
     rows = np.unique(np.stack([sp.task, sp.start, sp.end, sp.label, sp.worker], axis=1), axis=0)
     spans, inverse = np.unique(rows[:, :4], axis=0, return_inverse=True)
-    support = np.bincount(inverse.ravel(), sp.skill[rows[:, 4]], spans.shape[0])
+    support = weighted_bincount(inverse.ravel(), sp.skill[rows[:, 4]], spans.shape[0])
     with np.errstate(invalid="ignore", divide="ignore"):
         share = support / sp.task_weight[spans[:, 0]]
     keep = share >= min_share
-    return SpanResult(*(spans[keep, c] for c in range(4)), confidence=share[keep])
+    task_, start_, end_, label_ = (spans[keep, c] for c in range(4))
+    return SpanResult(task_, start_, end_, label_, confidence=share[keep])

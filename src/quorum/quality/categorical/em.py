@@ -16,8 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from quorum.quality.categorical.majority import vote_shares
-from quorum.quality.categorical.result import CategoricalResult, clamp_gold, finish, normalise_log
-from quorum.quality.encode import NO_GOLD, Answers, FloatArray, IntArray
+from quorum.quality.categorical.result import (
+    CategoricalResult,
+    clamp_gold,
+    finish,
+    gold_tasks,
+    normalise_log,
+)
+from quorum.quality.encode import Answers, FloatArray, IntArray
 
 LOG_FLOOR = np.log(1e-300)
 """Log-probabilities are floored here so that unsmoothed (maximum-likelihood) fits with
@@ -41,7 +47,7 @@ MStep = Callable[[FloatArray, FloatArray], Estimate]
 
 def expected_counts(answers: Answers, posteriors: FloatArray) -> FloatArray:
     """counts[w, k, l]: expected number of times worker w answered l when the truth was k."""
-    flat = answers.task_by_worker_label.T @ posteriors
+    flat: FloatArray = answers.task_by_worker_label.T @ posteriors
     k = answers.n_classes
     return flat.reshape(answers.n_workers, k, k).transpose(0, 2, 1)
 
@@ -52,7 +58,7 @@ def task_log_likelihood(
     """log P(task's answers, truth = k) for every task and class, shape (n_tasks, K)."""
     per_answer = np.ascontiguousarray(log_confusion.transpose(0, 2, 1))
     per_answer = per_answer.reshape(answers.n_workers * answers.n_classes, answers.n_classes)
-    scores = answers.task_by_worker_label @ per_answer
+    scores: FloatArray = answers.task_by_worker_label @ per_answer
     scores += log_prior
     return scores
 
@@ -60,12 +66,14 @@ def task_log_likelihood(
 def safe_log(p: FloatArray) -> FloatArray:
     """log(p), floored at LOG_FLOOR instead of -inf."""
     with np.errstate(divide="ignore"):
-        return np.maximum(np.log(p), LOG_FLOOR)
+        floored: FloatArray = np.maximum(np.log(p), LOG_FLOOR)
+    return floored
 
 
 def model_accuracy(confusion: FloatArray, prior: FloatArray) -> FloatArray:
     """P(correct answer) per worker: sum_k prior[k] * confusion[w, k, k]."""
-    return np.einsum("wkk,k->w", confusion, prior)
+    accuracy: FloatArray = np.einsum("wkk,k->w", confusion, prior)
+    return accuracy
 
 
 def run_em(
@@ -84,7 +92,7 @@ def run_em(
     posteriors = clamp_gold(vote_shares(answers)[0], gold)
     reference = posteriors.argmax(axis=1)  # rows are normalised around the initial labels
     informative = answers.answered.astype(float)
-    known = np.flatnonzero(gold != NO_GOLD) if gold is not None else np.empty(0, np.int64)
+    known, known_label = gold_tasks(gold)
     if known.size:
         informative[known] = 1.0
     previous = -np.inf
@@ -94,7 +102,7 @@ def run_em(
         n_iter += 1
         estimate = m_step(expected_counts(answers, posteriors), informative @ posteriors)
         scores = task_log_likelihood(answers, estimate.log_confusion, estimate.log_prior)
-        gold_part = scores[known, gold[known]].sum() if known.size else 0.0
+        gold_part = scores[known, known_label].sum() if known.size else 0.0
         posteriors, normaliser = normalise_log(scores, reference)
         if known.size:
             normaliser[known] = 0.0

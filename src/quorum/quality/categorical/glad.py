@@ -15,8 +15,8 @@ from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from quorum.quality.categorical.result import CategoricalResult, finish, normalise_log
-from quorum.quality.encode import NO_GOLD, Answers, FloatArray, IntArray, check_gold
+from quorum.quality.categorical.result import CategoricalResult, finish, gold_tasks, normalise_log
+from quorum.quality.encode import Answers, FloatArray, IntArray, check_gold, weighted_bincount
 
 
 def _softplus(x: FloatArray) -> FloatArray:
@@ -39,8 +39,7 @@ class _Objective:
         self.log_prior = np.log(class_prior)
         self.cell = answers.task * answers.n_classes + answers.label
         self.alpha_prior, self.b_prior = alpha_prior, b_prior
-        self.known = np.flatnonzero(gold != NO_GOLD) if gold is not None else np.empty(0, int)
-        self.gold = gold
+        self.known, self.known_label = gold_tasks(gold)
         self.log_wrong = np.log(max(answers.n_classes - 1, 1))
 
     def posteriors(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
@@ -52,17 +51,15 @@ class _Objective:
         # every answer adds log P(wrong) = log(1 - sigmoid(s)) - log(K-1) to all classes, and
         # log P(right) - log P(wrong) = s + log(K-1) on top to its own label
         log_wrong = -_softplus(score) - self.log_wrong
-        base = np.bincount(a.task, weights=a.weight * log_wrong, minlength=a.n_tasks)
-        lift = np.bincount(
-            self.cell,
-            weights=a.weight * (score + self.log_wrong),
-            minlength=a.n_tasks * a.n_classes,
+        base = weighted_bincount(a.task, a.weight * log_wrong, a.n_tasks)
+        lift = weighted_bincount(
+            self.cell, a.weight * (score + self.log_wrong), a.n_tasks * a.n_classes
         ).reshape(a.n_tasks, a.n_classes)
         scores = lift + base[:, None] + self.log_prior
         if self.known.size:
-            keep = scores[self.known, self.gold[self.known]]
+            keep = scores[self.known, self.known_label]
             scores[self.known] = -np.inf
-            scores[self.known, self.gold[self.known]] = keep
+            scores[self.known, self.known_label] = keep
         posteriors, normaliser = normalise_log(scores)
         return float(normaliser.sum()), posteriors, expit(score)
 
@@ -73,8 +70,8 @@ class _Objective:
         correct = posteriors[a.task, a.label]
         g = a.weight * (correct - p_right)  # d loglik / d (alpha * beta) per answer
         beta = np.exp(b)
-        grad_alpha = np.bincount(a.worker, weights=g * beta[a.task], minlength=a.n_workers)
-        grad_b = beta * np.bincount(a.task, weights=g * alpha[a.worker], minlength=a.n_tasks)
+        grad_alpha = weighted_bincount(a.worker, g * beta[a.task], a.n_workers)
+        grad_b = beta * weighted_bincount(a.task, g * alpha[a.worker], a.n_tasks)
         grad_alpha -= alpha - self.alpha_prior
         grad_b -= b - self.b_prior
         value -= (
@@ -109,9 +106,7 @@ def glad(
         objective, start, jac=True, method="L-BFGS-B", options={"maxiter": max_iter, "ftol": tol}
     )
     _, posteriors, p_right = objective.posteriors(fit.x)
-    hits = np.bincount(
-        answers.worker, weights=answers.weight * p_right, minlength=answers.n_workers
-    )
+    hits = weighted_bincount(answers.worker, answers.weight * p_right, answers.n_workers)
     with np.errstate(invalid="ignore"):
         accuracy = hits / answers.worker_counts()
     return finish(

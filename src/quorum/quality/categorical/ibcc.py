@@ -22,7 +22,10 @@ from quorum.quality.encode import Answers, FloatArray, check_gold
 
 def _dirichlet_log_mean(concentration: FloatArray) -> FloatArray:
     """E[log p] under Dirichlet(concentration) along the last axis."""
-    return digamma(concentration) - digamma(concentration.sum(axis=-1, keepdims=True))
+    log_mean: FloatArray = digamma(concentration) - digamma(
+        concentration.sum(axis=-1, keepdims=True)
+    )
+    return log_mean
 
 
 def _vb_step(

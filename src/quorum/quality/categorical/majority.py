@@ -12,7 +12,7 @@ from quorum.quality.categorical.result import (
     normalise_log,
     soft_accuracy,
 )
-from quorum.quality.encode import Answers, FloatArray, check_gold
+from quorum.quality.encode import Answers, FloatArray, check_gold, weighted_bincount
 from quorum.quality.skill import beta_skill, gold_hits, peer_agreement, vote_weight
 
 
@@ -69,10 +69,10 @@ def one_coin_log_odds(answers: Answers, accuracy: FloatArray) -> FloatArray:
     """Per-task class scores sum_answers vote_weight(accuracy of the worker): the one-coin
     log-posterior (up to a constant) under a uniform prior, shape (n_tasks, n_classes)."""
     k = answers.n_classes
-    return np.bincount(
+    return weighted_bincount(
         answers.task * k + answers.label,
-        weights=answers.weight * vote_weight(accuracy, k)[answers.worker],
-        minlength=answers.n_tasks * k,
+        answers.weight * vote_weight(accuracy, k)[answers.worker],
+        answers.n_tasks * k,
     ).reshape(answers.n_tasks, k)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from quorum.quality.encode import NO_GOLD, Answers, FloatArray, IntArray
+from quorum.quality.encode import NO_GOLD, Answers, FloatArray, IntArray, weighted_bincount
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,20 @@ def normalise_log(
     return log_scores, shift + np.log(total)
 
 
+def gold_tasks(gold: IntArray | None) -> tuple[NDArray[np.intp], IntArray]:
+    """(tasks with a gold label, their labels); both empty without gold."""
+    if gold is None:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.int64)
+    known = np.flatnonzero(gold != NO_GOLD)
+    return known, gold[known]
+
+
 def clamp_gold(posteriors: FloatArray, gold: IntArray | None) -> FloatArray:
     """Set gold tasks to a one-hot posterior on their gold label (in place)."""
     if gold is not None:
-        known = np.flatnonzero(gold != NO_GOLD)
+        known, label = gold_tasks(gold)
         posteriors[known] = 0.0
-        posteriors[known, gold[known]] = 1.0
+        posteriors[known, label] = 1.0
     return posteriors
 
 
@@ -90,7 +98,7 @@ def soft_accuracy(answers: Answers, posteriors: FloatArray) -> FloatArray:
     workers without answers get NaN."""
     hit = posteriors[answers.task, answers.label] * answers.weight
     total = answers.worker_counts()
-    correct = np.bincount(answers.worker, weights=hit, minlength=answers.n_workers)
+    correct = weighted_bincount(answers.worker, hit, answers.n_workers)
     with np.errstate(invalid="ignore", divide="ignore"):
         return correct / total
 

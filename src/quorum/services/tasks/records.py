@@ -63,7 +63,7 @@ def check_metadata(value: Any) -> dict[str, Any]:
     problem = _check_metadata(value)
     if problem is not None:
         raise InvalidRequest(f"metadata {problem}")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _check_tags(value: Any) -> str | None:

@@ -26,7 +26,7 @@ MAX_HOURS = 24 * 30
 LABEL_SAMPLE = 300
 
 
-def _hour(session: Session, column):  # type: ignore[no-untyped-def]
+def _hour(session: Session, column):
     """The hour a timestamp falls in, as `YYYY-MM-DD HH` text, on either dialect (SQLite keeps
     timestamps as ISO text, whose first 13 characters are the hour: cheaper than strftime)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -34,7 +34,7 @@ def _hour(session: Session, column):  # type: ignore[no-untyped-def]
     return func.substr(column, 1, 13)
 
 
-def _per_hour(session: Session, column, where: list, since: dt.datetime) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _per_hour(session: Session, column, where: list, since: dt.datetime) -> dict[str, int]:
     hour = _hour(session, column)
     rows = session.execute(
         select(hour, func.count()).where(column >= since, *where).group_by(hour)
