@@ -27,6 +27,7 @@ test: $(VENV)/.test
 	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/python -m quorum.devtools.cycles
 	$(BIN)/pytest
 	$(BIN)/python -m tests.fuzz.run
 

@@ -40,11 +40,12 @@ def names() -> list[str]:
 
 
 def _load_builtin() -> None:
-    # A flag, not "registry empty": importing one type module directly registers only that one.
+    """Register the built-in types on first use (each module defines its `TYPE` and imports
+    nothing back from here, so the registry is the only way in)."""
     global _builtin_loaded
     if _builtin_loaded:
         return
-    from quorum.tasktypes import (  # noqa: F401  (importing registers)
+    from quorum.tasktypes import (
         audiotranscription,
         categorization,
         comparison,
@@ -53,6 +54,15 @@ def _load_builtin() -> None:
         textcollection,
     )
 
+    for module in (
+        audiotranscription,
+        categorization,
+        comparison,
+        imageannotation,
+        namedentityrecognition,
+        textcollection,
+    ):
+        register(module.TYPE)
     _builtin_loaded = True
 
 

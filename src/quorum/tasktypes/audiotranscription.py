@@ -15,7 +15,6 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes import register
 from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import CLOSED, OPEN, NonEmpty, closed, response_check
 
@@ -72,13 +71,11 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-TYPE = register(
-    TaskType(
-        name="audiotranscription",
-        params_model=AudioTranscriptionParams,
-        response_model=AudioTranscriptionResponse,
-        aggregator=Aggregator.text,
-        check_response=response_check(AudioTranscriptionParams, _check),
-        machine_response=_machine,
-    )
+TYPE = TaskType(
+    name="audiotranscription",
+    params_model=AudioTranscriptionParams,
+    response_model=AudioTranscriptionResponse,
+    aggregator=Aggregator.text,
+    check_response=response_check(AudioTranscriptionParams, _check),
+    machine_response=_machine,
 )

@@ -10,7 +10,6 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from quorum.tasktypes import register
 from quorum.tasktypes.base import Aggregator, FieldError, TaskType, TaskValidationError
 from quorum.tasktypes.checks import LINKED_ATTACHMENTS, NonEmpty, link_problem, reject, unique
 
@@ -63,13 +62,11 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return {"category": [first] if params.get("allow_multiple") else first}
 
 
-TYPE = register(
-    TaskType(
-        name="categorization",
-        params_model=CategorizationParams,
-        response_model=CategorizationResponse,
-        aggregator=Aggregator.categorical,
-        check_response=_check,
-        machine_response=_machine,
-    )
+TYPE = TaskType(
+    name="categorization",
+    params_model=CategorizationParams,
+    response_model=CategorizationResponse,
+    aggregator=Aggregator.categorical,
+    check_response=_check,
+    machine_response=_machine,
 )

@@ -19,7 +19,6 @@ from typing import Annotated, Any, Literal, NotRequired, Self
 from pydantic import BaseModel, Discriminator, Field, StrictInt, Tag, model_validator
 from typing_extensions import TypedDict
 
-from quorum.tasktypes import register
 from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
@@ -177,13 +176,11 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-TYPE = register(
-    TaskType(
-        name="comparison",
-        params_model=ComparisonParams,
-        response_model=ComparisonResponse,
-        aggregator=Aggregator.preference,
-        check_response=response_check(ComparisonParams, _check),
-        machine_response=_machine,
-    )
+TYPE = TaskType(
+    name="comparison",
+    params_model=ComparisonParams,
+    response_model=ComparisonResponse,
+    aggregator=Aggregator.preference,
+    check_response=response_check(ComparisonParams, _check),
+    machine_response=_machine,
 )

@@ -29,7 +29,6 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes import register
 from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
@@ -301,13 +300,11 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return {"annotations": annotations, "links": [], "global_attributes": {}}
 
 
-TYPE = register(
-    TaskType(
-        name="imageannotation",
-        params_model=ImageAnnotationParams,
-        response_model=ImageAnnotationResponse,
-        aggregator=Aggregator.geometry,
-        check_response=response_check(ImageAnnotationParams, _check),
-        machine_response=_machine,
-    )
+TYPE = TaskType(
+    name="imageannotation",
+    params_model=ImageAnnotationParams,
+    response_model=ImageAnnotationResponse,
+    aggregator=Aggregator.geometry,
+    check_response=response_check(ImageAnnotationParams, _check),
+    machine_response=_machine,
 )

@@ -19,7 +19,6 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes import register
 from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
@@ -111,13 +110,11 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return {"annotations": [span]}
 
 
-TYPE = register(
-    TaskType(
-        name="namedentityrecognition",
-        params_model=NerParams,
-        response_model=NerResponse,
-        aggregator=Aggregator.spans,
-        check_response=response_check(NerParams, _check),
-        machine_response=_machine,
-    )
+TYPE = TaskType(
+    name="namedentityrecognition",
+    params_model=NerParams,
+    response_model=NerResponse,
+    aggregator=Aggregator.spans,
+    check_response=response_check(NerParams, _check),
+    machine_response=_machine,
 )

@@ -33,7 +33,6 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes import register
 from quorum.tasktypes.base import Aggregator, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
@@ -267,13 +266,11 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-TYPE = register(
-    TaskType(
-        name="textcollection",
-        params_model=TextCollectionParams,
-        response_model=TextCollectionResponse,
-        aggregator=Aggregator.form,
-        check_response=response_check(TextCollectionParams, _check),
-        machine_response=_machine,
-    )
+TYPE = TaskType(
+    name="textcollection",
+    params_model=TextCollectionParams,
+    response_model=TextCollectionResponse,
+    aggregator=Aggregator.form,
+    check_response=response_check(TextCollectionParams, _check),
+    machine_response=_machine,
 )

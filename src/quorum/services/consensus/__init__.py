@@ -14,22 +14,11 @@ The adapters load NumPy and SciPy on the first verdict, not when the server star
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
+from quorum.services.consensus.base import DEFAULT_ACCURACY, Adapter, Verdict
 from quorum.tasktypes.base import TaskType
-
-DEFAULT_ACCURACY = 0.7
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    response: dict[str, Any]
-    confidence: float
-
-
-Adapter = Callable[[dict[str, Any], Sequence[dict[str, Any]], Sequence[float]], Verdict]
 
 
 def verdict(

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from quorum.services.consensus import Verdict
+from quorum.services.consensus.base import Verdict
 from quorum.services.consensus.votes import canonical, posterior
 
 

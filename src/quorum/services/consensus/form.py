@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from quorum.services.consensus import Verdict
+from quorum.services.consensus.base import Verdict
 from quorum.services.consensus.choice import choose_several
 from quorum.services.consensus.text import central, text_agreement
 from quorum.services.consensus.votes import (

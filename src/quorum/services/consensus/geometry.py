@@ -18,7 +18,7 @@ import numpy as np
 
 from quorum.quality import fuse, polygon_boxes
 from quorum.quality.geometry import box_iou, point_similarity
-from quorum.services.consensus import Verdict
+from quorum.services.consensus.base import Verdict
 from quorum.services.consensus.votes import (
     FloatArray,
     IntArray,

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from quorum.quality import bradley_terry, rankings_to_comparisons
-from quorum.services.consensus import Verdict
+from quorum.services.consensus.base import Verdict
 from quorum.services.consensus.votes import IntArray, posterior, support, weights
 
 TIE = "tie"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from quorum.services.consensus import Adapter
+from quorum.services.consensus.base import Adapter
 from quorum.services.consensus.choice import categorical, exact_agreement
 from quorum.services.consensus.form import form, form_agreement
 from quorum.services.consensus.geometry import shape_agreement, shapes

@@ -10,7 +10,7 @@ import numpy as np
 
 from quorum.quality import vote_segments
 from quorum.quality.geometry import box_iou
-from quorum.services.consensus import Verdict
+from quorum.services.consensus.base import Verdict
 from quorum.services.consensus.votes import (
     FloatArray,
     IntArray,

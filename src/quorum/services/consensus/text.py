@@ -8,7 +8,7 @@ from typing import Any
 
 from quorum.quality import most_central
 from quorum.quality.text import normalised_edit_distance
-from quorum.services.consensus import Verdict
+from quorum.services.consensus.base import Verdict
 from quorum.services.consensus.votes import support, weights
 
 

@@ -15,7 +15,7 @@ from scipy.special import expit
 
 from quorum.quality import decide
 from quorum.quality.skill import vote_weight
-from quorum.services.consensus import DEFAULT_ACCURACY
+from quorum.services.consensus.base import DEFAULT_ACCURACY
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -1,0 +1,20 @@
+"""What every adapter returns and takes: a verdict, the adapter's signature, the accuracy assumed
+for an annotator not measured yet. Adapters import it from here, and the package imports them
+only when asked for a verdict, so no module imports back into the package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_ACCURACY = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    response: dict[str, Any]
+    confidence: float
+
+
+Adapter = Callable[[dict[str, Any], Sequence[dict[str, Any]], Sequence[float]], Verdict]
