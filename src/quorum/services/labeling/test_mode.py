@@ -7,8 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Batch, Project, Task
-from quorum.services.callbacks import outbox
+from quorum.db.models import TASK_CALLBACK_URL, Batch, Project, Task
 from quorum.services.labeling import overlap
 
 # Test tasks go to no reviewer.
@@ -20,7 +19,7 @@ def complete_by_machine(session: Session, task_ids: list[str]) -> None:
     their callbacks, in one transaction (gold tasks stay: they exist to test annotators)."""
     rows = session.execute(
         select(Task.id, Task.params, Task.answered, Task.active, Task.needed, Task.batch_id,
-               Project.task_type, outbox.CALLBACK_URL.label("callback_url"))
+               Project.task_type, TASK_CALLBACK_URL.label("callback_url"))
         .join(Project, Project.id == Task.project_id)
         .outerjoin(Batch, Batch.id == Task.batch_id)
         .where(Task.id.in_(task_ids), Task.status == "pending", ~Task.is_gold)
