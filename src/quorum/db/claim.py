@@ -18,7 +18,18 @@ takes as long as one that serves a regular task; concurrent claimers skip that r
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, except_, exists, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Exists,
+    Select,
+    bindparam,
+    except_,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 
 from quorum.db.hot import Statement
 from quorum.db.models import (
@@ -40,7 +51,13 @@ _routes, _groups, _members = (
 )
 _USER, _PROJECT = bindparam("user"), bindparam("project")
 
-_NOT_SEEN = ~exists().where(_assignments.c.task_id == _tasks.c.id, _assignments.c.user_id == _USER)
+
+def _exists(*where: ColumnElement[bool]) -> Exists:
+    """EXISTS (SELECT 1 ...): SQLite then answers from an index alone."""
+    return select(literal_column("1")).where(*where).exists()
+
+
+_NOT_SEEN = ~_exists(_assignments.c.task_id == _tasks.c.id, _assignments.c.user_id == _USER)
 
 # Batches of the project routed to groups the annotator is in none of: computed once per claim
 # (an uncorrelated subquery), empty at the cost of one index probe for a project with no groups.
@@ -78,30 +95,30 @@ NEXT_TASK = Statement(
 # so that a new annotator's qualification is the training set whatever order it was created in.
 TRAINING_TAG = "training"
 
+
+def _gold(*where: ColumnElement[bool]) -> Select[tuple[str]]:
+    """A project's claimable gold, along `ix_tasks_gold`: SQLite, knowing nothing of how few
+    rows a partial index holds, would otherwise walk all the project's pending tasks."""
+    return (
+        select(_tasks.c.id)
+        .with_hint(_tasks, "INDEXED BY ix_tasks_gold", "sqlite")
+        .where(_tasks.c.project_id == _PROJECT, text(GOLD_PREDICATE), *where, _NOT_SEEN)
+    )
+
+
 # Ranking all of a project's claimable gold costs a probe of task_tags' primary key per gold
 # task: that is done only during the qualification, whose gold comes first by design.
-_QUALIFICATION_GOLD = Statement(
-    select(_tasks.c.id)
-    .where(_tasks.c.project_id == _PROJECT, text(GOLD_PREDICATE), _NOT_SEEN)
+QUALIFICATION_GOLD = Statement(
+    _gold()
     .order_by(
-        ~exists().where(_tags.c.task_id == _tasks.c.id, _tags.c.tag == TRAINING_TAG),
+        ~_exists(_tags.c.task_id == _tasks.c.id, _tags.c.tag == TRAINING_TAG),
         _tasks.c.id,
     )
     .limit(1)
 )
 # All gold before the cursor was served to this annotator (or was not claimable when it passed);
 # the seen test only steps over qualification gold that lies ahead of it.
-_NEXT_GOLD = Statement(
-    select(_tasks.c.id)
-    .where(
-        _tasks.c.project_id == _PROJECT,
-        text(GOLD_PREDICATE),
-        _tasks.c.id > bindparam("after"),
-        _NOT_SEEN,
-    )
-    .order_by(_tasks.c.id)
-    .limit(1)
-)
+NEXT_GOLD = Statement(_gold(_tasks.c.id > bindparam("after")).order_by(_tasks.c.id).limit(1))
 
 
 def next_task_id(conn: Connection, project_id: int, user_id: int) -> str | None:
@@ -117,7 +134,7 @@ def next_gold_id(
     `qualifying`, else the first one after `after` (the last gold served past qualification)."""
     params = {"project": project_id, "user": user_id}
     if qualifying:
-        row = _QUALIFICATION_GOLD.one(conn, params)
+        row = QUALIFICATION_GOLD.one(conn, params)
     else:
-        row = _NEXT_GOLD.one(conn, {**params, "after": after or ""})
+        row = NEXT_GOLD.one(conn, {**params, "after": after or ""})
     return None if row is None else row.id

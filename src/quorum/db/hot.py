@@ -67,6 +67,11 @@ def _compile(element: ClauseElement, dialect: Dialect) -> str:
                 kw["literal_binds"] = True
             return super().visit_bindparam(bindparam, **kw)  # type: ignore[no-any-return]
 
+        def get_from_hint_text(self, table: Any, text: str) -> str:
+            """A table hint for this dialect (`with_hint`) follows the table's name, as
+            SQLite's INDEXED BY does (its own compiler drops hints)."""
+            return text
+
     compiled = _Inline(dialect, element)
     if compiled.insert_prefetch or compiled.update_prefetch:
         # Those values would come from Python at execution, which the driver's cursor skips.
