@@ -41,8 +41,9 @@ class Statement:
 
     def run(self, conn: Connection, params: dict[str, Any]) -> Any:
         """Execute in the connection's transaction; the driver's cursor, to fetch from."""
-        raw = conn.connection.dbapi_connection
-        return raw.execute(self.text(conn.dialect), params)  # type: ignore[union-attr]
+        dialect = conn.dialect
+        text = self._text.get(dialect.name) or self.text(dialect)
+        return conn.connection.dbapi_connection.execute(text, params)  # type: ignore[union-attr]
 
     def one(self, conn: Connection, params: dict[str, Any]) -> Any:
         """The first row, by column name, or None."""

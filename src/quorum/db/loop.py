@@ -37,8 +37,7 @@ _USER, _PROJECT = bindparam("user"), bindparam("project")
 _TASK, _ASSIGNMENT, _NOW = bindparam("tid"), bindparam("aid"), bindparam("now")
 _MY_RECORD = and_(_records.c.project_id == _PROJECT, _records.c.user_id == _USER)
 
-# Every request with a key reads its user afresh (no cache: a role change, a deactivation or a
-# revoked key holds on the next request, on every server), so it is one indexed lookup.
+# The holder of an API key, read afresh on every request that carries one: one indexed lookup.
 KEY_PRINCIPAL = Statement(
     select(_users.c.id, _users.c.name, _users.c.role, _users.c.is_active, _keys.c.is_test)
     .select_from(_keys.join(_users, _users.c.id == _keys.c.user_id))
