@@ -85,7 +85,8 @@ def score_answer(
     conn = session.connection()
     score = gold_score(tasktypes.get(task_type), expected, response)
     mine = {"project": project_id, "user": user_id, "score": score}
-    answered, correct = loop.COUNT_GOLD.one(conn, mine)
+    record = loop.COUNT_GOLD.one(conn, mine)
+    answered, correct = record.gold_answered, record.gold_correct
     policy = effective(policy)
     reason = None
     qualifying = policy["qualification_count"]
