@@ -11,14 +11,16 @@ from dataclasses import replace
 
 import orjson
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from tests.callback_receiver import receiver
 
 from quorum import jobs
 from quorum.config import Settings, get_settings
 from quorum.db.models import Job, Task
+from quorum.services.accounts import users
 from quorum.services.callbacks import outbox
 from quorum.services.callbacks import settings as callback_settings
+from quorum.services.labeling import assignments
 from quorum.services.ops.callback_delivery import DeliveryPolicy, handlers
 from quorum.services.projects import catalog
 from quorum.services.tasks import batches, creation, edits, queries
@@ -197,6 +199,50 @@ def test_callback_urls_are_resolved_task_then_batch_then_project(db, project, al
     assert payloads[2] == {"task_id": ids[2], "event": "audited", "url": payloads[2]["url"]}
     with pytest.raises(ValueError, match="unknown task event"), db.session(write=True) as s:
         outbox.enqueue_task_callback(s, ids[0], "exploded")
+
+
+@pytest.mark.parametrize("level", ["task", "batch", "project"])
+def test_a_task_completed_by_its_last_answer_calls_back_where_it_says(db, allow_private, level):
+    """The submission that completes a task queues its event at the task's URL, else its
+    batch's, else its project's: the annotator loop reads the precedence the outbox uses."""
+    with db.session(write=True) as s:
+        policy = {"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.5}
+        catalog.create_project(
+            s, "p", "categorization", params={"categories": ["a", "b"]}, policy=policy
+        )
+        callback_settings.set_project_callback(
+            s, "p", {"callback_url": "http://127.0.0.1:1/project"}
+        )
+        batches.create_batch(
+            s, "p", "b", callback_url=None if level == "project" else "http://127.0.0.1:1/batch"
+        )
+        record = {"attachment": "x", **({} if level == "project" else {"batch": "b"})}
+        if level == "task":
+            record["callback_url"] = "http://127.0.0.1:1/task"
+        [task_id] = creation.create_tasks(s, "p", [record])
+        people = []
+        for name in ("w0", "w1"):
+            users.create_user(s, name, "annotator")
+            catalog.add_member(s, "p", name, "annotator")
+            people.append(users.authenticate_key(s, users.create_api_key(s, name)))
+
+    def jobs_of_task() -> list[dict]:
+        with db.session() as s:
+            found = s.scalars(select(Job).where(Job.kind == outbox.TASK_CALLBACK)).all()
+            return [j.payload for j in found if j.payload["task_id"] == task_id]
+
+    for n, principal in enumerate(people):
+        with db.session(write=True) as s:
+            claimed = assignments.claim_next(s, principal, "p")
+            assert claimed["task_id"] == task_id
+            assignments.submit(s, principal, claimed["assignment_id"], {"category": "a"}, 1.0)
+        if n == 0:
+            assert jobs_of_task() == []  # one answer of two: not completed, no event
+    with db.session() as s:
+        assert s.get(Task, task_id).status == "completed"
+    assert jobs_of_task() == [
+        {"task_id": task_id, "event": "completed", "url": f"http://127.0.0.1:1/{level}"}
+    ]
 
 
 def test_batch_completion_sends_the_batch_and_its_counts(db, project, allow_private):

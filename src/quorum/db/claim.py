@@ -18,64 +18,113 @@ takes as long as one that serves a regular task; concurrent claimers skip that r
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-
-from quorum.db.hot import SQL
-from quorum.db.models import GOLD_PREDICATE, QUEUE_PREDICATE
-
-_NOT_SEEN = (
-    "NOT EXISTS (SELECT 1 FROM assignments WHERE assignments.task_id = tasks.id"
-    " AND assignments.user_id = :user)"
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Exists,
+    Select,
+    bindparam,
+    except_,
+    literal_column,
+    or_,
+    select,
+    text,
 )
 
+from quorum.db.hot import Statement
+from quorum.db.models import (
+    GOLD_PREDICATE,
+    QUEUE_PREDICATE,
+    Assignment,
+    BatchGroup,
+    ProjectGroup,
+    ProjectGroupMember,
+    Task,
+    TaskTag,
+)
+
+_tasks, _assignments, _tags = Task.__table__, Assignment.__table__, TaskTag.__table__
+_routes, _groups, _members = (
+    BatchGroup.__table__,
+    ProjectGroup.__table__,
+    ProjectGroupMember.__table__,
+)
+_USER, _PROJECT = bindparam("user"), bindparam("project")
+
+
+def _exists(*where: ColumnElement[bool]) -> Exists:
+    """EXISTS (SELECT 1 ...): SQLite then answers from an index alone."""
+    return select(literal_column("1")).where(*where).exists()
+
+
+_NOT_SEEN = ~_exists(_assignments.c.task_id == _tasks.c.id, _assignments.c.user_id == _USER)
 
 # Batches of the project routed to groups the annotator is in none of: computed once per claim
 # (an uncorrelated subquery), empty at the cost of one index probe for a project with no groups.
-_CLOSED_BATCHES = """
-SELECT bg.batch_id FROM batch_groups bg JOIN project_groups g ON g.id = bg.group_id
-WHERE g.project_id = :project
-EXCEPT
-SELECT bg.batch_id FROM project_group_members m JOIN batch_groups bg ON bg.group_id = m.group_id
-WHERE m.user_id = :user AND m.project_id = :project"""
+_CLOSED_BATCHES = except_(
+    select(_routes.c.batch_id)
+    .join(_groups, _groups.c.id == _routes.c.group_id)
+    .where(_groups.c.project_id == _PROJECT),
+    select(_routes.c.batch_id)
+    .select_from(_members.join(_routes, _routes.c.group_id == _members.c.group_id))
+    .where(_members.c.user_id == _USER, _members.c.project_id == _PROJECT),
+)
 
-
-def _claim(sql: str) -> SQL:
-    return SQL(sql, postgresql=sql + " FOR UPDATE SKIP LOCKED")
-
-
-_NEXT_TASK = _claim(f"""
-SELECT id FROM tasks
-WHERE project_id = :project AND {QUEUE_PREDICATE}
-  AND answered + active < needed AND {_NOT_SEEN}
-  AND (batch_id IS NULL OR batch_id NOT IN ({_CLOSED_BATCHES}))
-ORDER BY batch_priority DESC, priority DESC, al_score DESC, id
-LIMIT 1""")
+# The partial indexes' predicates are written as the indexes have them, so that SQLite sees
+# the query implies them.
+NEXT_TASK = Statement(
+    select(_tasks.c.id)
+    .where(
+        _tasks.c.project_id == _PROJECT,
+        text(QUEUE_PREDICATE),
+        _tasks.c.answered + _tasks.c.active < _tasks.c.needed,
+        _NOT_SEEN,
+        or_(_tasks.c.batch_id.is_(None), _tasks.c.batch_id.not_in(_CLOSED_BATCHES)),
+    )
+    .order_by(
+        _tasks.c.batch_priority.desc(),
+        _tasks.c.priority.desc(),
+        _tasks.c.al_score.desc(),
+        _tasks.c.id,
+    )
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
 
 # Gold tasks with this tag (Scale's training tasks) are served before other gold, oldest first,
 # so that a new annotator's qualification is the training set whatever order it was created in.
 TRAINING_TAG = "training"
 
+
+def _gold(*where: ColumnElement[bool]) -> Select[tuple[str]]:
+    """A project's claimable gold, along `ix_tasks_gold`: SQLite, knowing nothing of how few
+    rows a partial index holds, would otherwise walk all the project's pending tasks."""
+    return (
+        select(_tasks.c.id)
+        .with_hint(_tasks, "INDEXED BY ix_tasks_gold", "sqlite")
+        .where(_tasks.c.project_id == _PROJECT, text(GOLD_PREDICATE), *where, _NOT_SEEN)
+    )
+
+
 # Ranking all of a project's claimable gold costs a probe of task_tags' primary key per gold
 # task: that is done only during the qualification, whose gold comes first by design.
-_QUALIFICATION_GOLD = SQL(f"""
-SELECT id FROM tasks
-WHERE project_id = :project AND {GOLD_PREDICATE} AND {_NOT_SEEN}
-ORDER BY NOT EXISTS (SELECT 1 FROM task_tags WHERE task_tags.task_id = tasks.id
-                     AND task_tags.tag = :training), id
-LIMIT 1""")
+QUALIFICATION_GOLD = Statement(
+    _gold()
+    .order_by(
+        ~_exists(_tags.c.task_id == _tasks.c.id, _tags.c.tag == TRAINING_TAG),
+        _tasks.c.id,
+    )
+    .limit(1)
+)
 # All gold before the cursor was served to this annotator (or was not claimable when it passed);
 # the seen test only steps over qualification gold that lies ahead of it.
-_NEXT_GOLD = SQL(f"""
-SELECT id FROM tasks
-WHERE project_id = :project AND {GOLD_PREDICATE} AND id > :after AND {_NOT_SEEN}
-ORDER BY id
-LIMIT 1""")
+NEXT_GOLD = Statement(_gold(_tasks.c.id > bindparam("after")).order_by(_tasks.c.id).limit(1))
 
 
 def next_task_id(conn: Connection, project_id: int, user_id: int) -> str | None:
     """Id of the regular task to hand to `user_id` next (locked on PostgreSQL), or None."""
-    row = _NEXT_TASK.run(conn, {"project": project_id, "user": user_id}).fetchone()
-    return None if row is None else row[0]
+    row = NEXT_TASK.one(conn, {"project": project_id, "user": user_id})
+    return None if row is None else row.id
 
 
 def next_gold_id(
@@ -85,7 +134,7 @@ def next_gold_id(
     `qualifying`, else the first one after `after` (the last gold served past qualification)."""
     params = {"project": project_id, "user": user_id}
     if qualifying:
-        row = _QUALIFICATION_GOLD.run(conn, {**params, "training": TRAINING_TAG}).fetchone()
+        row = QUALIFICATION_GOLD.one(conn, params)
     else:
-        row = _NEXT_GOLD.run(conn, {**params, "after": after or ""}).fetchone()
-    return None if row is None else row[0]
+        row = NEXT_GOLD.one(conn, {**params, "after": after or ""})
+    return None if row is None else row.id

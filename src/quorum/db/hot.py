@@ -1,43 +1,88 @@
-"""Hand-written SQL for the annotator loop, run on the driver's own cursor.
+"""Statements of the annotator loop, built with Core and run on the driver's own cursor.
 
 Every claim and submission runs a dozen statements inside SQLite's one write lock. Through
-SQLAlchemy each costs 20-40 µs of Python before the driver sees it; on the driver's cursor,
-3-5 µs. So the statements of that loop are written once as SQL with `:name` parameters
-(portable between SQLite and PostgreSQL), and the few places where the two drivers differ are
-handled here: the parameter style, JSON in and out, and how a timestamp is stored.
+SQLAlchemy's execution each costs 20-40 µs of Python before the driver sees it; on the driver's
+cursor, 3-5 µs. So each statement is built once from the Core tables, compiled once per dialect
+to the driver's own parameter style (its constants written inline, as hand-written SQL would
+have them), and run with a dict of the `bindparam`s it names. Its rows come back as named
+tuples of the statement's column names. What SQLAlchemy's types would do to values on the way
+is done by the few helpers below: JSON in and out, and how a timestamp is stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections import namedtuple
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.elements import BindParameter
 
-_NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
+class Statement:
+    """One Core statement, compiled on first use for each dialect it runs on."""
 
-class SQL:
-    """One statement, with its text for each driver's parameter style."""
+    __slots__ = ("_element", "_text", "_row")
 
-    __slots__ = ("sqlite", "postgresql")
+    def __init__(self, element: ClauseElement) -> None:
+        self._element = element
+        self._text: dict[str, str] = {}
+        columns = getattr(element, "exported_columns", None)
+        self._row = namedtuple("Row", columns.keys()) if columns else None  # type: ignore[misc]
 
-    def __init__(self, text: str, *, postgresql: str | None = None) -> None:
-        self.sqlite = text
-        self.postgresql = _NAMED.sub(r"%(\1)s", (postgresql or text).replace("%", "%%"))
+    def text(self, dialect: Dialect) -> str:
+        """The statement as the dialect's driver takes it, with named parameters."""
+        text = self._text.get(dialect.name)
+        if text is None:
+            text = self._text[dialect.name] = _compile(self._element, dialect)
+        return text
 
     def run(self, conn: Connection, params: dict[str, Any]) -> Any:
         """Execute in the connection's transaction; the driver's cursor, to fetch from."""
-        raw = conn.connection.dbapi_connection
-        text = self.sqlite if conn.dialect.name == "sqlite" else self.postgresql
-        return raw.execute(text, params)  # type: ignore[union-attr]  # None only once invalidated
+        dialect = conn.dialect
+        text = self._text.get(dialect.name) or self.text(dialect)
+        return conn.connection.dbapi_connection.execute(text, params)  # type: ignore[union-attr]
+
+    def one(self, conn: Connection, params: dict[str, Any]) -> Any:
+        """The first row, by column name, or None."""
+        row = self.run(conn, params).fetchone()
+        return None if row is None else self._row._make(row)  # type: ignore[union-attr]
+
+    def all(self, conn: Connection, params: dict[str, Any]) -> list[Any]:
+        """Every row, by column name."""
+        return [self._row._make(r) for r in self.run(conn, params).fetchall()]  # type: ignore[union-attr]
+
+
+def _compile(element: ClauseElement, dialect: Dialect) -> str:
+    if dialect.positional:  # sqlite3 takes `:name` as well as `?`
+        dialect = type(dialect)(paramstyle="named")
+
+    class _Inline(dialect.statement_compiler):  # type: ignore[name-defined,misc]
+        """Values given in the statement itself are written into its text: the driver sees
+        the SQL one would write by hand (and SQLite can match it to a partial index)."""
+
+        def visit_bindparam(self, bindparam: BindParameter, **kw: Any) -> str:
+            if not bindparam.required:
+                kw["literal_binds"] = True
+            return super().visit_bindparam(bindparam, **kw)  # type: ignore[no-any-return]
+
+        def get_from_hint_text(self, table: Any, text: str) -> str:
+            """A table hint for this dialect (`with_hint`) follows the table's name, as
+            SQLite's INDEXED BY does (its own compiler drops hints)."""
+            return text
+
+    compiled = _Inline(dialect, element)
+    if compiled.insert_prefetch or compiled.update_prefetch:
+        # Those values would come from Python at execution, which the driver's cursor skips.
+        raise ValueError(f"a column of {element} has a Python-side default: make it the server's")
+    return compiled.string
 
 
 def integrity_error(conn: Connection) -> type[Exception]:
-    """The driver's exception for a broken constraint (raised by `SQL.run` as it is)."""
-    return conn.dialect.dbapi.IntegrityError  # type: ignore[union-attr]  # set once connected
+    """The driver's exception for a broken constraint (raised by `Statement.run` as it is)."""
+    return conn.dialect.dbapi.IntegrityError  # type: ignore[union-attr,no-any-return]
 
 
 def json_param(conn: Connection, value: Any) -> Any:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -289,6 +290,15 @@ class Task(Base):
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+# Where a task's events go: its own URL, else its batch's, else its project's (a query using it
+# joins the task's project and outer-joins its batch); a batch's events: the batch's, else the
+# project's.
+TASK_CALLBACK_URL = func.coalesce(
+    Task.__table__.c.callback_url, Batch.__table__.c.callback_url, Project.__table__.c.callback_url
+)
+BATCH_CALLBACK_URL = func.coalesce(Batch.__table__.c.callback_url, Project.__table__.c.callback_url)
+
+
 class TaskTag(Base):
     __tablename__ = "task_tags"
     __table_args__ = (Index("ix_task_tags_tag", "tag", "task_id"),)
@@ -386,22 +396,24 @@ class ProjectAnnotator(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    served: Mapped[int] = mapped_column(Integer, default=0)
-    gold_served: Mapped[int] = mapped_column(Integer, default=0)
+    # The counters start at zero in the database itself: the loop's first claim inserts the
+    # record on the driver's cursor, naming only what it knows.
+    served: Mapped[int] = mapped_column(Integer, server_default="0")
+    gold_served: Mapped[int] = mapped_column(Integer, server_default="0")
     # The last gold task served past the qualification: the next comes after it in id order.
     gold_after: Mapped[str | None] = mapped_column(String(24))
-    answered: Mapped[int] = mapped_column(Integer, default=0)
-    skipped: Mapped[int] = mapped_column(Integer, default=0)
-    gold_answered: Mapped[int] = mapped_column(Integer, default=0)
-    gold_correct: Mapped[float] = mapped_column(Float, default=0.0)
+    answered: Mapped[int] = mapped_column(Integer, server_default="0")
+    skipped: Mapped[int] = mapped_column(Integer, server_default="0")
+    gold_answered: Mapped[int] = mapped_column(Integer, server_default="0")
+    gold_correct: Mapped[float] = mapped_column(Float, server_default="0")
     # The gold record as the annotator is shown it: copied from the two above every
     # `gold.SHOWN_EVERY` answers, so that no single answer can be seen to move it.
-    shown_gold_answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    shown_gold_correct: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
-    time_spent_s: Mapped[float] = mapped_column(Float, default=0.0)
+    shown_gold_answered: Mapped[int] = mapped_column(Integer, server_default="0")
+    shown_gold_correct: Mapped[float] = mapped_column(Float, server_default="0")
+    time_spent_s: Mapped[float] = mapped_column(Float, server_default="0")
     skill: Mapped[float | None] = mapped_column(Float)
     spammer_score: Mapped[float | None] = mapped_column(Float)
-    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked: Mapped[bool] = mapped_column(Boolean, server_default=false())
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     blocked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quorum.db.hot import SQL
+from quorum.db import loop
 from quorum.db.models import ApiKey, User
 from quorum.services.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 
@@ -130,23 +130,14 @@ def create_api_key(session: Session, name: str, *, test: bool = False) -> str:
     return key
 
 
-# Every request with a key reads its user afresh (no cache: a role change, a deactivation or a
-# revoked key holds on the next request, on every server), so it is one indexed lookup on the
-# driver's cursor (quorum.db.hot).
-_KEY_PRINCIPAL = SQL("""
-SELECT u.id, u.name, u.role, u.is_active, k.is_test
-FROM api_keys k JOIN users u ON u.id = k.user_id
-WHERE k.key_hash = :digest AND k.revoked_at IS NULL
-""")
-
-
 def key_principal(conn: Connection, key: str) -> Principal:
-    """Who holds the API key `key`, as the database says now; Unauthorized otherwise."""
-    row = _KEY_PRINCIPAL.run(conn, {"digest": _digest(key)}).fetchone()
-    if row is None or not row[3]:
+    """Who holds the API key `key`, as the database says now (no cache: a role change, a
+    deactivation or a revoked key holds on the next request, on every server); Unauthorized
+    otherwise."""
+    row = loop.KEY_PRINCIPAL.one(conn, {"digest": _digest(key)})
+    if row is None or not row.is_active:
         raise Unauthorized("invalid API key")
-    user_id, name, role, _active, is_test = row
-    return Principal(user_id, name, Role(role), bool(is_test))
+    return Principal(row.id, row.name, Role(row.role), bool(row.is_test))
 
 
 def authenticate_key(session: Session, key: str) -> Principal:

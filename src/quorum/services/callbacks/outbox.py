@@ -3,16 +3,17 @@
 An event is a job written in the caller's transaction, so a callback goes out if and only if the
 change behind it commits; quorum.services.ops.callback_delivery sends it from a worker. A task's
 event goes to the task's `callback_url`, else its batch's, else its project's; a batch's event
-to the batch's, else the project's. No URL, no job.
+to the batch's, else the project's (quorum.db.models.TASK_CALLBACK_URL and BATCH_CALLBACK_URL,
+which the annotator loop's statements use too). No URL, no job.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quorum import jobs
-from quorum.db.models import Batch, Project, Task
+from quorum.db.models import BATCH_CALLBACK_URL, TASK_CALLBACK_URL, Batch, Project, Task
 from quorum.services.errors import NotFound
 
 TASK_CALLBACK = "callback.task"
@@ -29,15 +30,10 @@ def enqueue_task_callback(session: Session, task_id: str, event: str = "complete
     return enqueue_task_event(session, task_id, event, task_callback_url(session, task_id))
 
 
-# Where a task's events go: its own URL, else its batch's, else its project's (a query using it
-# joins the task's project and outer-joins its batch; the annotator loop's SQL repeats it).
-CALLBACK_URL = func.coalesce(Task.callback_url, Batch.callback_url, Project.callback_url)
-
-
 def task_callback_url(session: Session, task_id: str) -> str | None:
     """The URL a task's events go to, or None."""
     row = session.execute(
-        select(CALLBACK_URL)
+        select(TASK_CALLBACK_URL)
         .select_from(Task)
         .join(Project, Project.id == Task.project_id)
         .outerjoin(Batch, Batch.id == Task.batch_id)
@@ -60,13 +56,14 @@ def enqueue_task_event(session: Session, task_id: str, event: str, url: str | No
 def enqueue_batch_callback(session: Session, batch_id: int) -> int | None:
     """Queue the callback of a completed batch; the job id, or None if no URL applies."""
     row = session.execute(
-        select(Batch.callback_url, Project.callback_url)
+        select(BATCH_CALLBACK_URL)
+        .select_from(Batch)
         .join(Project, Project.id == Batch.project_id)
         .where(Batch.id == batch_id)
     ).first()
     if row is None:
         raise NotFound(f"no batch with id {batch_id}")
-    url = row[0] or row[1]
+    url = row[0]
     if url is None:
         return None
     return jobs.enqueue(session, BATCH_CALLBACK, {"batch_id": batch_id, "url": url})

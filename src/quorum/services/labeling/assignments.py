@@ -16,8 +16,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db import claim, hot
-from quorum.db.hot import SQL
+from quorum.db import claim, hot, loop
 from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
 from quorum.db.statuses import AssignmentStatus, TaskStatus
 from quorum.services.accounts.users import Principal, Role
@@ -28,73 +27,6 @@ from quorum.tasktypes.base import TaskValidationError
 
 WORKER_ROLES = ("annotator", "reviewer")
 RELEASE_HOLD_S = 60
-
-
-# The loop's statements, run on the driver's cursor (see quorum.db.hot): the whole of a claim
-# or a submission runs inside SQLite's one write lock.
-_WORKER_CONTEXT = SQL("""
-SELECT p.id, p.task_type, p.policy, p.callback_key,
-       (SELECT pp.instruction FROM project_params pp WHERE pp.project_id = p.id
-        ORDER BY pp.version DESC LIMIT 1),
-       m.role, a.served, a.gold_served, a.gold_after, a.blocked, a.blocked_reason,
-       (SELECT MIN(s.id) FROM assignments s
-        WHERE s.user_id = :user AND s.status = 'released' AND s.project_id = p.id)
-FROM projects p
-LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = :user
-LEFT JOIN project_annotators a ON a.project_id = p.id AND a.user_id = :user
-WHERE p.name = :project""")
-_EXPIRE = SQL("""
-UPDATE assignments SET status = 'expired'
-WHERE project_id = :project AND status IN ('active', 'released') AND lease_expires_at < :now
-RETURNING task_id""")
-_TAKE_BACK = SQL("""
-UPDATE assignments SET status = 'active', leased_at = :now, lease_expires_at = :expires
-WHERE id = :aid AND status = 'released'
-RETURNING task_id""")
-_TASK_CONTENT = SQL("SELECT params, instruction FROM tasks WHERE id = :tid")
-_GIVE_BACK = SQL("UPDATE tasks SET active = active - 1 WHERE id = :tid")
-_TAKE_TASK = SQL(
-    "UPDATE tasks SET active = active + 1 WHERE id = :tid RETURNING params, instruction, is_gold"
-)
-_NEW_ASSIGNMENT = SQL("""
-INSERT INTO assignments (task_id, project_id, user_id, status, is_gold, leased_at,
-                         lease_expires_at)
-VALUES (:tid, :project, :user, 'active', :gold, :now, :expires)
-RETURNING id""")
-_NEW_RECORD = SQL("""
-INSERT INTO project_annotators (project_id, user_id, served, gold_served, gold_after, answered,
-                                skipped, gold_answered, gold_correct, time_spent_s, blocked)
-VALUES (:project, :user, 1, :gold, :after, 0, 0, 0, 0.0, 0.0, :no)""")
-_COUNT_SERVED = SQL("""
-UPDATE project_annotators SET served = served + 1, gold_served = gold_served + :gold,
-                              gold_after = COALESCE(:after, gold_after)
-WHERE project_id = :project AND user_id = :user""")
-# The submission, its task and project, the task's callback URL (outbox.CALLBACK_URL) and
-# its expected response if it is gold.
-_SUBMITTED = """
-SELECT s.user_id, s.status, s.task_id, s.project_id, t.status, t.is_gold, t.answered,
-       t.active, t.needed, t.params, t.batch_id, p.task_type, p.policy,
-       COALESCE(t.callback_url, b.callback_url, p.callback_url), g.expected_response
-FROM assignments s
-JOIN tasks t ON t.id = s.task_id
-JOIN projects p ON p.id = s.project_id
-LEFT JOIN batches b ON b.id = t.batch_id
-LEFT JOIN gold_answers g ON g.task_id = t.id
-WHERE s.id = :aid"""
-_SUBMITTED_ROW = SQL(_SUBMITTED, postgresql=_SUBMITTED + " FOR UPDATE OF t")
-_NEW_ANNOTATION = SQL("""
-INSERT INTO annotations (task_id, user_id, assignment_id, response, time_spent_s, created_at)
-VALUES (:tid, :user, :aid, :response, :seconds, :now)""")
-_FINISH = SQL("UPDATE assignments SET status = 'submitted', finished_at = :now WHERE id = :aid")
-_ANSWERED = SQL("UPDATE tasks SET answered = answered + 1, active = active - :live WHERE id = :tid")
-# Every `gold.SHOWN_EVERY` answers, the gold record the annotator is shown catches up.
-_COUNT_ANSWER = SQL("""
-UPDATE project_annotators SET answered = answered + 1, time_spent_s = time_spent_s + :seconds,
-  shown_gold_answered = CASE WHEN (answered + 1) % :every = 0 THEN gold_answered
-                             ELSE shown_gold_answered END,
-  shown_gold_correct = CASE WHEN (answered + 1) % :every = 0 THEN gold_correct
-                            ELSE shown_gold_correct END
-WHERE project_id = :project AND user_id = :user""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,29 +45,27 @@ class _WorkerContext:
 def _worker_context(conn: Connection, principal: Principal, project_name: str) -> _WorkerContext:
     """The project, its newest instruction, the caller's member role and their record, in one
     query. Only members who annotate or review may work; blocked ones may not."""
-    row = _WORKER_CONTEXT.run(conn, {"user": principal.user_id, "project": project_name}).fetchone()
+    row = loop.WORKER_CONTEXT.one(conn, {"user": principal.user_id, "project": project_name})
     if row is None:
         raise NotFound(f"no project named {project_name!r}")
-    (project_id, task_type, policy, secret, instruction, role, served, gold_served, gold_after,
-     blocked, reason, released) = row  # fmt: skip
-    if role is None and not principal.role.at_least(Role.manager):
+    if row.role is None and not principal.role.at_least(Role.manager):
         # A non-member learns no more than of a missing project (as everywhere else).
         raise NotFound(f"no project named {project_name!r}")
-    if role not in WORKER_ROLES:
+    if row.role not in WORKER_ROLES:
         raise Forbidden(f"you are not an annotator or reviewer of project {project_name!r}")
-    if blocked:
-        raise Forbidden(f"you are blocked from project {project_name!r}: {reason}")
+    if row.blocked:
+        raise Forbidden(f"you are blocked from project {project_name!r}: {row.blocked_reason}")
     return _WorkerContext(
-        project_id, task_type, policy_from(hot.json_value(policy)), secret, instruction, served,
-        gold_served or 0, gold_after, released,
+        row.project_id, row.task_type, policy_from(hot.json_value(row.policy)), row.callback_key,
+        row.instruction, row.served, row.gold_served or 0, row.gold_after, row.released,
     )  # fmt: skip
 
 
 def expire_leases(conn: Connection, project_id: int, now: dt.datetime) -> None:
     """Give back the slots of leases that ran out (the late answer may still be accepted)."""
-    expired = _EXPIRE.run(conn, {"project": project_id, "now": hot.time_param(conn, now)})
-    for (task_id,) in expired.fetchall():
-        _GIVE_BACK.run(conn, {"tid": task_id})
+    expired = loop.EXPIRE.all(conn, {"project": project_id, "now": hot.time_param(conn, now)})
+    for lease in expired:
+        loop.GIVE_BACK.run(conn, {"tid": lease.task_id})
 
 
 def claim_next(session: Session, principal: Principal, project_name: str) -> dict | None:
@@ -168,25 +98,22 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
     if task_id is None:
         session.commit()
         return None
-    params, instruction, is_gold = _TAKE_TASK.run(conn, {"tid": task_id}).fetchone()
+    task = loop.TAKE_TASK.one(conn, {"tid": task_id})
     mine = {
-        "project": ctx.project_id, "user": principal.user_id, "gold": int(is_gold),
+        "project": ctx.project_id, "user": principal.user_id, "gold": int(task.is_gold),
         "after": gold_after,
     }  # fmt: skip
     try:
-        (assignment_id,) = _NEW_ASSIGNMENT.run(conn, {
-            **mine, "tid": task_id, "gold": bool(is_gold), "now": hot.time_param(conn, now),
+        assignment = loop.NEW_ASSIGNMENT.one(conn, {
+            **mine, "tid": task_id, "gold": bool(task.is_gold), "now": hot.time_param(conn, now),
             "expires": hot.time_param(conn, expires),
-        }).fetchone()  # fmt: skip
+        })  # fmt: skip
     except hot.integrity_error(conn):  # the same annotator claimed it in a parallel request
         session.rollback()
         raise Conflict("a claim for this task is already open; try again") from None
-    if ctx.served is None:
-        _NEW_RECORD.run(conn, {**mine, "no": False})
-    else:
-        _COUNT_SERVED.run(conn, mine)
+    (loop.NEW_RECORD if ctx.served is None else loop.COUNT_SERVED).run(conn, mine)
     session.commit()
-    return _claimed(ctx, assignment_id, task_id, params, instruction, expires)
+    return _claimed(ctx, assignment.id, task_id, task.params, task.instruction, expires)
 
 
 def as_seen_by(principal: Principal, result: dict | None) -> dict | None:
@@ -207,11 +134,11 @@ def _take_back(
 ) -> dict | None:
     """The caller's released assignment, leased to them again (None if its hold ran out)."""
     times = {"now": hot.time_param(conn, now), "expires": hot.time_param(conn, expires)}
-    row = _TAKE_BACK.run(conn, {"aid": assignment_id, **times}).fetchone()
-    if row is None:
+    taken = loop.TAKE_BACK.one(conn, {"aid": assignment_id, **times})
+    if taken is None:
         return None
-    params, instruction = _TASK_CONTENT.run(conn, {"tid": row[0]}).fetchone()
-    return _claimed(ctx, assignment_id, row[0], params, instruction, expires)
+    task = loop.TASK_CONTENT.one(conn, {"tid": taken.task_id})
+    return _claimed(ctx, assignment_id, taken.task_id, task.params, task.instruction, expires)
 
 
 def _claimed(
@@ -248,25 +175,6 @@ def _locked_task(session: Session, task_id: str) -> Task:
     return session.scalar(query)
 
 
-@dataclass(frozen=True, slots=True)
-class _Submitted:
-    user_id: int
-    status: str
-    task_id: str
-    project_id: int
-    task_status: str
-    is_gold: bool
-    answered: int
-    active: int
-    needed: int
-    params: Any
-    batch_id: int | None
-    task_type: str
-    policy: Any
-    callback_url: str | None
-    expected: Any
-
-
 def submit(
     session: Session,
     principal: Principal,
@@ -278,8 +186,7 @@ def submit(
     if time_spent_s is not None and not 0 <= time_spent_s <= 86_400:
         raise InvalidRequest("time_spent_s must be between 0 and 86400 seconds")
     conn = session.connection()
-    found = _SUBMITTED_ROW.run(conn, {"aid": assignment_id}).fetchone()
-    row = None if found is None else _Submitted(*found)
+    row = loop.SUBMITTED.one(conn, {"aid": assignment_id})
     _check_own(row, principal, assignment_id)
     expired = row.status == AssignmentStatus.expired
     if row.task_status in (TaskStatus.canceled, TaskStatus.error):
@@ -299,18 +206,18 @@ def submit(
         raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
     now = hot.time_param(conn, utcnow())
     mine = {"project": row.project_id, "user": principal.user_id, "seconds": time_spent_s or 0.0}
-    _NEW_ANNOTATION.run(conn, {
+    loop.NEW_ANNOTATION.run(conn, {
         **mine, "tid": row.task_id, "aid": assignment_id, "seconds": time_spent_s, "now": now,
         "response": hot.json_param(conn, response),
     })  # fmt: skip
-    _FINISH.run(conn, {"aid": assignment_id, "now": now})
-    _ANSWERED.run(conn, {"tid": row.task_id, "live": 0 if expired else 1})
-    _COUNT_ANSWER.run(conn, {**mine, "every": gold.SHOWN_EVERY})
+    loop.FINISH.run(conn, {"aid": assignment_id, "now": now})
+    loop.ANSWERED.run(conn, {"tid": row.task_id, "live": 0 if expired else 1})
+    loop.COUNT_ANSWER.run(conn, {**mine, "every": gold.SHOWN_EVERY})
     policy = policy_from(hot.json_value(row.policy))
     if row.is_gold:
         gold.score_answer(
             session, row.project_id, row.task_type, policy, principal.user_id,
-            hot.json_value(row.expected), response,
+            hot.json_value(row.expected_response), response,
         )  # fmt: skip
         overlap.consensus(
             conn, row.project_id, row.task_type, params, row.task_id,

@@ -21,8 +21,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
+from quorum.db import loop
 from quorum.db.claim import TRAINING_TAG
-from quorum.db.hot import SQL
 from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
 from quorum.db.statuses import AssignmentStatus
 from quorum.services.consensus import gold_score
@@ -66,13 +66,6 @@ def accuracy_interval(correct: float, total: float) -> tuple[float, float, float
     return float(skill.mean[0]), float(skill.low[0]), float(skill.high[0])
 
 
-_COUNT_GOLD = SQL("""
-UPDATE project_annotators
-SET gold_answered = gold_answered + 1, gold_correct = gold_correct + :score
-WHERE project_id = :project AND user_id = :user
-RETURNING gold_answered, gold_correct""")
-
-
 def score_answer(
     session: Session,
     project_id: int,
@@ -89,7 +82,8 @@ def score_answer(
     conn = session.connection()
     score = gold_score(tasktypes.get(task_type), expected, response)
     mine = {"project": project_id, "user": user_id, "score": score}
-    answered, correct = _COUNT_GOLD.run(conn, mine).fetchone()
+    record = loop.COUNT_GOLD.one(conn, mine)
+    answered, correct = record.gold_answered, record.gold_correct
     reason = None
     qualifying = policy.qualification_count
     if qualifying and answered == qualifying and correct / answered < policy.qualification_pass:

@@ -4,7 +4,7 @@ Adaptive overlap: a task completes once it has `min_overlap` answers and the pos
 consensus reaches `confidence_target`; below target it is handed out once more, up to
 `max_overlap` answers, after which it completes with its best label and `low_confidence`.
 Completed tasks are sampled for review at `review_rate` (low-confidence ones always go).
-It runs inside every submission, so it reads and writes on the driver's cursor (quorum.db.hot).
+It runs inside every submission, so it reads and writes with the loop's statements (quorum.db.loop).
 """
 
 from __future__ import annotations
@@ -17,25 +17,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db import hot
-from quorum.db.hot import SQL
+from quorum.db import hot, loop
 from quorum.services.consensus import DEFAULT_ACCURACY, Verdict, verdict
 from quorum.services.projects.policy import QualityPolicy
 from quorum.services.tasks import lifecycle
 
 _review_sample = random.Random()
 
-# A task's newest answers, newest first.
-_ANSWERS = SQL("""
-SELECT n.response, a.skill, a.gold_answered, a.gold_correct
-FROM annotations n
-LEFT JOIN project_annotators a ON a.user_id = n.user_id AND a.project_id = :project
-WHERE n.task_id = :tid
-ORDER BY n.id DESC
-LIMIT :limit""")
 # More answers than a pending task can gather (overlap is at most 100, plus late answers).
 _ALL = 1000
-_NEED = SQL("UPDATE tasks SET needed = :needed WHERE id = :tid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +71,7 @@ def after_answer(
         # Unsure: one more answer beyond those in; a live lease may still bring it.
         needed = min(policy.max_overlap, max(task.needed, task.answered + 1))
         if needed != task.needed:
-            _NEED.run(conn, {"tid": task.id, "needed": needed})
+            loop.NEED.run(conn, {"tid": task.id, "needed": needed})
 
 
 def consensus(
@@ -96,13 +86,13 @@ def consensus(
     """The consensus of a task's newest `limit` answers, each weighed by its annotator's
     accuracy. A gold answer runs it too (over as many answers as a regular task gets), so that
     submitting takes as long whether the task is gold or not; its verdict is not kept."""
-    rows = _ANSWERS.run(conn, {"project": project_id, "tid": task_id, "limit": limit}).fetchall()
+    rows = loop.ANSWERS.all(conn, {"project": project_id, "tid": task_id, "limit": limit})
     rows.reverse()
     return verdict(
         tasktypes.get(task_type),
         params,
-        [hot.json_value(r[0]) for r in rows],
-        [accuracy(skill, answered, correct) for _, skill, answered, correct in rows],
+        [hot.json_value(r.response) for r in rows],
+        [accuracy(r.skill, r.gold_answered, r.gold_correct) for r in rows],
     )
 
 

@@ -7,9 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Batch, Project, Task
+from quorum.db.models import TASK_CALLBACK_URL, Batch, Project, Task
 from quorum.db.statuses import TaskStatus
-from quorum.services.callbacks import outbox
 from quorum.services.tasks import lifecycle
 
 
@@ -19,7 +18,7 @@ def complete_by_machine(session: Session, task_ids: list[str]) -> None:
     tasks go to no reviewer)."""
     rows = session.execute(
         select(Task.id, Task.params, Task.batch_id, Project.task_type,
-               outbox.CALLBACK_URL.label("callback_url"))
+               TASK_CALLBACK_URL.label("callback_url"))
         .join(Project, Project.id == Task.project_id)
         .outerjoin(Batch, Batch.id == Task.batch_id)
         .where(Task.id.in_(task_ids), Task.status == TaskStatus.pending, ~Task.is_gold)

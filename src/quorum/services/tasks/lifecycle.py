@@ -23,8 +23,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from quorum.db import hot
-from quorum.db.hot import SQL
+from quorum.db import hot, loop
 from quorum.db.models import Batch, Task, utcnow
 from quorum.db.statuses import BatchStatus, ReviewStatus, TaskStatus
 from quorum.services.callbacks import outbox
@@ -32,14 +31,6 @@ from quorum.services.errors import InvalidRequest
 
 # Statuses that keep a task's batch open.
 OPEN = (TaskStatus.pending,)
-
-# Completion runs inside every submission that decides a task, so it is one statement on the
-# driver's cursor (see quorum.db.hot).
-_COMPLETE = SQL("""
-UPDATE tasks SET status = 'completed', response = :response, confidence = :confidence,
-                 low_confidence = :low, review_status = :review, completed_at = :now,
-                 updated_at = :now
-WHERE id = :tid""")
 
 
 def complete(
@@ -56,8 +47,8 @@ def complete(
     """pending -> completed with its consensus response; `review` sends it to the review
     queue. The caller has the task's batch and callback URL at hand (the annotator loop reads
     them with the task), so completing costs no lookup."""
-    conn = session.connection()
-    _COMPLETE.run(conn, {
+    conn = session.connection()  # one statement on the driver's cursor: the loop's hot path
+    loop.COMPLETE.run(conn, {
         "tid": task_id, "response": hot.json_param(conn, response),
         "confidence": round(confidence, 6), "low": low,
         "review": ReviewStatus.pending if review else None,

@@ -1,0 +1,254 @@
+"""The annotator loop's statements: authenticating a key, claiming, submitting, deciding.
+
+Each is built once from the Core tables and run on the driver's cursor (quorum.db.hot): the
+whole of a claim or a submission runs inside SQLite's one write lock. Parameters are the
+`bindparam`s each names; rows come back by column name. (Picking the next task is in
+quorum.db.claim.)
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
+
+from quorum.db.hot import Statement
+from quorum.db.models import (
+    HOLDING,
+    TASK_CALLBACK_URL,
+    Annotation,
+    ApiKey,
+    Assignment,
+    Batch,
+    GoldAnswer,
+    Project,
+    ProjectAnnotator,
+    ProjectMember,
+    ProjectParams,
+    Task,
+    User,
+)
+
+_users, _keys = User.__table__, ApiKey.__table__
+_projects, _params, _members = Project.__table__, ProjectParams.__table__, ProjectMember.__table__
+_tasks, _batches, _gold = Task.__table__, Batch.__table__, GoldAnswer.__table__
+_assignments, _annotations = Assignment.__table__, Annotation.__table__
+_records = ProjectAnnotator.__table__
+
+_USER, _PROJECT = bindparam("user"), bindparam("project")
+_TASK, _ASSIGNMENT, _NOW = bindparam("tid"), bindparam("aid"), bindparam("now")
+_MY_RECORD = and_(_records.c.project_id == _PROJECT, _records.c.user_id == _USER)
+
+# The holder of an API key, read afresh on every request that carries one: one indexed lookup.
+KEY_PRINCIPAL = Statement(
+    select(_users.c.id, _users.c.name, _users.c.role, _users.c.is_active, _keys.c.is_test)
+    .select_from(_keys.join(_users, _users.c.id == _keys.c.user_id))
+    .where(_keys.c.key_hash == bindparam("digest"), _keys.c.revoked_at.is_(None))
+)
+
+# The project by name, its newest instruction, the caller's member role, their record, and the
+# first assignment they released (to take back).
+WORKER_CONTEXT = Statement(
+    select(
+        _projects.c.id.label("project_id"),
+        _projects.c.task_type,
+        _projects.c.policy,
+        _projects.c.callback_key,
+        select(_params.c.instruction)
+        .where(_params.c.project_id == _projects.c.id)
+        .order_by(_params.c.version.desc())
+        .limit(1)
+        .scalar_subquery()
+        .label("instruction"),
+        _members.c.role,
+        _records.c.served,
+        _records.c.gold_served,
+        _records.c.gold_after,
+        _records.c.blocked,
+        _records.c.blocked_reason,
+        select(func.min(_assignments.c.id))
+        .where(
+            _assignments.c.user_id == _USER,
+            _assignments.c.status == "released",
+            _assignments.c.project_id == _projects.c.id,
+        )
+        .scalar_subquery()
+        .label("released"),
+    )
+    .select_from(
+        _projects.outerjoin(
+            _members, and_(_members.c.project_id == _projects.c.id, _members.c.user_id == _USER)
+        ).outerjoin(
+            _records, and_(_records.c.project_id == _projects.c.id, _records.c.user_id == _USER)
+        )
+    )
+    .where(_projects.c.name == _PROJECT)
+)
+
+EXPIRE = Statement(
+    update(_assignments)
+    .where(
+        _assignments.c.project_id == _PROJECT,
+        _assignments.c.status.in_(HOLDING),
+        _assignments.c.lease_expires_at < _NOW,
+    )
+    .values(status="expired")
+    .returning(_assignments.c.task_id)
+)
+TAKE_BACK = Statement(
+    update(_assignments)
+    .where(_assignments.c.id == _ASSIGNMENT, _assignments.c.status == "released")
+    .values(status="active", leased_at=_NOW, lease_expires_at=bindparam("expires"))
+    .returning(_assignments.c.task_id)
+)
+TASK_CONTENT = Statement(select(_tasks.c.params, _tasks.c.instruction).where(_tasks.c.id == _TASK))
+GIVE_BACK = Statement(update(_tasks).where(_tasks.c.id == _TASK).values(active=_tasks.c.active - 1))
+TAKE_TASK = Statement(
+    update(_tasks)
+    .where(_tasks.c.id == _TASK)
+    .values(active=_tasks.c.active + 1)
+    .returning(_tasks.c.params, _tasks.c.instruction, _tasks.c.is_gold)
+)
+NEW_ASSIGNMENT = Statement(
+    insert(_assignments)
+    .values(
+        task_id=_TASK,
+        project_id=_PROJECT,
+        user_id=_USER,
+        status="active",
+        is_gold=bindparam("gold"),
+        leased_at=_NOW,
+        lease_expires_at=bindparam("expires"),
+    )
+    .returning(_assignments.c.id)
+)
+# The record of an annotator's first claim in a project; its other counters start at zero.
+NEW_RECORD = Statement(
+    insert(_records)
+    .inline()
+    .values(
+        project_id=_PROJECT,
+        user_id=_USER,
+        served=1,
+        gold_served=bindparam("gold"),
+        gold_after=bindparam("after"),
+    )
+)
+COUNT_SERVED = Statement(
+    update(_records)
+    .where(_MY_RECORD)
+    .values(
+        served=_records.c.served + 1,
+        gold_served=_records.c.gold_served + bindparam("gold"),
+        gold_after=func.coalesce(bindparam("after"), _records.c.gold_after),
+    )
+)
+
+# The submission, its task and project, the task's callback URL and its expected response if
+# it is gold; on PostgreSQL the task row is locked.
+SUBMITTED = Statement(
+    select(
+        _assignments.c.user_id,
+        _assignments.c.status,
+        _assignments.c.task_id,
+        _assignments.c.project_id,
+        _tasks.c.status.label("task_status"),
+        _tasks.c.is_gold,
+        _tasks.c.answered,
+        _tasks.c.active,
+        _tasks.c.needed,
+        _tasks.c.params,
+        _tasks.c.batch_id,
+        _projects.c.task_type,
+        _projects.c.policy,
+        TASK_CALLBACK_URL.label("callback_url"),
+        _gold.c.expected_response,
+    )
+    .select_from(
+        _assignments.join(_tasks, _tasks.c.id == _assignments.c.task_id)
+        .join(_projects, _projects.c.id == _assignments.c.project_id)
+        .outerjoin(_batches, _batches.c.id == _tasks.c.batch_id)
+        .outerjoin(_gold, _gold.c.task_id == _tasks.c.id)
+    )
+    .where(_assignments.c.id == _ASSIGNMENT)
+    .with_for_update(of=_tasks)
+)
+NEW_ANNOTATION = Statement(
+    insert(_annotations)
+    .inline()  # no RETURNING of the new id: nothing reads it
+    .values(
+        task_id=_TASK,
+        user_id=_USER,
+        assignment_id=_ASSIGNMENT,
+        response=bindparam("response"),
+        time_spent_s=bindparam("seconds"),
+        created_at=_NOW,
+    )
+)
+FINISH = Statement(
+    update(_assignments)
+    .where(_assignments.c.id == _ASSIGNMENT)
+    .values(status="submitted", finished_at=_NOW)
+)
+ANSWERED = Statement(
+    update(_tasks)
+    .where(_tasks.c.id == _TASK)
+    .values(answered=_tasks.c.answered + 1, active=_tasks.c.active - bindparam("live"))
+)
+
+
+def _shown(record: object, shown: object) -> object:
+    """The shown gold figure: caught up with `record` every `every` answers."""
+    return case(((_records.c.answered + 1) % bindparam("every") == 0, record), else_=shown)
+
+
+COUNT_ANSWER = Statement(
+    update(_records)
+    .where(_MY_RECORD)
+    .values(
+        answered=_records.c.answered + 1,
+        time_spent_s=_records.c.time_spent_s + bindparam("seconds"),
+        shown_gold_answered=_shown(_records.c.gold_answered, _records.c.shown_gold_answered),
+        shown_gold_correct=_shown(_records.c.gold_correct, _records.c.shown_gold_correct),
+    )
+)
+COUNT_GOLD = Statement(
+    update(_records)
+    .where(_MY_RECORD)
+    .values(
+        gold_answered=_records.c.gold_answered + 1,
+        gold_correct=_records.c.gold_correct + bindparam("score"),
+    )
+    .returning(_records.c.gold_answered, _records.c.gold_correct)
+)
+
+# A task's newest `limit` answers, newest first, with what the project knows of who gave them.
+ANSWERS = Statement(
+    select(
+        _annotations.c.response,
+        _records.c.skill,
+        _records.c.gold_answered,
+        _records.c.gold_correct,
+    )
+    .select_from(
+        _annotations.outerjoin(
+            _records,
+            and_(_records.c.user_id == _annotations.c.user_id, _records.c.project_id == _PROJECT),
+        )
+    )
+    .where(_annotations.c.task_id == _TASK)
+    .order_by(_annotations.c.id.desc())
+    .limit(bindparam("limit"))
+)
+NEED = Statement(update(_tasks).where(_tasks.c.id == _TASK).values(needed=bindparam("needed")))
+COMPLETE = Statement(
+    update(_tasks)
+    .where(_tasks.c.id == _TASK)
+    .values(
+        status="completed",
+        response=bindparam("response"),
+        confidence=bindparam("confidence"),
+        low_confidence=bindparam("low"),
+        review_status=bindparam("review"),
+        completed_at=_NOW,
+        updated_at=_NOW,
+    )
+)
