@@ -1,14 +1,16 @@
 """Scenario builders shared by the tests: people, projects, tasks, answers and jobs.
 
-Each is made the way the product makes it, through the services in a session (`person`,
-`project`, `tasks`, `answer`, ...) or through the native API with a test client (`api_*`), so a
-test states its scenario in a few lines and keeps its own code for what it checks. Keyword
-arguments name what a test cares about; everything else has a default.
+Each is made the way the product makes it: through the services in a session (`person`,
+`project`, `tasks`, `answer`, ...; `session_at` opens one on a live server's database) or
+through the native API with a test client (`api_*`). A test states its scenario in a few lines
+and keeps its own code for what it checks. Keyword arguments name what a test cares about;
+everything else has a default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +41,19 @@ class Person:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key}"}
+
+
+@contextmanager
+def session_at(db_url: str) -> Iterator[Session]:
+    """A write session on the database at `db_url` (a live server's), to set a scenario up
+    from outside the server; committed, and its engine closed, at the end."""
+    db = Database(db_url, pool_size=1)
+    try:
+        with db.session(write=True) as s:
+            yield s
+            s.commit()
+    finally:
+        db.dispose()
 
 
 def person(
