@@ -9,6 +9,7 @@ everything else has a default.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,12 +64,10 @@ def person(
     *,
     projects: Iterable[str] = (),
     password: str | None = None,
-    email: str | None = None,
-    test_key: bool = False,
 ) -> Person:
     """A new user with one API key, a member of `projects` in its role."""
-    users.create_user(s, name, role, password=password, email=email)
-    key = users.create_api_key(s, name, test=test_key)
+    users.create_user(s, name, role, password=password)
+    key = users.create_api_key(s, name)
     for project_name in projects:
         catalog.add_member(s, project_name, name, role)
     return Person(name, role, key, users.authenticate_key(s, key))
@@ -89,9 +88,8 @@ def project(
     *,
     params: Mapping[str, Any] | None = None,
     policy: Mapping[str, Any] | None = None,
-    **settings: Any,
 ) -> dict:
-    """A project as `catalog.create_project` returns it; a categorization project asks for
+    """A project as `catalog.create_project` returns it; a categorization project has the
     `CATEGORIES` unless given its params."""
     if params is None and task_type == "categorization":
         params = CATEGORIES
@@ -101,7 +99,6 @@ def project(
         task_type,
         params=None if params is None else dict(params),
         policy=None if policy is None else dict(policy),
-        **settings,
     )
 
 
@@ -115,22 +112,21 @@ def tasks(
 
 def answer(
     s: Session,
-    who: Person | Principal,
+    who: Person,
     response: Any,
     project: str = "p",
     time_spent_s: float | None = None,
 ) -> str:
     """Claim `who`'s next task in `project` and submit `response`; the id of the task."""
-    principal = who.principal if isinstance(who, Person) else who
-    claimed = assignments.claim_next(s, principal, project)
-    assert claimed is not None, f"no task left for {principal.name} in {project}"
-    assignments.submit(s, principal, claimed["assignment_id"], response, time_spent_s)
+    claimed = assignments.claim_next(s, who.principal, project)
+    assert claimed is not None, f"no task left for {who.name} in {project}"
+    assignments.submit(s, who.principal, claimed["assignment_id"], response, time_spent_s)
     return claimed["task_id"]
 
 
 def complete(
     s: Session, task_id: str, response: Any = None, confidence: float | None = None
-) -> Task:
+) -> None:
     """Mark a task completed straight on its row, without answers, then run the batch check
     that completion runs (committed)."""
     row = s.get(Task, task_id)
@@ -141,11 +137,15 @@ def complete(
     if row.batch_id is not None:
         batches.complete_if_done(s, [row.batch_id])
     s.commit()
-    return row
 
 
 def job(
-    db: Database, kind: str = "k", payload: dict | None = None, *, run_at=None, **columns: Any
+    db: Database,
+    kind: str = "k",
+    payload: dict | None = None,
+    *,
+    run_at: dt.datetime | None = None,
+    **columns: Any,
 ) -> int:
     """A job enqueued in its own transaction, then put in any state by setting `columns`
     (`status`, `finished_at`, `last_error`, ...) straight on its row; its id."""
@@ -180,7 +180,7 @@ def api_project(
     **fields: Any,
 ) -> dict:
     """A project made through the API (`fields`: policy, instruction, ...), with `annotators`
-    as members; the project as the API shows it."""
+    as members and, like `project`, the `CATEGORIES` by default; the project the API shows."""
     if params is None and task_type == "categorization":
         params = CATEGORIES
     body = {"name": name, "type": task_type, "params": dict(params or {}), **fields}
