@@ -7,7 +7,6 @@ session migrates one private schema; each test starts from empty tables.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
@@ -16,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +68,7 @@ def _untracked_files() -> dict[str, tuple[int, int]] | None:
         for file in root.rglob("*") if root.is_dir() else [root]:
             if file.is_dir():
                 continue
-            with contextlib.suppress(FileNotFoundError):  # removed while listed
+            with suppress(FileNotFoundError):  # removed while listed
                 stat = file.stat()
                 found[str(file.relative_to(REPO))] = (stat.st_size, stat.st_mtime_ns)
     return found
