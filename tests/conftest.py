@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +26,64 @@ from sqlalchemy import text
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
 from quorum.db.models import Base
-from quorum.services.accounts import users
+from tests.factories import Person, person
 
 REPO = Path(__file__).resolve().parent.parent
 DATASETS = REPO.parent / "shared" / "datasets"
 PG_URL = os.environ.get("QUORUM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ROLES = ("admin", "manager", "reviewer", "annotator")
+
+
+# What a test run may leave in the checkout: installs and caches, and the e2e screenshots.
+LEFT_BY_TOOLS = (
+    ".venv/",
+    ".pytest_cache/",
+    ".ruff_cache/",
+    ".hypothesis/",
+    "tests/e2e/screenshots/",
+)
+
+
+def _untracked_files() -> dict[str, tuple[int, int]] | None:
+    """Every file git does not track (untracked or ignored, bar `LEFT_BY_TOOLS` and bytecode),
+    with its size and modification time; None outside a git checkout."""
+    try:
+        listed = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "-z"],
+            cwd=REPO, capture_output=True, check=True, text=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    found: dict[str, tuple[int, int]] = {}
+    for entry in filter(None, listed.split("\0")):
+        status, path = entry[:2], entry[3:]
+        if (
+            status not in ("??", "!!")
+            or path.startswith(LEFT_BY_TOOLS)
+            or "__pycache__" in path
+            or ".egg-info/" in path
+        ):
+            continue
+        root = REPO / path
+        for file in root.rglob("*") if root.is_dir() else [root]:
+            if file.is_dir():
+                continue
+            with suppress(FileNotFoundError):  # removed while listed
+                stat = file.stat()
+                found[str(file.relative_to(REPO))] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched() -> Iterator[None]:
+    """Tests keep their data in temporary directories: a test session makes or changes no
+    untracked file in the checkout (a session secret or a database in ./quorum-data, an upload)."""
+    before = _untracked_files()
+    yield
+    after = _untracked_files()
+    if before is not None and after is not None:
+        written = sorted(path for path, state in after.items() if before.get(path) != state)
+        assert written == [], f"the tests wrote into the checkout: {written}"
 
 
 @pytest.fixture(scope="session")
@@ -82,36 +134,22 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
-@dataclass
-class Account:
-    name: str
-    role: str
-    key: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.key}"}
-
-
 @pytest.fixture
-def accounts(db: Database) -> dict[str, Account]:
-    """One user with an API key for every role, named after the role."""
-    made = {}
+def accounts(db: Database) -> dict[str, Person]:
+    """One user with an API key and a password for every role, named after the role."""
     with db.session(write=True) as session:
-        for role in ROLES:
-            users.create_user(session, role, role, password=f"{role}-password")
-            made[role] = Account(role, role, users.create_api_key(session, role))
-    return made
+        return {role: person(session, role, role, password=f"{role}-password") for role in ROLES}
 
 
 @pytest.fixture
-def client(db: Database) -> Iterator:
+def client(db: Database, tmp_path: Path) -> Iterator:
+    """The app in process, with its data directory (files, the session secret) in `tmp_path`."""
     from fastapi.testclient import TestClient
 
     from quorum.app import create_app
     from quorum.config import Settings
 
-    app = create_app(Settings(), db)
+    app = create_app(Settings(data_dir=tmp_path / "data"), db)
     with TestClient(app) as test_client:
         yield test_client
 

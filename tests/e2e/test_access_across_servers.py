@@ -11,29 +11,21 @@ from sqlalchemy import update
 from quorum.db.engine import Database
 from quorum.db.models import ApiKey, User, utcnow
 from quorum.services.accounts import users
-from quorum.services.projects import catalog
-from quorum.services.tasks import creation
+from tests import factories as make
 from tests.conftest import serve
 
 PASSWORD = "across-servers-password"
 CSRF = re.compile(r'name="csrf-token" content="([0-9a-f]+)"')
 
 
-def _bearer(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
-
-
 def test_access_changes_hold_on_the_next_request_to_another_server(live_server):
+    with make.session_at(live_server.db_url) as s:
+        make.project(s)
+        root = make.person(s, "root", "admin", password=PASSWORD).headers
+        boss = make.person(s, "boss", "manager", password=PASSWORD).headers
+        ann = make.person(s, "ann", password=PASSWORD, projects=["p"]).headers
+        make.tasks(s, n=5)
     db = Database(live_server.db_url, pool_size=1)
-    with db.session(write=True) as s:
-        keys = {}
-        for name, role in (("root", "admin"), ("boss", "manager"), ("ann", "annotator")):
-            users.create_user(s, name, role, password=PASSWORD)
-            keys[name] = _bearer(users.create_api_key(s, name))
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        catalog.add_member(s, "p", "ann", "annotator")
-        creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(5)])
-    root, boss, ann = keys["root"], keys["boss"], keys["ann"]
     with (
         serve(live_server.db_url, live_server.env) as other,
         httpx.Client(base_url=live_server.url) as one,

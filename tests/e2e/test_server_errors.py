@@ -14,17 +14,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from quorum.db.engine import Database
-from quorum.services.accounts import users
+from tests import factories as make
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_500_closes_the_connection_and_the_next_request_gets_through(live_server):
-    db = Database(live_server.db_url, pool_size=1)
-    with db.session(write=True) as session:
-        users.create_user(session, "boss", "manager")
-        key = users.create_api_key(session, "boss")
-    db.dispose()
+    with make.session_at(live_server.db_url) as s:
+        key = make.person(s, "boss", "manager").key
     headers = {"Authorization": f"Bearer {key}"}
     address = urlsplit(live_server.url)
     conn = http.client.HTTPConnection(address.hostname, address.port, timeout=10)

@@ -8,8 +8,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from quorum.db.engine import Database
-from quorum.services.accounts import users
+from tests import factories as make
 
 MB = 1_000_000
 
@@ -22,11 +21,8 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def test_a_large_upload_does_not_grow_the_server_by_its_size(live_server, tmp_path):
-    db = Database(live_server.db_url, pool_size=1)
-    with db.session(write=True) as s:
-        users.create_user(s, "boss", "manager")
-        key = users.create_api_key(s, "boss")
-    db.dispose()
+    with make.session_at(live_server.db_url) as s:
+        key = make.person(s, "boss", "manager").key
     path = tmp_path / "big.bin"
     block = np.random.default_rng(1).bytes(MB)
     with path.open("wb") as out:

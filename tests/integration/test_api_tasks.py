@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import orjson
 import pytest
+from tests import factories as make
 
 
 @pytest.fixture
 def h(client, accounts):
     headers = accounts["manager"].headers
-    r = client.post(
-        "/api/projects",
-        headers=headers,
-        json={
-            "name": "reviews",
-            "type": "categorization",
-            "params": {"categories": ["positive", "negative"]},
-            "instruction": "# Reviews\nPick the sentiment.",
-        },
+    make.api_project(
+        client,
+        headers,
+        "reviews",
+        params={"categories": ["positive", "negative"]},
+        instruction="# Reviews\nPick the sentiment.",
     )
-    assert r.status_code == 200, r.text
     return headers
 
 

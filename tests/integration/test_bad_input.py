@@ -9,6 +9,7 @@ import base64
 import orjson
 import pytest
 from fastapi.routing import APIRoute
+from tests import factories as make
 
 from quorum.formats.safe_json import INT64_MAX, MAX_DEPTH
 from quorum.http.safe_input import SafeRoute
@@ -35,35 +36,23 @@ def _nested(depth: int) -> dict:
 
 @pytest.fixture
 def h(client, accounts):
-    """A categorization project `p` with one task, the annotator a member; manager headers."""
+    """A categorization project `p`, the annotator a member; the manager's headers."""
     headers = accounts["manager"].headers
-    r = client.post(
-        "/api/projects",
-        headers=headers,
-        json={"name": "p", "type": "categorization", "params": {"categories": ["a", "b"]}},
-    )
-    assert r.status_code == 200, r.text
-    r = client.post(
-        "/api/projects/p/members", headers=headers, json={"user": "annotator", "role": "annotator"}
-    )
-    assert r.status_code == 200, r.text
+    make.api_project(client, headers, annotators=["annotator"])
     return headers
 
 
 @pytest.fixture
 def task_id(client, h) -> str:
-    r = client.post("/api/projects/p/tasks", headers=h, json={"attachment": "t", "unique_id": "u"})
-    assert r.status_code == 200, r.text
-    return r.json()["task_id"]
+    task = {"attachment": "t", "unique_id": "u"}
+    return make.ok(client.post("/api/projects/p/tasks", headers=h, json=task))["task_id"]
 
 
 @pytest.fixture
 def assignment(client, accounts, task_id) -> tuple[int, dict]:
     """The annotator's claimed assignment on the project's task, and the annotator's headers."""
     headers = accounts["annotator"].headers
-    r = client.post("/api/projects/p/next", headers=headers)
-    assert r.status_code == 200, r.text
-    return r.json()["assignment_id"], headers
+    return make.ok(client.post("/api/projects/p/next", headers=headers))["assignment_id"], headers
 
 
 def test_every_route_checks_its_input(client):

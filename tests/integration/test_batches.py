@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import pytest
+from tests import factories as make
 
-from quorum.db.models import Task
 from quorum.services.errors import Conflict, InvalidRequest
-from quorum.services.projects import catalog
-from quorum.services.tasks import batches, creation, edits, lifecycle, queries
-
-
-def _complete(s, task_id):
-    row = s.get(Task, task_id)
-    lifecycle.complete(
-        s, task_id, {"category": "a"}, 1.0, low=False, review=False, batch_id=row.batch_id,
-        callback_url=None,
-    )  # fmt: skip
-    s.commit()
+from quorum.services.tasks import batches, creation, edits, queries
 
 
 def test_lifecycle_and_counts(db):
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        make.project(s)
         b = batches.create_batch(s, "p", "b1", metadata={"owner": "ml"}, staging=True)
         assert (b["status"], b["metadata"]) == ("staging", {"owner": "ml"})
         with pytest.raises(Conflict):
             batches.create_batch(s, "p", "b1")
-        ids = creation.create_tasks(s, "p", [{"attachment": str(i)} for i in range(3)], batch="b1")
+        ids = make.tasks(s, n=3, batch="b1")
         assert batches.finalize_batch(s, "b1")["status"] == "in_progress"
         edits.cancel_task(s, ids[0])
-        _complete(s, ids[1])
+        make.complete(s, ids[1])
         assert batches.status_counts(s, "b1") == {
             "status": "in_progress",
             "pending": 1,
@@ -37,7 +27,7 @@ def test_lifecycle_and_counts(db):
             "canceled": 1,
             "error": 0,
         }
-        _complete(s, ids[2])
+        make.complete(s, ids[2])
         batch, _ = batches.get_batch(s, "b1")
         s.refresh(batch)
         assert batch.status == "completed" and batch.completed_at is not None
@@ -47,11 +37,11 @@ def test_lifecycle_and_counts(db):
 
 def test_staging_batch_does_not_complete_and_belongs_to_its_project(db):
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        catalog.create_project(s, "q", "categorization", params={"categories": ["a", "b"]})
+        make.project(s)
+        make.project(s, "q")
         batches.create_batch(s, "p", "b1", staging=True)
-        [task_id] = creation.create_tasks(s, "p", [{"attachment": "x"}], batch="b1")
-        _complete(s, task_id)
+        [task_id] = make.tasks(s, batch="b1")
+        make.complete(s, task_id)
         assert batches.get_batch(s, "b1")[0].status == "staging"
         assert batches.finalize_batch(s, "b1")["status"] == "completed"
         batches.create_batch(s, "q", "bq")
@@ -66,17 +56,14 @@ def test_batches_serve_at_once_unless_staged_and_list_newest_first(db):
     """As on Scale: staging is the Rapid/Studio workflow, asked for by the project's policy
     or the batch's flag; other batches are in progress from the start."""
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        catalog.create_project(
-            s, "rapid", "categorization", params={"categories": ["a", "b"]},
-            policy={"stage_batches": True},
-        )  # fmt: skip
+        make.project(s)
+        make.project(s, "rapid", policy={"stage_batches": True})
         now = batches.create_batch(s, "p", "now")
         assert now["status"] == "in_progress" and now["finalized_at"] is not None
         assert batches.create_batch(s, "p", "held", staging=True)["status"] == "staging"
         assert batches.create_batch(s, "rapid", "r1")["status"] == "staging"
         assert batches.create_batch(s, "rapid", "r2", staging=False)["status"] == "in_progress"
-        [task_id] = creation.create_tasks(s, "p", [{"attachment": "x"}], batch="now")
+        [task_id] = make.tasks(s, batch="now")
         assert not queries.get_task_row(s, task_id).held
         assert batches.finalize_batch(s, "now")["status"] == "in_progress"  # a no-op
         docs, _ = batches.list_batches(s, limit=3)
@@ -85,7 +72,7 @@ def test_batches_serve_at_once_unless_staged_and_list_newest_first(db):
 
 def test_batch_metadata_has_the_task_cap(db):
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        make.project(s)
         big = {"k": "x" * 10_001}
         with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
             batches.create_batch(s, "p", "b", metadata=big)
@@ -94,7 +81,7 @@ def test_batch_metadata_has_the_task_cap(db):
         batches.create_batch(s, "p", "b")
         with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
             batches.set_metadata(s, "b", big)
-        [task_id] = creation.create_tasks(s, "p", [{"attachment": "x"}])
+        [task_id] = make.tasks(s)
         with pytest.raises(InvalidRequest, match="metadata is larger than 10000 bytes"):
             edits.set_metadata(s, task_id, big)
         assert batches.list_batches(s)[1] == 1

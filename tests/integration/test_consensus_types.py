@@ -4,6 +4,7 @@ identical answers complete the task with their merged response; split answers bu
 from __future__ import annotations
 
 import pytest
+from tests import factories as make
 
 from quorum.db.models import Assignment
 
@@ -52,42 +53,24 @@ CASES = {
 @pytest.fixture
 def annotators(client, accounts) -> dict[str, dict[str, str]]:
     """Three annotators' auth headers."""
-    admin = accounts["admin"].headers
-    headers = {}
-    for name in ANNOTATORS:
-        created = client.post("/api/users", headers=admin, json={"name": name, "role": "annotator"})
-        assert created.status_code == 200, created.text
-        key = client.post(f"/api/users/{name}/keys", headers=admin).json()["api_key"]
-        headers[name] = {"Authorization": f"Bearer {key}"}
-    return headers
+    return {name: make.api_person(client, accounts["admin"].headers, name) for name in ANNOTATORS}
 
 
 def _answer(client, db, headers: dict[str, str], project: str, response: dict) -> str:
     """Claim, answer, and return the id of the task served (read from the database: annotators
     are not shown task ids)."""
-    claimed = client.post(f"/api/projects/{project}/next", headers=headers)
-    assert claimed.status_code == 200, claimed.text
-    body = claimed.json()
-    submitted = client.post(
-        f"/api/assignments/{body['assignment_id']}/submit",
-        headers=headers,
-        json={"response": response, "time_spent_s": 5},
-    )
-    assert submitted.status_code == 200, submitted.text
+    claimed = make.api_answer(client, headers, response, project, time_spent_s=5)
+    assert claimed is not None
     with db.session() as s:
-        return s.get(Assignment, body["assignment_id"]).task_id
+        return s.get(Assignment, claimed["assignment_id"]).task_id
 
 
 @pytest.mark.parametrize("task_type", CASES)
 def test_near_answers_merge_and_split_ones_buy_another(client, db, accounts, annotators, task_type):
     case, manager = CASES[task_type], accounts["manager"].headers
-    project = {"name": "p", "type": task_type, "params": case["params"], "policy": POLICY}
-    assert client.post("/api/projects", headers=manager, json=project).status_code == 200
-    for name in ANNOTATORS:
-        member = {"user": name, "role": "annotator"}
-        assert (
-            client.post("/api/projects/p/members", headers=manager, json=member).status_code == 200
-        )
+    make.api_project(
+        client, manager, "p", task_type, params=case["params"], policy=POLICY, annotators=ANNOTATORS
+    )
 
     near = client.post("/api/projects/p/tasks", headers=manager, json={}).json()["task_id"]
     for name, response in zip(ANNOTATORS, case["near"], strict=False):

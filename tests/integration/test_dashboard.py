@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-from quorum.services.accounts import users
-from quorum.services.labeling import assignments
-from quorum.services.projects import catalog
+from tests import factories as make
+
 from quorum.services.review import reviews
 from quorum.services.tasks import creation
 from quorum.services.workforce import dashboard
 
 
-def _people(s, *names):
-    out = {}
-    for name, role in names:
-        users.create_user(s, name, role)
-        out[name] = users.authenticate_key(s, users.create_api_key(s, name))
-    return out
-
-
 def _answer(s, who, project, response):
-    claimed = assignments.claim_next(s, who, project)
-    assignments.submit(s, who, claimed["assignment_id"], response, 12.0)
+    make.answer(s, who, response, project, time_spent_s=12.0)
 
 
 def test_dashboard_counts_and_confusion(db):
     with db.session(write=True) as s:
-        p = _people(s, ("a1", "annotator"), ("a2", "annotator"), ("boss", "manager"))
-        catalog.create_project(
-            s, "d", "categorization", params={"categories": ["cat", "dog"]},
+        make.project(
+            s, "d", params={"categories": ["cat", "dog"]},
             policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.5},
         )  # fmt: skip
-        for name in ("a1", "a2"):
-            catalog.add_member(s, "d", name, "annotator")
-        creation.create_tasks(s, "d", [{"attachment": str(i)} for i in range(4)])
+        p = make.people(s, "a1", "a2", projects=["d"])
+        make.person(s, "boss", "manager")
+        make.tasks(s, "d", 4)
         for _ in range(3):
             _answer(s, p["a1"], "d", {"category": "cat"})
         for label in ("cat", "dog", "cat"):
@@ -52,24 +41,22 @@ def test_dashboard_counts_and_confusion(db):
 
 def test_review_queues_and_partial_agreement(db):
     with db.session(write=True) as s:
-        p = _people(s, ("a1", "annotator"), ("a2", "annotator"), ("rev", "reviewer"))
-        catalog.create_project(
+        make.project(
             s, "ner", "namedentityrecognition", params={"labels": [{"name": "PER"}]},
             policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.01,
                     "review_rate": 1.0},
         )  # fmt: skip
-        catalog.create_project(s, "other", "categorization", params={"categories": ["x", "y"]})
-        for name in ("a1", "a2"):
-            catalog.add_member(s, "ner", name, "annotator")
-        catalog.add_member(s, "ner", "rev", "reviewer")
+        make.project(s, "other", params={"categories": ["x", "y"]})
+        p = make.people(s, "a1", "a2", projects=["ner"])
+        rev = make.person(s, "rev", "reviewer", projects=["ner"])
         creation.create_tasks(s, "ner", [{"text": "Ada met Bob and Cy."}])
         ada, bob = {"start": 0, "end": 3, "label": "PER"}, {"start": 8, "end": 11, "label": "PER"}
         _answer(s, p["a1"], "ner", {"annotations": [ada, bob]})
         _answer(s, p["a2"], "ner", {"annotations": [ada]})
-        assert reviews.queues(s, p["rev"]) == [
+        assert reviews.queues(s, rev.principal) == [
             {"name": "ner", "type": "namedentityrecognition", "waiting": 1}
         ]
-        item = reviews.next_review(s, p["rev"], "ner")
+        item = reviews.next_review(s, rev.principal, "ner")
         per_label = dashboard.dashboard(s, "ner", 1)["agreement"]
     assert per_label is not None and 0 < per_label["PER"] < 1
     scores = [a["agreement"] for a in item["answers"]]
@@ -79,15 +66,14 @@ def test_review_queues_and_partial_agreement(db):
 
 def test_agreement_per_label_of_image_objects(db):
     with db.session(write=True) as s:
-        catalog.create_project(
+        make.project(
             s, "img", "imageannotation",
             params={"geometries": {"box": {"objects_to_annotate": ["car", "person"]}}},
             policy={"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.01},
         )  # fmt: skip
-        creation.create_tasks(s, "img", [{"attachment": "https://example.com/a.png"}])
-        p = _people(s, ("a1", "annotator"), ("a2", "annotator"))
+        make.tasks(s, "img", attachment="https://example.com/a.png")
+        p = make.people(s, "a1", "a2", projects=["img"])
         for name, boxes in (("a1", [("car", 10), ("person", 200)]), ("a2", [("car", 14)])):
-            catalog.add_member(s, "img", name, "annotator")
             drawn = [
                 {"type": "box", "label": label, "left": x, "top": 10, "width": 50, "height": 40}
                 for label, x in boxes
@@ -101,7 +87,7 @@ def test_agreement_per_label_of_image_objects(db):
 
 def test_dashboard_route_refuses_bad_input(client, accounts, db):
     with db.session(write=True) as s:
-        catalog.create_project(s, "q", "categorization", params={"categories": ["x", "y"]})
+        make.project(s, "q", params={"categories": ["x", "y"]})
     headers = accounts["manager"].headers
     assert client.get("/api/projects/q/dashboard?hours=0", headers=headers).status_code == 400
     assert client.get("/api/projects/q/dashboard?hours=x", headers=headers).status_code == 400

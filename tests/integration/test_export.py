@@ -6,35 +6,30 @@ import dataclasses
 
 import orjson
 import pytest
+from tests import factories as make
 
 from quorum import tasktypes
-from quorum.db.models import Annotation, Task, User
+from quorum.db.models import Annotation
 from quorum.formats.exporters import EXPORTERS
-from quorum.services.accounts import users
 from quorum.services.exports import export
-from quorum.services.projects import catalog
 from quorum.services.tasks import creation
 
 
 def test_export_carries_annotations_tags_and_responses(db):
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
-        users.create_user(s, "ann", "annotator")
-        users.create_user(s, "bea", "annotator")
+        make.project(s)
+        ann, bea = make.people(s, "ann", "bea").values()
         ids = creation.create_tasks(
             s, "p", [{"attachment": f"t{i}", "tags": ["x"] if i == 1 else []} for i in range(4)]
         )
-        ann = s.query(User).filter_by(name="ann").one()
-        bea = s.query(User).filter_by(name="bea").one()
         for task_id, who, label in ((ids[1], ann, "a"), (ids[1], bea, "b"), (ids[3], bea, "a")):
+            user_id = who.principal.user_id
             s.add(
                 Annotation(
-                    task_id=task_id, user_id=who.id, response={"category": label}, time_spent_s=4.5
+                    task_id=task_id, user_id=user_id, response={"category": label}, time_spent_s=4.5
                 )
             )
-        done = s.get(Task, ids[1])
-        done.status, done.response, done.confidence = "completed", {"category": "a"}, 0.93
-        s.commit()
+        make.complete(s, ids[1], {"category": "a"}, confidence=0.93)
         chunks, media_type = export.export_chunks(s, "p")
         lines = [orjson.loads(line) for line in b"".join(chunks).splitlines()]
         assert media_type == "application/x-ndjson"
@@ -57,7 +52,7 @@ def test_a_format_the_task_type_does_not_name_is_refused(db, client, accounts, m
     """Formats serve the task types that name them: another is a 400 naming the format."""
     monkeypatch.setitem(EXPORTERS, "csv", (lambda tasks: iter([b"task_id\n"]), "text/csv"))
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        make.project(s)
     auth = (accounts["manager"].key, "")
     refused = client.get("/api/projects/p/export?format=csv", auth=auth)
     assert refused.status_code == 400

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from tests import factories as make
 from typer.testing import CliRunner
 
 from quorum import jobs
@@ -18,15 +19,6 @@ from quorum.services.ops import background, job_admin, retention
 OLD = dt.timedelta(days=30)
 
 
-def _job(db: Database, kind: str = "test.a", payload: dict | None = None, **state) -> int:
-    """A job in any state: `status`, `finished_at`, `last_error`... set straight on the row."""
-    with db.begin() as s:
-        job_id = jobs.enqueue(s, kind, payload or {})
-        if state:
-            s.execute(update(Job).where(Job.id == job_id).values(**state))
-    return job_id
-
-
 def _queued_purges(db: Database) -> list[Job]:
     with db.session() as s:
         return s.scalars(
@@ -36,13 +28,13 @@ def _queued_purges(db: Database) -> list[Job]:
 
 def test_purge_deletes_only_old_finished_jobs_in_batches(db):
     long_ago = utcnow() - OLD
-    old = [_job(db, status="succeeded", finished_at=long_ago) for _ in range(7)]
-    old += [_job(db, status="failed", finished_at=long_ago, last_error="x") for _ in range(2)]
+    old = [make.job(db, status="succeeded", finished_at=long_ago) for _ in range(7)]
+    old += [make.job(db, status="failed", finished_at=long_ago, last_error="x") for _ in range(2)]
     kept = [
-        _job(db, status="succeeded", finished_at=utcnow() - dt.timedelta(days=1)),
-        _job(db, status="failed", finished_at=utcnow()),
-        _job(db, created_at=long_ago, run_at=long_ago),  # queued for a long time
-        _job(db, status="running", created_at=long_ago, run_at=long_ago),
+        make.job(db, status="succeeded", finished_at=utcnow() - dt.timedelta(days=1)),
+        make.job(db, status="failed", finished_at=utcnow()),
+        make.job(db, created_at=long_ago, run_at=long_ago),  # queued for a long time
+        make.job(db, status="running", created_at=long_ago, run_at=long_ago),
     ]
     totals: list[int] = []
     deleted = retention.purge(db, dt.timedelta(days=14), batch_size=4, on_batch=totals.append)
@@ -53,7 +45,7 @@ def test_purge_deletes_only_old_finished_jobs_in_batches(db):
 
 
 def test_the_purge_job_runs_hourly_in_a_single_chain(db):
-    stale = _job(db, status="succeeded", finished_at=utcnow() - OLD)
+    stale = make.job(db, status="succeeded", finished_at=utcnow() - OLD)
     background.make_worker(db, Settings())
     background.make_worker(db, Settings())  # a second worker (or process) starting
     [first] = _queued_purges(db)
@@ -104,8 +96,8 @@ def test_workers_starting_at_once_leave_one_queued_purge(db_url):
 
 
 def test_retrying_a_failed_chain_job_never_doubles_the_chain(db):
-    failed = _job(db, retention.PURGE, status="failed", finished_at=utcnow(), unique_key="k")
-    _job(db, retention.PURGE, unique_key="k")
+    failed = make.job(db, retention.PURGE, status="failed", finished_at=utcnow(), unique_key="k")
+    make.job(db, retention.PURGE, unique_key="k")
     with db.session(write=True) as s:
         view = job_admin.retry_job(s, failed)
     assert view["status"] == "queued"
@@ -115,7 +107,7 @@ def test_retrying_a_failed_chain_job_never_doubles_the_chain(db):
 
 def test_list_filters_and_pages_without_payload_secrets(client, accounts, db):
     admin = accounts["admin"].headers
-    callback = _job(
+    callback = make.job(
         db,
         "callback.task",
         {"task_id": "t" * 24, "event": "completed", "url": "https://example.com/hook"},
@@ -123,8 +115,8 @@ def test_list_filters_and_pages_without_payload_secrets(client, accounts, db):
         finished_at=utcnow(),
         last_error="https://example.com/hook answered HTTP 500; gave up after 30 attempts",
     )
-    mine = [_job(db, "test.a", {"secret": "s"}, status="succeeded") for _ in range(5)]
-    _job(db, "test.b", status="failed", finished_at=utcnow())
+    mine = [make.job(db, "test.a", {"secret": "s"}, status="succeeded") for _ in range(5)]
+    make.job(db, "test.b", status="failed", finished_at=utcnow())
 
     failed = client.get("/api/jobs?status=failed&kind=callback.task", headers=admin).json()
     [view] = failed["docs"]
@@ -161,7 +153,7 @@ def test_list_filters_and_pages_without_payload_secrets(client, accounts, db):
 
 def test_retry_requeues_a_failed_job_now(client, accounts, db):
     admin = accounts["admin"].headers
-    failed = _job(
+    failed = make.job(
         db,
         "test.a",
         status="failed",
@@ -187,7 +179,7 @@ def test_retry_requeues_a_failed_job_now(client, accounts, db):
 def test_cli_lists_failed_jobs_and_retries_one(db, db_url, monkeypatch):
     from quorum.cli.main import app
 
-    failed = _job(
+    failed = make.job(
         db,
         "callback.task",
         {"task_id": "t" * 24, "event": "completed", "url": "https://example.com/hook"},
@@ -195,7 +187,7 @@ def test_cli_lists_failed_jobs_and_retries_one(db, db_url, monkeypatch):
         finished_at=utcnow(),
         last_error="HTTP 500",
     )
-    _job(db, "test.a", status="succeeded", finished_at=utcnow())
+    make.job(db, "test.a", status="succeeded", finished_at=utcnow())
     monkeypatch.setenv("QUORUM_DATABASE_URL", db_url)
     monkeypatch.setenv("COLUMNS", "200")
     get_settings.cache_clear()

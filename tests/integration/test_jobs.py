@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from tests import factories as make
 
 from quorum import jobs
 from quorum.db.engine import Database
@@ -19,13 +20,6 @@ def _job(db: Database, job_id: int) -> Job:
         return s.get(Job, job_id)
 
 
-def _enqueue(db: Database, kind: str = "k", payload: dict | None = None, **kw) -> int:
-    with db.session(write=True) as s:
-        job_id = jobs.enqueue(s, kind, payload or {}, **kw)
-        s.commit()
-    return job_id
-
-
 def _claim(db: Database, worker: str = "w", kinds=("k",), lease: float = 60, now=None):
     with db.begin() as s:
         return jobs.claim(s, worker, kinds, lease_seconds=lease, now=now)
@@ -35,7 +29,7 @@ def test_enqueue_is_part_of_the_callers_transaction(db):
     with db.session(write=True) as s:
         jobs.enqueue(s, "k", {"n": 1})
         s.rollback()
-    job_id = _enqueue(db, payload={"n": 2})
+    job_id = make.job(db, payload={"n": 2})
     with db.session() as s:
         assert s.query(Job).count() == 1
     job = _job(db, job_id)
@@ -43,10 +37,10 @@ def test_enqueue_is_part_of_the_callers_transaction(db):
 
 
 def test_claim_takes_due_jobs_of_its_kinds_oldest_first(db):
-    first = _enqueue(db)
-    _enqueue(db, kind="other")
-    later = _enqueue(db, run_at=utcnow() + dt.timedelta(hours=1))
-    second = _enqueue(db)
+    first = make.job(db)
+    make.job(db, kind="other")
+    later = make.job(db, run_at=utcnow() + dt.timedelta(hours=1))
+    second = make.job(db)
     for expected in (first, second):
         claimed = _claim(db)
         assert claimed.id == expected
@@ -63,7 +57,7 @@ def test_claim_takes_due_jobs_of_its_kinds_oldest_first(db):
 
 
 def test_an_expired_lease_lets_another_worker_take_the_job(db):
-    job_id = _enqueue(db)
+    job_id = make.job(db)
     first = _claim(db, "w1", lease=60)
     assert _claim(db, "w2") is None
     second = _claim(db, "w2", now=utcnow() + dt.timedelta(seconds=61))
@@ -78,7 +72,7 @@ def test_an_expired_lease_lets_another_worker_take_the_job(db):
 
 
 def test_retry_at_a_given_time_then_final_failure(db):
-    job_id = _enqueue(db)
+    job_id = make.job(db)
     claimed = _claim(db)
     retry_at = utcnow() + dt.timedelta(seconds=30)
     with db.begin() as s:
@@ -97,7 +91,7 @@ def test_retry_at_a_given_time_then_final_failure(db):
 
 
 def test_progress_is_stored_and_renews_the_lease(db):
-    job_id = _enqueue(db)
+    job_id = make.job(db)
     claimed = _claim(db, lease=60)
     with db.begin() as s:
         jobs.report_progress(s, claimed, 0.5, "half way", lease_seconds=600)
@@ -126,8 +120,8 @@ def test_worker_runs_handlers_and_records_each_outcome(db):
         raise RuntimeError("bug")
 
     handlers = {"ok": ok, "retry": retry, "refuse": refuse, "crash": crash}
-    ids = {kind: _enqueue(db, kind, {"kind": kind}) for kind in handlers}
-    ignored = _enqueue(db, "unknown")
+    ids = {kind: make.job(db, kind, {"kind": kind}) for kind in handlers}
+    ignored = make.job(db, "unknown")
     jobs.Worker(db, handlers, poll_interval=0.01).run(until_idle=True)
     assert seen == [({"kind": "ok"}, "working")]
     outcome = {kind: _job(db, i) for kind, i in ids.items()}
@@ -173,8 +167,8 @@ def test_concurrent_workers_never_run_a_job_twice(db_url):
 
 def test_jobs_survive_a_restart_and_a_crashed_worker(db_url):
     before = Database(db_url, pool_size=1)
-    waiting = _enqueue(before, payload={"n": 1})
-    abandoned = _enqueue(before, payload={"n": 2})
+    waiting = make.job(before, payload={"n": 1})
+    abandoned = make.job(before, payload={"n": 2})
     assert _claim(before, "crashed", lease=0.2).id == waiting
     before.dispose()  # the process is gone; its claim stays behind with a short lease
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from tests import factories as make
 
-from quorum.services.accounts import users
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.projects import catalog
@@ -83,16 +83,13 @@ def test_policy_defaults_and_updates(db):
 
 def test_members_see_their_projects_only(db):
     with db.session(write=True) as s:
-        for name, role in (("ann", "annotator"), ("rex", "reviewer"), ("max", "manager")):
-            users.create_user(s, name, role)
         catalog.create_project(s, "mine", "categorization")
         catalog.create_project(s, "other", "categorization")
-        catalog.add_member(s, "mine", "ann", "annotator")
-        catalog.add_member(s, "mine", "rex", "reviewer")
+        ann = make.person(s, "ann", projects=["mine"]).principal
+        make.person(s, "rex", "reviewer", projects=["mine"])
+        boss = make.person(s, "max", "manager").principal
         with pytest.raises(InvalidRequest):
             catalog.add_member(s, "mine", "ann", "manager")
-        ann = users.authenticate_key(s, users.create_api_key(s, "ann"))
-        boss = users.authenticate_key(s, users.create_api_key(s, "max"))
         assert [p["name"] for p in catalog.list_projects(s, ann)] == ["mine"]
         assert [p["name"] for p in catalog.list_projects(s, boss)] == ["mine", "other"]
         assert catalog.project_for(s, ann, "mine").name == "mine"

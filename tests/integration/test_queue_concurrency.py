@@ -7,13 +7,11 @@ import threading
 from collections import Counter
 
 from sqlalchemy import select
+from tests import factories as make
 
 from quorum.db.engine import Database
 from quorum.db.models import Annotation, Task
-from quorum.services.accounts import users
 from quorum.services.labeling import assignments
-from quorum.services.projects import catalog
-from quorum.services.tasks import creation
 
 ANNOTATORS = 32
 TASKS = 40
@@ -23,19 +21,14 @@ OVERLAP = 3
 def test_32_concurrent_annotators(db_url):
     db = Database(db_url, pool_size=ANNOTATORS)
     with db.session(write=True) as s:
-        catalog.create_project(
+        make.project(
             s,
-            "p",
-            "categorization",
             params={"categories": ["a", "b", "c"]},
             policy={"min_overlap": OVERLAP, "max_overlap": OVERLAP, "confidence_target": 0.99},
         )
-        people = []
-        for i in range(ANNOTATORS):
-            users.create_user(s, f"w{i}", "annotator")
-            catalog.add_member(s, "p", f"w{i}", "annotator")
-            people.append(users.authenticate_key(s, users.create_api_key(s, f"w{i}")))
-        creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(TASKS)])
+        team = make.people(s, *(f"w{i}" for i in range(ANNOTATORS)), projects=["p"])
+        people = [who.principal for who in team.values()]
+        make.tasks(s, n=TASKS)
 
     errors: list[BaseException] = []
     start = threading.Barrier(ANNOTATORS)

@@ -5,30 +5,26 @@ from __future__ import annotations
 import random
 
 from sqlalchemy import select
+from tests import factories as make
 
 from quorum.config import Settings
 from quorum.db.models import Job, ProjectAnnotator, User
 from quorum.jobs import Worker
 from quorum.services import refit_queue
-from quorum.services.accounts import users
 from quorum.services.labeling import assignments
 from quorum.services.ops import background
 from quorum.services.projects import catalog
-from quorum.services.tasks import creation
 from quorum.services.workforce import annotators, skills
 
 TASKS = 40
+CATS = {"categories": ["cat", "dog"]}
 
 
 def _crowd(s):
     """Five annotators: three always right, one right 70 % of the time, one always says cat."""
     truth = {}
-    people = {}
-    for i in range(5):
-        users.create_user(s, f"a{i}", "annotator")
-        catalog.add_member(s, "p", f"a{i}", "annotator")
-        people[f"a{i}"] = users.authenticate_key(s, users.create_api_key(s, f"a{i}"))
-    ids = creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(TASKS)])
+    people = make.people(s, *(f"a{i}" for i in range(5)), projects=["p"])
+    ids = make.tasks(s, n=TASKS)
     for i, task_id in enumerate(ids):
         truth[task_id] = "cat" if i % 2 else "dog"
     rng = random.Random(7)
@@ -44,23 +40,20 @@ def _crowd(s):
     while busy:
         busy = False
         for name, who in people.items():
-            claimed = assignments.claim_next(s, who, "p")
+            claimed = assignments.claim_next(s, who.principal, "p")
             if claimed is None:
                 continue
             busy = True
-            assignments.submit(
-                s, who, claimed["assignment_id"], {"category": answer(name, claimed["task_id"])}
-            )
+            label = answer(name, claimed["task_id"])
+            assignments.submit(s, who.principal, claimed["assignment_id"], {"category": label})
     return people
 
 
 def test_refit_sets_skills_and_blocks_spammers(db):
     with db.session(write=True) as s:
-        catalog.create_project(
+        make.project(
             s,
-            "p",
-            "categorization",
-            params={"categories": ["cat", "dog"]},
+            params=CATS,
             policy={"min_overlap": 3, "max_overlap": 3, "auto_block_spammers": True},
         )
         _crowd(s)
@@ -85,7 +78,7 @@ def test_refit_sets_skills_and_blocks_spammers(db):
 
 def test_refit_jobs_form_a_chain_run_by_the_worker(db):
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["cat", "dog"]})
+        make.project(s, params=CATS)
         assert s.scalar(select(Job.kind).where(Job.status == "queued")) == refit_queue.REFIT
     settings = Settings(refit_interval_s=3600)
     worker = Worker(db, background.handlers(settings))
@@ -99,7 +92,7 @@ def test_refit_jobs_form_a_chain_run_by_the_worker(db):
 
 def test_a_project_keeps_one_refit_chain_however_often_it_is_scheduled(db):
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["cat", "dog"]})
+        make.project(s, params=CATS)
         project_id = s.scalar(select(Job.payload)).get("project_id")
         refit_queue.schedule(s, project_id, delay_s=60)
         s.commit()

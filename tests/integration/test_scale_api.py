@@ -6,26 +6,22 @@ import threading
 
 import pytest
 from sqlalchemy import event
+from tests import factories as make
+from tests.factories import ok
 
 from quorum.services.accounts import users
 from quorum.services.projects import catalog
 
 
 @pytest.fixture
-def scale(client, accounts, tmp_path):
+def scale(client, accounts):
     """Calls as the manager, with HTTP Basic auth and the key as user name (Scale's way)."""
-    client.app.state.settings.data_dir = tmp_path
     auth = (accounts["manager"].key, "")
 
     def call(method, path, **kwargs):
         return client.request(method, f"/v1/{path}", auth=auth, **kwargs)
 
     return call
-
-
-def _ok(response) -> dict | list:
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def _error(response, status: int) -> str:
@@ -37,27 +33,27 @@ def _error(response, status: int) -> str:
 
 def _project(scale, name="p", type="categorization", params=None) -> dict:
     params = {"categories": ["a", "b"]} if params is None else params
-    return _ok(scale("POST", "projects", json={"name": name, "type": type, "params": params}))
+    return ok(scale("POST", "projects", json={"name": name, "type": type, "params": params}))
 
 
 def test_names_with_slashes_and_reserved_suffixes_route_on_the_raw_path(scale):
     _project(scale, "team a/50% done")
-    assert _ok(scale("GET", "projects/team%20a%2F50%25%20done"))["name"] == "team a/50% done"
+    assert ok(scale("GET", "projects/team%20a%2F50%25%20done"))["name"] == "team a/50% done"
     # A batch named like a sub-resource is still the batch, not the sub-resource.
-    _ok(scale("POST", "batches", json={"project": "team a/50% done", "name": "x/status"}))
-    got = _ok(scale("GET", "batches/x%2Fstatus"))
+    ok(scale("POST", "batches", json={"project": "team a/50% done", "name": "x/status"}))
+    got = ok(scale("GET", "batches/x%2Fstatus"))
     assert got["name"] == "x/status" and got["project"] == "team a/50% done"
-    assert _ok(scale("GET", "batches/x%2Fstatus/status"))["status"] == "in_progress"
+    assert ok(scale("GET", "batches/x%2Fstatus/status"))["status"] == "in_progress"
     _error(scale("GET", "batches/x"), 404)
 
 
 def test_task_shape_errors_and_no_409_where_the_client_would_crash(scale):
     _project(scale)
-    task = _ok(scale("POST", "task/categorization", json={"project": "p", "attachment": "t"}))
+    task = ok(scale("POST", "task/categorization", json={"project": "p", "attachment": "t"}))
     assert task["metadata"] == {} and "tags" not in task and "unique_id" not in task
     assert task["type"] == "categorization" and task["status"] == "pending"
     # Cancel twice: the second is 400 (a 409 would crash the client on its `None` body).
-    _ok(scale("POST", f"task/{task['task_id']}/cancel"))
+    ok(scale("POST", f"task/{task['task_id']}/cancel"))
     assert "only pending" in _error(scale("POST", f"task/{task['task_id']}/cancel"), 400)
     _error(scale("GET", "task/" + "0" * 24), 404)
     assert "tags" in _error(scale("POST", f"task/{task['task_id']}/tags", json="x"), 400)
@@ -95,7 +91,7 @@ def test_legacy_geometry_types_map_onto_imageannotation_with_hypotheses(scale):
     assert project["type"] == "annotation"
     assert project["params"] == {"geometries": {"box": {"objects_to_annotate": ["car"]}}}
     box = {"label": "car", "left": 1, "top": 2, "width": 3, "height": 4}
-    task = _ok(
+    task = ok(
         scale(
             "POST",
             "task/annotation",
@@ -123,7 +119,7 @@ def test_legacy_geometry_types_map_onto_imageannotation_with_hypotheses(scale):
         "task/polygonannotation",
         json={"project": "boxes", "attachment": "https://x/y.png", "objects_to_annotate": ["roof"]},
     )
-    assert _ok(polygon)["params"]["geometries"]["polygon"]["objects_to_annotate"] == ["roof"]
+    assert ok(polygon)["params"]["geometries"]["polygon"]["objects_to_annotate"] == ["roof"]
 
 
 def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db, client, accounts):
@@ -142,10 +138,10 @@ def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db, client, a
             },
         },
     )
-    gold = _ok(created)
+    gold = ok(created)
     assert gold["expected_response"]["fields"] == {"total": "9.50"}
     assert gold["params"]["attachments"] == [{"type": "image", "content": "https://x/r.png"}]
-    assert "expected_response" not in _ok(scale("GET", f"task/{gold['task_id']}"))
+    assert "expected_response" not in ok(scale("GET", f"task/{gold['task_id']}"))
     with db.session() as s:
         assert catalog.get_project(s, "r").task_type == "textcollection"
     _project(
@@ -160,8 +156,8 @@ def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db, client, a
         "/api/projects/plain", json={"scale_type": "transcription"}, auth=(manager.key, "")
     )
     assert set_.status_code == 200 and set_.json()["scale_type"] == "transcription"
-    _ok(scale("POST", "task/transcription", json={"project": "plain", "attachment": "x"}))
-    assert _ok(scale("GET", "projects/plain"))["type"] == "transcription"
+    make.ok(scale("POST", "task/transcription", json={"project": "plain", "attachment": "x"}))
+    assert make.ok(scale("GET", "projects/plain"))["type"] == "transcription"
     assert "expected_response" in _error(
         scale("POST", "evaluation_tasks/transcription", json={"project": "r", "attachment": "x"}),
         400,
@@ -171,7 +167,7 @@ def test_transcription_is_a_text_form_shown_in_scales_shape(scale, db, client, a
 def test_test_keys_complete_tasks_through_both_faces(client, db, accounts):
     with db.session(write=True) as s:
         key = users.create_api_key(s, "manager", test=True)
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        make.project(s)
     auth = {"auth": (key, "")}
     task = client.post("/v1/task/categorization", json={"project": "p", "attachment": "x"}, **auth)
     assert task.json()["status"] == "completed" and task.json()["response"] == {"category": "a"}
@@ -188,20 +184,20 @@ def test_test_keys_complete_tasks_through_both_faces(client, db, accounts):
 def test_listing_pages_filters_and_bad_parameters(scale):
     _project(scale)
     ids = [
-        _ok(scale("POST", "task/categorization", json={"project": "p", "attachment": str(i)}))[
+        ok(scale("POST", "task/categorization", json={"project": "p", "attachment": str(i)}))[
             "task_id"
         ]
         for i in range(5)
     ]
-    first = _ok(scale("GET", "tasks", params={"project": "p", "limit": 2}))
+    first = ok(scale("GET", "tasks", params={"project": "p", "limit": 2}))
     assert (first["total"], first["offset"], first["has_more"]) == (5, 0, True)
-    second = _ok(
+    second = ok(
         scale(
             "GET", "tasks", params={"project": "p", "limit": 2, "next_token": first["next_token"]}
         )
     )
     assert second["offset"] == 2
-    third = _ok(
+    third = ok(
         scale(
             "GET", "tasks", params={"project": "p", "limit": 2, "next_token": second["next_token"]}
         )
@@ -216,11 +212,11 @@ def test_listing_pages_filters_and_bad_parameters(scale):
     _error(scale("GET", "tasks", params={"limit": 101}), 400)
     _error(scale("GET", "tasks", params={"type": "lidarannotation"}), 400)
     window = {"project": "p", "start_time": "2000-01-01", "end_time": "2000-01-02T00:00:00+02:00"}
-    assert _ok(scale("GET", "tasks", params=window))["docs"] == []
+    assert ok(scale("GET", "tasks", params=window))["docs"] == []
 
     for name in ("b1", "b2", "b3"):
-        _ok(scale("POST", "batches", json={"project": "p", "name": name, "callback": ""}))
-    page = _ok(scale("GET", "batches", params={"project": "p", "limit": 2, "offset": 2}))
+        ok(scale("POST", "batches", json={"project": "p", "name": name, "callback": ""}))
+    page = ok(scale("GET", "batches", params={"project": "p", "limit": 2, "offset": 2}))
     assert (page["totalDocs"], page["offset"], page["has_more"]) == (3, 2, False)
     assert [b["name"] for b in page["docs"]] == ["b1"]  # newest first
     assert "callback" in _error(
@@ -237,7 +233,7 @@ def test_a_listed_page_costs_the_same_queries_whatever_its_size(scale, db):
     def add(n: int) -> None:
         for i in range(n):
             body = {"project": "p", "attachment": "x", "tags": [f"t{i}", "all"]}
-            _ok(scale("POST", "task/categorization", json=body))
+            ok(scale("POST", "task/categorization", json=body))
 
     def listed() -> tuple[list[dict], int]:
         statements = []
@@ -248,7 +244,7 @@ def test_a_listed_page_costs_the_same_queries_whatever_its_size(scale, db):
 
         event.listen(db.engine, "before_cursor_execute", count)
         try:
-            docs = _ok(scale("GET", "tasks", params={"project": "p", "tags": "all"}))["docs"]
+            docs = ok(scale("GET", "tasks", params={"project": "p", "tags": "all"}))["docs"]
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         return docs, len(statements)
@@ -259,7 +255,7 @@ def test_a_listed_page_costs_the_same_queries_whatever_its_size(scale, db):
     many, many_queries = listed()
     assert (len(few), len(many)) == (2, 32) and many_queries == few_queries
     for doc in many[:3]:
-        assert doc == _ok(scale("GET", f"task/{doc['task_id']}"))
+        assert doc == ok(scale("GET", f"task/{doc['task_id']}"))
 
 
 def test_files_are_bounded_refused_from_private_addresses_and_access_controlled(
@@ -269,7 +265,7 @@ def test_files_are_bounded_refused_from_private_addresses_and_access_controlled(
     client.app.state.settings.max_upload_bytes = 500
     _error(scale("POST", "files/upload", files={"file": ("big.bin", b"x" * 1000)}), 413)
     assert "file" in _error(scale("POST", "files/upload", data={"project_name": "p"}), 400)
-    stored = _ok(scale("POST", "files/upload", files={"file": ("a.png", b"png!")}))
+    stored = ok(scale("POST", "files/upload", files={"file": ("a.png", b"png!")}))
     assert stored["mime_type"] == "image/png" and stored["project_names"] == []
     refused = scale("POST", "files/import", json={"file_url": "http://10.0.0.1/a.png"})
     assert "non-public" in _error(refused, 400)
@@ -283,11 +279,11 @@ def test_files_are_bounded_refused_from_private_addresses_and_access_controlled(
     with db.session(write=True) as s:
         catalog.add_member(s, "p", "annotator", "annotator")
     attachment = {"project": "p", "attachment": stored["attachment_url"]}
-    _ok(scale("POST", "task/categorization", json=attachment))  # using it links it to `p`
+    ok(scale("POST", "task/categorization", json=attachment))  # using it links it to `p`
     served = client.get(url, headers=annotator)
     assert served.status_code == 200 and served.content == b"png!"
     assert served.headers["content-type"] == "image/png"
-    assert _ok(scale("GET", "tasks", params={"project": "p"}))["docs"][0]["params"] == {
+    assert ok(scale("GET", "tasks", params={"project": "p"}))["docs"][0]["params"] == {
         "attachment_type": "text",
         "attachment": stored["attachment_url"],
         "categories": ["a", "b"],
@@ -313,21 +309,21 @@ def test_teams_and_studio(scale, client, accounts):
     added = scale(
         "POST", "studio/assignments/add", json={"emails": ["annotator"], "projects": ["p"]}
     )
-    assert _ok(added) == {"annotator": ["p"]}
+    assert ok(added) == {"annotator": ["p"]}
     missing = {"emails": ["annotator"], "projects": ["p", "nope"]}
     _error(scale("POST", "studio/assignments/remove", json=missing), 404)
-    assert _ok(scale("GET", "studio/assignments")) == {"annotator": ["p"]}
+    assert ok(scale("GET", "studio/assignments")) == {"annotator": ["p"]}
 
     for name in ("b1", "b2"):
-        _ok(scale("POST", "batches", json={"project": "p", "name": name}))
-        _ok(
+        ok(scale("POST", "batches", json={"project": "p", "name": name}))
+        ok(
             scale(
                 "POST",
                 "task/categorization",
                 json={"project": "p", "batch": name, "attachment": "x"},
             )
         )
-    ordered = _ok(
+    ordered = ok(
         scale(
             "POST",
             "studio/batches/set_priorities",
@@ -338,13 +334,13 @@ def test_teams_and_studio(scale, client, accounts):
         ("b2", 1, 1),
         ("b1", 2, 1),
     ]
-    [b2_task] = _ok(scale("GET", "tasks", params={"batch": "b2"}))["docs"]
+    [b2_task] = ok(scale("GET", "tasks", params={"batch": "b2"}))["docs"]
     assert b2_task["priority"] == 0  # the batch order leaves the task's own priority alone
     _error(scale("POST", "studio/batches/set_priorities", json={"batches": [{"name": "zz"}]}), 404)
     _error(scale("POST", "studio/batches/set_priorities", json={"batches": ["b1"]}), 400)
-    reset = _ok(scale("POST", "studio/batches/reset_priorities"))
+    reset = ok(scale("POST", "studio/batches/reset_priorities"))
     assert [b["name"] for b in reset] == ["b1", "b2"]
-    assert _ok(scale("GET", "tasks", params={"batch": "b2"}))["docs"][0]["priority"] == 0
+    assert ok(scale("GET", "tasks", params={"batch": "b2"}))["docs"][0]["priority"] == 0
     assert "no group named 'g'" in _error(
         scale("PUT", "studio/batches/b1", json={"groups": ["g"]}), 404
     )

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from tests import factories as make
 
 from quorum.db.models import GoldAnswer, Task, TaskTag
 from quorum.services.errors import InvalidRequest, NotFound
-from quorum.services.projects import catalog
 from quorum.services.tasks import creation, edits, queries
 from quorum.services.tasks.creation import DuplicateUniqueIds, RecordsInvalid
 from quorum.services.tasks.queries import TaskFilter
@@ -18,7 +18,7 @@ from quorum.services.tasks.queries import TaskFilter
 @pytest.fixture
 def session(db):
     with db.session(write=True) as s:
-        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        make.project(s)
         yield s
 
 

@@ -4,6 +4,7 @@ it is all in, whether or not it declares its length, and leaves nothing behind."
 from __future__ import annotations
 
 import pytest
+from tests import factories as make
 
 from quorum.services.tasks import queries
 
@@ -11,14 +12,10 @@ MIB = 1024 * 1024
 
 
 @pytest.fixture
-def small_bound(client, tmp_path):
+def small_bound(client):
     settings = client.app.state.settings
-    settings.data_dir = tmp_path
     settings.max_upload_bytes = 4 * MIB
     return settings
-
-
-PROJECT = {"name": "p", "type": "categorization", "params": {"categories": ["a", "b"]}}
 
 
 def _pieces(data: bytes, size: int = 65536):
@@ -36,8 +33,7 @@ def _chunks(total: int, piece: bytes = b"x" * 4096):
 
 def test_oversized_chunked_bodies_get_413_and_leave_nothing(client, accounts, small_bound, db):
     headers = accounts["manager"].headers
-    created = client.post("/api/projects", headers=headers, json=PROJECT)
-    assert created.status_code == 200
+    make.api_project(client, headers)
     big = 5 * MIB
     upload = client.post(
         "/v1/files/upload",
@@ -67,7 +63,7 @@ def test_oversized_chunked_bodies_get_413_and_leave_nothing(client, accounts, sm
 
 def test_spooled_uploads_and_imports_arrive_whole(client, accounts, small_bound, db):
     headers = accounts["manager"].headers
-    assert client.post("/api/projects", headers=headers, json=PROJECT).status_code == 200
+    make.api_project(client, headers)
     data = bytes(range(256)) * (3 * MIB // 256)  # past the spool's 1 MiB held in memory
     stored = client.post("/v1/files/upload", headers=headers, files={"file": ("a.bin", data)})
     assert stored.status_code == 200, stored.text
