@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import jsonschema_rs
 import pytest
-from tests.integration.test_route_roles import POLICY, REFUSED_INPUT, _request, world  # noqa: F401
+from tests.integration.api.test_route_roles import POLICY, REFUSED_INPUT, _request, world  # noqa: F401
 
 from quorum.http.wire import JSONRoute
 

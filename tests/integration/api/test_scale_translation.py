@@ -122,7 +122,7 @@ def test_projects_show_the_type_they_were_created_as():
 
 
 def test_the_compatibility_page_covers_every_client_method():
-    page = (Path(__file__).parents[2] / "docs" / "scale-compatibility.md").read_text()
+    page = (Path(__file__).parents[3] / "docs" / "scale-compatibility.md").read_text()
     methods = [
         name
         for name, _ in inspect.getmembers(ScaleClient, inspect.isfunction)
