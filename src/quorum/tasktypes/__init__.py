@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from quorum.tasktypes.base import Aggregator, FieldError, TaskType, TaskValidationError
 
 _REGISTRY: dict[str, TaskType] = {}
@@ -39,30 +41,24 @@ def names() -> list[str]:
     return sorted(_REGISTRY)
 
 
+# The built-in types, one module each defining its `TYPE` (and importing nothing back from here).
+BUILTIN = (
+    "audiotranscription",
+    "categorization",
+    "comparison",
+    "imageannotation",
+    "namedentityrecognition",
+    "textcollection",
+)
+
+
 def _load_builtin() -> None:
-    """Register the built-in types on first use (each module defines its `TYPE` and imports
-    nothing back from here, so the registry is the only way in)."""
+    """Register the built-in types on first use: the registry is the only way in."""
     global _builtin_loaded
     if _builtin_loaded:
         return
-    from quorum.tasktypes import (
-        audiotranscription,
-        categorization,
-        comparison,
-        imageannotation,
-        namedentityrecognition,
-        textcollection,
-    )
-
-    for module in (
-        audiotranscription,
-        categorization,
-        comparison,
-        imageannotation,
-        namedentityrecognition,
-        textcollection,
-    ):
-        register(module.TYPE)
+    for name in BUILTIN:
+        register(import_module(f"quorum.tasktypes.{name}").TYPE)
     _builtin_loaded = True
 
 
