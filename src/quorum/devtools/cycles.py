@@ -15,9 +15,13 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 
-def cycles(package: str = "quorum") -> list[list[str]]:
+def import_graph(package: str = "quorum") -> grimp.ImportGraph:
+    """Every import among the package's modules (no cache: the answer is about the tree now)."""
+    return grimp.build_graph(package, exclude_type_checking_imports=False, cache_dir=None)
+
+
+def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
     """The module sets that import one another in a circle, largest first."""
-    graph = grimp.build_graph(package, exclude_type_checking_imports=False)
     modules = sorted(graph.modules)
     index = {m: i for i, m in enumerate(modules)}
     edges = [
@@ -36,8 +40,8 @@ def cycles(package: str = "quorum") -> list[list[str]]:
 
 
 def main() -> int:
-    found = cycles()
-    graph = grimp.build_graph("quorum", exclude_type_checking_imports=False)
+    graph = import_graph()
+    found = cycles(graph)
     for group in found:
         chain = graph.find_shortest_chain(importer=group[0], imported=group[1]) or ()
         back = graph.find_shortest_chain(importer=group[1], imported=group[0]) or ()
