@@ -19,6 +19,7 @@ takes as long as one that serves a regular task; concurrent claimers skip that r
 from __future__ import annotations
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     Exists,
@@ -36,6 +37,7 @@ from quorum.db.models import (
     GOLD_PREDICATE,
     QUEUE_PREDICATE,
     Assignment,
+    Base,
     BatchGroup,
     ProjectGroup,
     ProjectGroupMember,
@@ -43,13 +45,12 @@ from quorum.db.models import (
     TaskTag,
 )
 
-_tasks, _assignments, _tags = Task.__table__, Assignment.__table__, TaskTag.__table__
-_routes, _groups, _members = (
-    BatchGroup.__table__,
-    ProjectGroup.__table__,
-    ProjectGroupMember.__table__,
-)
-_USER, _PROJECT = bindparam("user"), bindparam("project")
+_tables = Base.metadata.tables
+_tasks, _assignments = _tables[Task.__tablename__], _tables[Assignment.__tablename__]
+_tags, _routes = _tables[TaskTag.__tablename__], _tables[BatchGroup.__tablename__]
+_groups, _members = _tables[ProjectGroup.__tablename__], _tables[ProjectGroupMember.__tablename__]
+_USER: BindParameter[int] = bindparam("user")
+_PROJECT: BindParameter[int] = bindparam("project")
 
 
 def _exists(*where: ColumnElement[bool]) -> Exists:

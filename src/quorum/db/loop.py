@@ -8,7 +8,9 @@ quorum.db.claim.)
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, case, func, insert, select, update
+import datetime as dt
+
+from sqlalchemy import BindParameter, and_, bindparam, case, func, insert, select, update
 
 from quorum.db.hot import Statement
 from quorum.db.models import (
@@ -17,6 +19,7 @@ from quorum.db.models import (
     Annotation,
     ApiKey,
     Assignment,
+    Base,
     Batch,
     GoldAnswer,
     Project,
@@ -27,14 +30,19 @@ from quorum.db.models import (
     User,
 )
 
-_users, _keys = User.__table__, ApiKey.__table__
-_projects, _params, _members = Project.__table__, ProjectParams.__table__, ProjectMember.__table__
-_tasks, _batches, _gold = Task.__table__, Batch.__table__, GoldAnswer.__table__
-_assignments, _annotations = Assignment.__table__, Annotation.__table__
-_records = ProjectAnnotator.__table__
+_tables = Base.metadata.tables
+_users, _keys = _tables[User.__tablename__], _tables[ApiKey.__tablename__]
+_projects, _params = _tables[Project.__tablename__], _tables[ProjectParams.__tablename__]
+_members, _records = _tables[ProjectMember.__tablename__], _tables[ProjectAnnotator.__tablename__]
+_tasks, _batches = _tables[Task.__tablename__], _tables[Batch.__tablename__]
+_gold, _annotations = _tables[GoldAnswer.__tablename__], _tables[Annotation.__tablename__]
+_assignments = _tables[Assignment.__tablename__]
 
-_USER, _PROJECT = bindparam("user"), bindparam("project")
-_TASK, _ASSIGNMENT, _NOW = bindparam("tid"), bindparam("aid"), bindparam("now")
+_USER: BindParameter[int] = bindparam("user")
+_PROJECT: BindParameter[int] = bindparam("project")
+_TASK: BindParameter[str] = bindparam("tid")
+_ASSIGNMENT: BindParameter[int] = bindparam("aid")
+_NOW: BindParameter[dt.datetime] = bindparam("now")
 _MY_RECORD = and_(_records.c.project_id == _PROJECT, _records.c.user_id == _USER)
 
 # The holder of an API key, read afresh on every request that carries one: one indexed lookup.
@@ -80,7 +88,7 @@ WORKER_CONTEXT = Statement(
             _records, and_(_records.c.project_id == _projects.c.id, _records.c.user_id == _USER)
         )
     )
-    .where(_projects.c.name == _PROJECT)
+    .where(_projects.c.name == bindparam("project"))  # here the project's name, not its id
 )
 
 EXPIRE = Statement(

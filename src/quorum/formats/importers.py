@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from quorum.formats import safe_json
 from quorum.formats.safe_json import UnsafeJSON
@@ -24,7 +24,7 @@ class FormatError(ValueError):
         super().__init__(f"line {line}: {msg}")
 
 
-def read_jsonl(stream: BinaryIO) -> Iterator[Record]:
+def read_jsonl(stream: IO[bytes]) -> Iterator[Record]:
     """One JSON object per line; blank lines are skipped."""
     for number, raw in enumerate(stream, start=1):
         line = raw.strip()
@@ -36,7 +36,7 @@ def read_jsonl(stream: BinaryIO) -> Iterator[Record]:
             raise FormatError(number, str(exc)) from None
 
 
-def read_json_array(stream: BinaryIO) -> Iterator[Record]:
+def read_json_array(stream: IO[bytes]) -> Iterator[Record]:
     """A JSON array of records; the 'line' is the item's 1-based position."""
     try:
         data = safe_json.loads(stream.read())
@@ -75,7 +75,7 @@ def _csv_value(column: str, text: str, line: int) -> Any:
     return text
 
 
-def read_csv(stream: BinaryIO) -> Iterator[Record]:
+def read_csv(stream: IO[bytes]) -> Iterator[Record]:
     """A header row of field names, then one task per row.
 
     Empty cells are left out; cells starting with `[` or `{` are JSON (lists of categories,
@@ -108,14 +108,14 @@ def read_csv(stream: BinaryIO) -> Iterator[Record]:
         raise FormatError(reader.line_num, f"not valid CSV ({exc})") from None
 
 
-READERS: dict[str, Callable[[BinaryIO], Iterable[Record]]] = {
+READERS: dict[str, Callable[[IO[bytes]], Iterable[Record]]] = {
     "jsonl": read_jsonl,
     "csv": read_csv,
     "json": read_json_array,
 }
 
 
-def reader_for(fmt: str) -> Callable[[BinaryIO], Iterable[Record]]:
+def reader_for(fmt: str) -> Callable[[IO[bytes]], Iterable[Record]]:
     try:
         return READERS[fmt]
     except KeyError:

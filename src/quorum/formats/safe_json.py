@@ -93,7 +93,7 @@ def _shallow(value: Any) -> bool:
     return True
 
 
-def _diagnose(data: bytes) -> UnsafeJSON | None:
+def _diagnose(data: bytes | bytearray) -> UnsafeJSON | None:
     """The first refused thing in `data`, read leniently by the standard library."""
     try:
         value = json.loads(data)

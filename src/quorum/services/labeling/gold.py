@@ -94,7 +94,7 @@ def score_answer(
         if high < threshold:
             reason = f"gold accuracy {mean:.0%} is below {threshold:.0%}"
     if reason is not None:
-        block(session, session.get(ProjectAnnotator, (project_id, user_id)), reason)
+        block(session, session.get_one(ProjectAnnotator, (project_id, user_id)), reason)
 
 
 def block(session: Session, record: ProjectAnnotator, reason: str) -> None:

@@ -157,7 +157,7 @@ def set_metadata(session: Session, name: str, metadata: Any) -> dict:
 
 def status_counts(session: Session, name: str) -> dict:
     batch, _ = get_batch(session, name)
-    counts = dict.fromkeys(TaskStatus, 0)
+    counts: dict[str, int] = dict.fromkeys(TaskStatus, 0)
     rows = session.execute(
         select(Task.status, func.count()).where(Task.batch_id == batch.id).group_by(Task.status)
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.bulk import insert_rows
-from quorum.db.models import GoldAnswer, Project, Task, TaskTag, utcnow
+from quorum.db.models import Base, GoldAnswer, Project, Task, TaskTag, utcnow
 from quorum.db.statuses import BatchStatus, TaskStatus
 from quorum.services.errors import Conflict, InvalidRequest
 from quorum.services.ids import new_ids
@@ -129,7 +129,7 @@ def _create_tasks(
         default_batch_id=batches_by_name.get(batch) if batch else None,
         staging=staging,
         ranks=ranks,
-        needed=policy_of(session.get(Project, project_id)).min_overlap,
+        needed=policy_of(session.get_one(Project, project_id)).min_overlap,
         created_by=created_by,
         now=utcnow(),
     )
@@ -204,7 +204,7 @@ def _insert_chunk(
     session: Session, parsed: list[ParsedRecord], ids: list[str], fixed: _Fixed
 ) -> None:
     rows = []
-    tags = []
+    tags: list[tuple[str, str]] = []
     gold = []
     for task_id, r in zip(ids, parsed, strict=True):
         batch_id = fixed.batch_ids[r.batch] if r.batch else fixed.default_batch_id
@@ -218,6 +218,7 @@ def _insert_chunk(
             tags.extend((task_id, t) for t in r.tags)
         if r.expected_response is not None:
             gold.append((task_id, r.expected_response))
-    insert_rows(session, Task.__table__, TASK_COLUMNS, rows)
-    insert_rows(session, TaskTag.__table__, ("task_id", "tag"), tags)
-    insert_rows(session, GoldAnswer.__table__, ("task_id", "expected_response"), gold)
+    tables = Base.metadata.tables
+    insert_rows(session, tables[Task.__tablename__], TASK_COLUMNS, rows)
+    insert_rows(session, tables[TaskTag.__tablename__], ("task_id", "tag"), tags)
+    insert_rows(session, tables[GoldAnswer.__tablename__], ("task_id", "expected_response"), gold)

@@ -11,9 +11,10 @@ last one only re-queues itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from quorum import jobs, tasktypes
@@ -61,7 +62,9 @@ def ensure_scheduled(db: Database) -> None:
                 schedule(session, project_id)
 
 
-def _categorical_answers(session: Session, project: Project) -> tuple[list, list]:
+def _categorical_answers(
+    session: Session, project: Project
+) -> tuple[Sequence[Row[str, str, Any]], Sequence[Row[str, Any]]]:
     rows = session.execute(
         select(Annotation.task_id, User.name, Annotation.response)
         .join(Task, Task.id == Annotation.task_id)
@@ -118,8 +121,10 @@ def refit(session: Session, project_id: int, *, known_answers: int = -1) -> int:
         [g.expected_response["category"] for g in gold_rows],
     )
     result = aggregate(encoded.answers, MODEL, encoded.gold)
-    # With one class answered so far there is no confusion to tell spammers by.
-    spam = spammer_score(result.confusion) if len(encoded.classes) > 1 else None
+    # With one class answered so far there is no confusion to tell spammers by (Dawid-Skene
+    # always fits confusion matrices; other models may not).
+    confusion = result.confusion
+    spam = spammer_score(confusion) if confusion is not None and len(encoded.classes) > 1 else None
     answers = Counter(r.name for r in rows)
     user_ids = dict(
         session.execute(select(User.name, User.id).where(User.name.in_(encoded.workers))).all()

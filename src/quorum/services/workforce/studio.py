@@ -73,6 +73,13 @@ def _user_by_email(session: Session, email: str) -> User | None:
     )
 
 
+def _teammate_by_email(session: Session, email: str) -> User:
+    user = _user_by_email(session, email)
+    if user is None:
+        raise NotFound(f"no teammate with email {email!r}")
+    return user
+
+
 def list_teammates(session: Session) -> list[dict]:
     return [_teammate(u) for u in session.scalars(select(User).order_by(User.id))]
 
@@ -85,7 +92,7 @@ def invite(session: Session, principal: Principal, emails: Any, team_role: Any) 
     for email in emails:
         if _user_by_email(session, email) is None:
             users.create_user(session, email, role.value, email=email)
-    return [_teammate(_user_by_email(session, e)) for e in emails]
+    return [_teammate(_teammate_by_email(session, e)) for e in emails]
 
 
 def set_role(session: Session, principal: Principal, emails: Any, team_role: Any) -> list[dict]:
@@ -93,9 +100,7 @@ def set_role(session: Session, principal: Principal, emails: Any, team_role: Any
     role = _team_role(principal, team_role)
     found = []
     for email in emails:
-        user = _user_by_email(session, email)
-        if user is None:
-            raise NotFound(f"no teammate with email {email!r}")
+        user = _teammate_by_email(session, email)
         if Role(user.role).at_least(Role.manager) and not principal.role.at_least(Role.admin):
             raise Forbidden(f"changing the role of {email!r} ({user.role}) needs the admin role")
         found.append(user)
@@ -128,13 +133,7 @@ def _members_and_projects(
         raise InvalidRequest("projects must be a list of project names")
     for name in project_names:
         catalog.get_project(session, name)
-    found = []
-    for email in emails:
-        user = _user_by_email(session, email)
-        if user is None:
-            raise NotFound(f"no teammate with email {email!r}")
-        found.append(user)
-    return found, project_names
+    return [_teammate_by_email(session, e) for e in emails], project_names
 
 
 def add_memberships(session: Session, emails: Any, project_names: Any) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ naming only what it knows; the counters and `blocked` take the server's defaults
 values the statement would restate.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 """
 
 from collections.abc import Sequence
@@ -29,7 +29,7 @@ COUNTERS = (
 )
 
 
-def _set_defaults(zero: str | None, no: sa.sql.ClauseElement | None) -> None:
+def _set_defaults(zero: str | None, no: sa.ColumnElement[bool] | None) -> None:
     # On SQLite a rebuild of the table (batch mode); no table references this one.
     with op.batch_alter_table("project_annotators") as batch_op:
         for name, kind in COUNTERS:
