@@ -8,7 +8,7 @@ written out here rather than read from the model: a migration is a fixed step, w
 change of a default must not rewrite. A field added later comes with a migration of its own.
 Downgrade keeps the filled policies: the code before read the same values from them.
 
-Revision ID: 0009_full_quality_policy
+Revision ID: 0009
 Revises: 0008
 """
 
