@@ -17,7 +17,7 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from quorum.db.models import Batch, Project, ProjectMember, Task, User
-from quorum.services.accounts import users
+from quorum.services.accounts import permissions, users
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Forbidden, InvalidRequest, NotFound
 from quorum.services.projects import catalog
@@ -60,7 +60,7 @@ def _team_role(principal: Principal, value: Any) -> Role:
     if value not in TEAM_ROLES:
         raise InvalidRequest(f"team_role must be one of {', '.join(TEAM_ROLES)}")
     role = TEAM_ROLES[value]
-    if role.at_least(Role.manager) and not principal.role.at_least(Role.admin):
+    if not permissions.can_grant_role(principal, role):
         raise Forbidden(f"making a teammate {value} needs the admin role")
     return role
 
@@ -94,7 +94,7 @@ def set_role(session: Session, principal: Principal, emails: Any, team_role: Any
         user = _user_by_email(session, email)
         if user is None:
             raise NotFound(f"no teammate with email {email!r}")
-        if Role(user.role).at_least(Role.manager) and not principal.role.at_least(Role.admin):
+        if not permissions.can_grant_role(principal, Role(user.role)):
             raise Forbidden(f"changing the role of {email!r} ({user.role}) needs the admin role")
         found.append(user)
     for user in found:
