@@ -24,7 +24,6 @@ from quorum.services.accounts.users import Principal
 from quorum.services.errors import Forbidden, ServiceError, Unauthorized
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-Rule = Callable[[Principal], bool]
 
 
 class BodyTooLarge(ServiceError):
@@ -92,7 +91,7 @@ class Permission:
     holder. The route x role test reads both from the app's routes.
     """
 
-    rule: Rule | None
+    rule: permissions.Rule | None
     then: Callable[..., bool] | None = None
 
 
@@ -125,7 +124,9 @@ def caller_for(then: Callable[..., bool]) -> Callable[..., Any]:
     return declared(get_caller, Permission(permissions.is_signed_in, then))
 
 
-def require(rule: Rule, *, then: Callable[..., bool] | None = None) -> Callable[..., Any]:
+def require(
+    rule: permissions.Rule, *, then: Callable[..., bool] | None = None
+) -> Callable[..., Any]:
     """A dependency that lets through callers for whom `rule` holds (403 otherwise, naming the
     lowest role it lets in); `then` is the rule the route's service applies next."""
     lowest = permissions.lowest_role(rule)

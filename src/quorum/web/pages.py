@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from quorum.http.cookie_auth import COOKIE, secret
-from quorum.http.deps import Permission, Rule, declared, get_session, public
+from quorum.http.deps import Permission, declared, get_session, public
 from quorum.http.safe_input import SafeRoute
 from quorum.services.accounts import permissions, web_sessions
 from quorum.services.accounts.users import Principal, authenticate_password
@@ -54,7 +54,7 @@ class Viewer:
         return page(title, body, principal=self.principal, csrf=self.csrf, **kwargs)
 
 
-def viewer_for(rule: Rule, *, then: Callable[..., bool] | None = None):
+def viewer_for(rule: permissions.Rule, *, then: Callable[..., bool] | None = None):
     """A page dependency: the viewer, who must be signed in and let in by `rule` (a 403 page
     otherwise); `then` is the rule the page applies next (see `deps.Permission`)."""
     lowest = permissions.lowest_role(rule)

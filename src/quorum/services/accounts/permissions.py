@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from quorum.services.accounts.users import Principal, Role
 
+Rule = Callable[[Principal], bool]
+"""A rule on the caller alone (the rules with more arguments decide on what a service read)."""
 WORKING_ROLES = ("annotator", "reviewer")
 """Member roles that take tasks from a project's queue."""
 REVIEWING_ROLES = ("reviewer",)
@@ -92,7 +94,7 @@ def sees_task_ids(principal: Principal) -> bool:
     return can_manage(principal)
 
 
-def lowest_role(rule: Callable[[Principal], bool]) -> Role:
+def lowest_role(rule: Rule) -> Role:
     """The lowest role that a rule on the caller's role alone lets in (and every role above it,
     which the rule must let in too); what a refusal tells the caller they need."""
     allowed = [role for role in Role if rule(Principal(0, "", role))]
