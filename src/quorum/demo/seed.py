@@ -39,7 +39,7 @@ def seed(session: Session) -> dict[str, Any]:
             users.create_user(session, name, role, password=password)
     admin_id = session.scalar(select(User.id).where(User.name == "admin"))
     created = []
-    for spec in orjson.loads(_demo_file("catalog.json")):
+    for spec in orjson.loads(_demo_file("projects.json")):
         if session.scalar(select(Project.id).where(Project.name == spec["name"])) is not None:
             continue
         catalog.create_project(

@@ -176,7 +176,7 @@ def work(viewer: Viewer = Depends(viewer_for(permissions.is_signed_in))) -> Resp
         '<h1>Your projects</h1><div id="projects" aria-live="polite">'
         '<p class="muted">Loading…</p></div>'
     )
-    return viewer.page("Projects", body, current="/work", script="catalog.js")
+    return viewer.page("Projects", body, current="/work", script="projects.js")
 
 
 @router.get("/work/{project}")
