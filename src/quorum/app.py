@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -20,6 +20,7 @@ from quorum.api.routes import batches, export, files, jobs, projects, review, ta
 from quorum.api.scale.routing import RawScalePaths
 from quorum.config import Settings, get_settings
 from quorum.db.engine import Database
+from quorum.http.deps import public
 from quorum.http.safe_input import BadInput, SafeRoute
 from quorum.http.schemas import Health
 from quorum.http.wire import JSON, error_body
@@ -83,7 +84,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             headers={"Connection": "close"},
         )
 
-    @app.get("/healthz", tags=["health"], operation_id="health", response_model=Health)
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        operation_id="health",
+        response_model=Health,
+        dependencies=[Depends(public)],
+    )
     def healthz() -> dict:
         return {"status": "ok", "version": __version__}
 

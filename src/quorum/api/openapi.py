@@ -20,9 +20,10 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from quorum.http.deps import READ_METHODS, get_caller, get_principal
+from quorum.http.deps import READ_METHODS
 from quorum.http.schemas import Error
 from quorum.http.wire import JSONRoute
+from quorum.services.accounts.permissions import lowest_role
 from quorum.services.accounts.users import Role
 
 DESCRIPTIONS = {
@@ -75,11 +76,12 @@ def _statuses(route: APIRoute) -> set[int]:
     statuses = {s for s in route.responses if isinstance(s, int) and 400 <= s < 500}
     if _takes_input(route, calls):
         statuses.add(400)
-    if {get_principal, get_caller} & {d.call for d in calls}:
+    rules = [p.rule for d in calls if (p := getattr(d.call, "permission", None)) and p.rule]
+    if rules:
         statuses.add(401)
         if not (route.methods or set()) <= READ_METHODS:
             statuses.add(403)  # a browser session's write without its CSRF token
-    if any(getattr(d.call, "role", Role.annotator) != Role.annotator for d in calls):
+    if any(lowest_role(rule) != Role.annotator for rule in rules):
         statuses.add(403)
     if "requestBody" in (route.openapi_extra or {}):
         statuses.add(413)  # a body documented by hand is read raw, within the upload limit

@@ -1,4 +1,5 @@
-"""Request dependencies: the database session, the calling principal and role checks."""
+"""Request dependencies: the database session, the calling principal, and the permission each
+route declares (and checks, as far as the caller's role decides it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import base64
 import binascii
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from tempfile import SpooledTemporaryFile
+from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -16,8 +19,8 @@ from starlette.types import Message, Receive
 from quorum.db.engine import Database
 from quorum.http import cookie_auth
 from quorum.http.safe_input import SafeRequest
-from quorum.services.accounts import users
-from quorum.services.accounts.users import Principal, Role
+from quorum.services.accounts import permissions, users
+from quorum.services.accounts.users import Principal
 from quorum.services.errors import Forbidden, ServiceError, Unauthorized
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -77,33 +80,69 @@ async def get_principal(request: Request) -> Principal:
     return principal
 
 
-async def get_caller(request: Request) -> Principal | str:
-    """The caller of the annotator loop's two busiest routes: a principal (a browser session),
-    or the API key itself, which the route's own write transaction then resolves as freshly as
-    `get_principal` would (`users.authenticate_key`), sparing each claim and submission a
-    database round trip and, on PostgreSQL, a hop to a thread and back."""
-    header = request.headers.get("authorization")
-    if not header:
-        return await get_principal(request)
-    return _key_from_header(header)
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """Who may call a route, as the route declares it through its dependency.
+
+    `rule`, a predicate of `quorum.services.accounts.permissions` on the caller alone, is
+    checked by the dependency: no caller is a 401, a caller it refuses a 403. None: the route
+    needs no caller. `then` is the predicate that the route's service (or page) applies next,
+    to what only it looks up: the caller's member role, a file's uploader, an assignment's
+    holder. The route x role test reads both from the app's routes.
+    """
+
+    rule: permissions.Rule | None
+    then: Callable[..., bool] | None = None
 
 
-def require(role: Role) -> Callable[..., Principal]:
-    """A dependency that lets through callers whose role is at least `role`."""
+def declared(dependency: Callable[..., Any], permission: Permission) -> Callable[..., Any]:
+    """`dependency`, recording the permission of the routes that depend on it."""
+    dependency.permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+async def _anyone() -> None:
+    """Nothing to check: the route needs no caller."""
+
+
+public = declared(_anyone, Permission(None))
+
+
+def caller_for(then: Callable[..., bool]) -> Callable[..., Any]:
+    """A dependency for the annotator loop's two busiest routes, whose service applies `then`:
+    the caller as a principal (a browser session), or the API key itself, which the route's
+    own write transaction then resolves as freshly as `get_principal` would
+    (`users.authenticate_key`), sparing each claim and submission a database round trip and,
+    on PostgreSQL, a hop to a thread and back."""
+
+    async def get_caller(request: Request) -> Principal | str:
+        header = request.headers.get("authorization")
+        if not header:
+            return await get_principal(request)
+        return _key_from_header(header)
+
+    return declared(get_caller, Permission(permissions.is_signed_in, then))
+
+
+def require(
+    rule: permissions.Rule, *, then: Callable[..., bool] | None = None
+) -> Callable[..., Any]:
+    """A dependency that lets through callers for whom `rule` holds (403 otherwise, naming the
+    lowest role it lets in); `then` is the rule the route's service applies next."""
+    lowest = permissions.lowest_role(rule)
 
     async def check(principal: Principal = Depends(get_principal)) -> Principal:
-        if not principal.role.at_least(role):
-            raise Forbidden(f"this needs the {role.value} role or higher")
+        if not rule(principal):
+            raise Forbidden(f"this needs the {lowest.value} role or higher")
         return principal
 
-    check.__name__ = f"require_{role.value}"
-    check.role = role  # type: ignore[attr-defined]  # read by quorum.api.openapi
-    return check
+    check.__name__ = f"require_{rule.__name__}"
+    return declared(check, Permission(rule, then))
 
 
-any_user = require(Role.annotator)
-manager = require(Role.manager)
-admin = require(Role.admin)
+any_user = require(permissions.is_signed_in)
+manager = require(permissions.can_manage)
+admin = require(permissions.can_administer)
 
 
 SPOOL_BYTES = 1 << 20

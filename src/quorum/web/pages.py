@@ -7,6 +7,7 @@ low gets a 403 page, and a project the viewer is not a member of looks missing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from urllib.parse import quote, urlsplit
 
@@ -15,12 +16,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from quorum.http.cookie_auth import COOKIE, secret
-from quorum.http.deps import get_session
+from quorum.http.deps import Permission, declared, get_session, public
 from quorum.http.safe_input import SafeRoute
-from quorum.services.accounts import web_sessions
-from quorum.services.accounts.users import Principal, Role, authenticate_password
+from quorum.services.accounts import permissions, web_sessions
+from quorum.services.accounts.users import Principal, authenticate_password
 from quorum.services.errors import NotFound, Unauthorized
-from quorum.services.labeling.assignments import WORKER_ROLES
 from quorum.services.projects import catalog
 from quorum.web import markdown
 from quorum.web.shell import data_attrs, page
@@ -54,8 +54,10 @@ class Viewer:
         return page(title, body, principal=self.principal, csrf=self.csrf, **kwargs)
 
 
-def viewer_for(role: Role):
-    """A page dependency: the viewer, who must be signed in with at least `role`."""
+def viewer_for(rule: permissions.Rule, *, then: Callable[..., bool] | None = None):
+    """A page dependency: the viewer, who must be signed in and let in by `rule` (a 403 page
+    otherwise); `then` is the rule the page applies next (see `deps.Permission`)."""
+    lowest = permissions.lowest_role(rule)
 
     def guard(request: Request, session: Session = Depends(get_session)) -> Viewer:
         token = request.cookies.get(COOKIE)
@@ -63,11 +65,11 @@ def viewer_for(role: Role):
         principal = web_sessions.resolve(session, key, token) if token else None
         if principal is None:
             raise PageDenied(401, "log in first")
-        if not principal.role.at_least(role):
-            raise PageDenied(403, f"This page needs the {role.value} role or higher.")
+        if not rule(principal):
+            raise PageDenied(403, f"This page needs the {lowest.value} role or higher.")
         return Viewer(principal, web_sessions.csrf_token(key, token))
 
-    return guard
+    return declared(guard, Permission(rule, then))
 
 
 def _safe_next(target: str | None) -> str:
@@ -101,12 +103,12 @@ def _login_page(next_url: str, error: str = "", status: int = 200) -> Response:
     return page("Log in", body, status=status)
 
 
-@router.get("/login")
+@router.get("/login", dependencies=[Depends(public)])
 def login_form(next: str | None = None) -> Response:
     return _login_page(_safe_next(next))
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[Depends(public)])
 def login(
     request: Request,
     name: str = Form("", max_length=200),
@@ -142,7 +144,7 @@ def login(
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[Depends(public)])
 def logout(
     request: Request,
     csrf: str = Form("", max_length=200),
@@ -162,14 +164,14 @@ def logout(
 
 
 @router.get("/")
-def start(viewer: Viewer = Depends(viewer_for(Role.annotator))) -> Response:
+def start(viewer: Viewer = Depends(viewer_for(permissions.is_signed_in))) -> Response:
     """Managers start on their projects' dashboards, everyone else on their work."""
-    home = "/manage" if viewer.principal.role.at_least(Role.manager) else "/work"
+    home = "/manage" if permissions.can_manage(viewer.principal) else "/work"
     return RedirectResponse(home, status_code=303)
 
 
 @router.get("/work")
-def work(viewer: Viewer = Depends(viewer_for(Role.annotator))) -> Response:
+def work(viewer: Viewer = Depends(viewer_for(permissions.is_signed_in))) -> Response:
     body = (
         '<h1>Your projects</h1><div id="projects" aria-live="polite">'
         '<p class="muted">Loading…</p></div>'
@@ -180,16 +182,17 @@ def work(viewer: Viewer = Depends(viewer_for(Role.annotator))) -> Response:
 @router.get("/work/{project}")
 def workspace(
     project: str,
-    viewer: Viewer = Depends(viewer_for(Role.annotator)),
+    viewer: Viewer = Depends(viewer_for(permissions.is_signed_in, then=permissions.can_work)),
     session: Session = Depends(get_session),
 ) -> Response:
-    """The labeling workspace of one project, for its annotators and reviewers."""
+    """The labeling workspace of one project, for those who work on it; to others (managers
+    too, unless members) it looks missing."""
     try:
         found = catalog.get_project(session, project)
     except NotFound:
         found = None
-    if found is None or catalog.is_member(session, found.id, viewer.principal.user_id) not in (
-        WORKER_ROLES
+    if found is None or not permissions.can_work(
+        viewer.principal, catalog.member_role(session, found.id, viewer.principal.user_id)
     ):
         raise PageDenied(404, f"No project named {project!r} is open to you.")
     instruction = catalog.current_params(session, found.id).instruction
@@ -210,7 +213,7 @@ def workspace(
 
 
 @router.get("/stats")
-def stats(viewer: Viewer = Depends(viewer_for(Role.annotator))) -> Response:
+def stats(viewer: Viewer = Depends(viewer_for(permissions.is_signed_in))) -> Response:
     body = (
         "<h1>My statistics</h1>"
         '<div id="stats" aria-live="polite"><p class="muted">Loading…</p></div>'

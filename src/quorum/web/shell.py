@@ -10,7 +10,8 @@ from html import escape
 
 from fastapi.responses import HTMLResponse
 
-from quorum.services.accounts.users import Principal, Role
+from quorum.services.accounts import permissions
+from quorum.services.accounts.users import Principal
 
 # Task media (images, audio) may live anywhere the requester keeps them; code and styles come
 # only from this server.
@@ -25,19 +26,20 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+# Each link is shown to those its page lets in.
 _NAV = (
-    ("/work", "Projects", Role.annotator),
-    ("/stats", "My statistics", Role.annotator),
-    ("/review", "Review", Role.reviewer),
-    ("/manage", "Manage", Role.manager),
+    ("/work", "Projects", permissions.is_signed_in),
+    ("/stats", "My statistics", permissions.is_signed_in),
+    ("/review", "Review", permissions.sees_review_queues),
+    ("/manage", "Manage", permissions.can_manage),
 )
 
 
 def _nav(principal: Principal, csrf: str, current: str) -> str:
     links = "".join(
         f'<li><a href="{href}"{" aria-current=page" if current == href else ""}>{label}</a></li>'
-        for href, label, role in _NAV
-        if principal.role.at_least(role)
+        for href, label, shown in _NAV
+        if shown(principal)
     )
     return (
         '<header class="top"><a class="brand" href="/">Quorum</a>'

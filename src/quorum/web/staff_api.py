@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from quorum.http import schemas
 from quorum.http.deps import get_session, manager, require
 from quorum.http.wire import JSONRoute
-from quorum.services.accounts.users import Principal, Role
+from quorum.services.accounts import permissions
+from quorum.services.accounts.users import Principal
 from quorum.services.review import reviews
 from quorum.services.workforce import dashboard
 
@@ -19,7 +20,7 @@ router = APIRouter(tags=["web"], route_class=JSONRoute)
     "/api/me/reviews", operation_id="listMyReviewQueues", response_model=list[schemas.ReviewQueue]
 )
 def my_review_queues(
-    principal: Principal = Depends(require(Role.reviewer)),
+    principal: Principal = Depends(require(permissions.sees_review_queues)),
     session: Session = Depends(get_session),
 ) -> list:
     """Projects the caller reviews (all, for managers), with the tasks waiting for review."""

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.http.deps import get_session
 from quorum.http.safe_input import SafeRoute
-from quorum.services.accounts.users import Role
+from quorum.services.accounts import permissions
 from quorum.services.errors import NotFound
 from quorum.services.projects import catalog
 from quorum.services.projects.policy import json_schema
@@ -54,7 +54,7 @@ def _instructions_dialog(session: Session, project: Project) -> str:
 
 
 @router.get("/review")
-def review_queues(viewer: Viewer = Depends(viewer_for(Role.reviewer))) -> Response:
+def review_queues(viewer: Viewer = Depends(viewer_for(permissions.sees_review_queues))) -> Response:
     body = '<h1>Review</h1><div id="queues" aria-live="polite"><p class="muted">Loading…</p></div>'
     return viewer.page("Review", body, current="/review", script="review_queues.js")
 
@@ -62,13 +62,15 @@ def review_queues(viewer: Viewer = Depends(viewer_for(Role.reviewer))) -> Respon
 @router.get("/review/{project}")
 def review_page(
     project: str,
-    viewer: Viewer = Depends(viewer_for(Role.reviewer)),
+    viewer: Viewer = Depends(
+        viewer_for(permissions.sees_review_queues, then=permissions.can_review)
+    ),
     session: Session = Depends(get_session),
 ) -> Response:
     """One project's review queue: the task, every answer, the consensus; accept, fix, reject."""
     found = _project(session, project)
-    if not viewer.principal.role.at_least(Role.manager) and (
-        catalog.is_member(session, found.id, viewer.principal.user_id) != "reviewer"
+    if not permissions.can_review(
+        viewer.principal, catalog.member_role(session, found.id, viewer.principal.user_id)
     ):
         raise PageDenied(404, f"No project named {project!r} is open to you for review.")
     attrs = data_attrs(project=found.name, type=found.task_type)
@@ -82,7 +84,7 @@ def review_page(
 
 
 @router.get("/manage")
-def manage(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
+def manage(viewer: Viewer = Depends(viewer_for(permissions.can_manage))) -> Response:
     body = (
         '<div class="ws-head"><h1>Manage projects</h1>'
         '<a class="button primary" href="/projects/new">New project</a></div>'
@@ -92,7 +94,7 @@ def manage(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
 
 
 @router.get("/projects/new")
-def new_project(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
+def new_project(viewer: Viewer = Depends(viewer_for(permissions.can_manage))) -> Response:
     attrs = data_attrs(types=",".join(tasktypes.names()), policy_schema=_policy_schema())
     body = (
         f'<h1>New project</h1><form id="new-project" class="card stack form-grid" {attrs}></form>'
@@ -103,7 +105,7 @@ def new_project(viewer: Viewer = Depends(viewer_for(Role.manager))) -> Response:
 @router.get("/manage/{project}")
 def project_dashboard(
     project: str,
-    viewer: Viewer = Depends(viewer_for(Role.manager)),
+    viewer: Viewer = Depends(viewer_for(permissions.can_manage)),
     session: Session = Depends(get_session),
 ) -> Response:
     """The project's dashboard, with upload, members, settings and exports around it."""

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import jsonschema_rs
 import pytest
-from tests.integration.api.test_route_roles import POLICY, REFUSED_INPUT, _request, world  # noqa: F401
+from tests.integration.api.test_route_roles import (  # noqa: F401
+    REFUSED_INPUT,
+    _request,
+    declared_permissions,
+    world,
+)
 
 from quorum.http.wire import JSONRoute
 
@@ -23,6 +28,7 @@ def test_the_document_lists_the_real_error_answers(client):
     assert "HTTPValidationError" not in document["components"]["schemas"]
     error = document["components"]["schemas"]["Error"]
     assert error["required"] == ["error"]
+    declared = declared_permissions(client.app)
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             where = f"{method.upper()} {path}"
@@ -32,7 +38,7 @@ def test_the_document_lists_the_real_error_answers(client):
                 if status.startswith("4"):
                     schema = response["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/Error"}, where
-            if POLICY[(method.upper(), path)] is not None:
+            if declared[(method.upper(), path)].rule is not None:
                 assert {"401", "400"} <= set(responses) or "401" in responses, where
                 assert operation["security"], where
 
@@ -55,7 +61,7 @@ def test_success_bodies_have_schemas(client):
 def test_every_answer_matches_the_document(client, accounts, world, role):  # noqa: F811
     document = client.app.openapi()
     headers = {} if role == "anonymous" else accounts[role].headers
-    for (method, path), _ in sorted(POLICY.items()):
+    for method, path in sorted(declared_permissions(client.app)):
         url, kwargs = _request(method, path, world)
         response = client.request(method, url, headers=headers, **kwargs)
         where = f"{method} {path} as {role}: {response.status_code} {response.text[:300]}"

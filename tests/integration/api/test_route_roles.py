@@ -1,150 +1,32 @@
-"""Every route, walked with every role: who gets in, who gets 403, and 401 without a key.
+"""Every route, walked with every role, answers as the permission it declares says.
 
-The table below is the access policy written out by hand; a route missing from it fails the
-test, so a new route cannot ship without a decision about who may call it.
+Each route declares who may call it through its dependency (`quorum.http.deps.Permission`):
+the rule on the caller's role that the dependency checks, and the rule its service (or page)
+applies next to what it looks up, both predicates of `quorum.services.accounts.permissions`.
+The walks read those declarations from the app's routes and check every answer against the
+predicates, so the policy is written once, in the code; a route that declares no permission
+fails `test_every_route_declares_a_permission`.
 """
 
 from __future__ import annotations
+
+import io
 
 import pytest
 from fastapi.routing import APIRoute
 
 from quorum import jobs
-from quorum.services.accounts import users
+from quorum.http.deps import Permission
+from quorum.services.accounts import permissions, users
+from quorum.services.files import stored_files
 from quorum.services.labeling import assignments
 from quorum.services.projects import catalog
 from quorum.services.tasks import batches, creation
 from quorum.services.workforce import groups
 
-ORDER = ["annotator", "reviewer", "manager", "admin"]
-
-# (method, path template) -> lowest role allowed; None = no key needed.
-POLICY = {
-    ("GET", "/healthz"): None,
-    ("GET", "/api/me"): "annotator",
-    ("POST", "/api/users"): "admin",
-    ("GET", "/api/users"): "manager",
-    ("POST", "/api/users/{name}/role"): "admin",
-    ("POST", "/api/users/{name}/keys"): "admin",
-    ("POST", "/api/users/{name}/sessions/revoke"): "admin",
-    ("POST", "/api/projects"): "manager",
-    ("GET", "/api/projects"): "annotator",
-    ("GET", "/api/projects/{name}"): "annotator",
-    ("PATCH", "/api/projects/{name}"): "manager",
-    ("POST", "/api/projects/{name}/params"): "manager",
-    ("PATCH", "/api/projects/{name}/policy"): "manager",
-    ("GET", "/api/projects/{name}/callback"): "manager",
-    ("PATCH", "/api/projects/{name}/callback"): "manager",
-    ("GET", "/api/projects/{name}/members"): "manager",
-    ("POST", "/api/projects/{name}/members"): "manager",
-    ("DELETE", "/api/projects/{name}/members/{user}"): "manager",
-    ("GET", "/api/projects/{name}/groups"): "manager",
-    ("POST", "/api/projects/{name}/groups"): "manager",
-    ("PATCH", "/api/projects/{name}/groups/{group}"): "manager",
-    ("DELETE", "/api/projects/{name}/groups/{group}"): "manager",
-    ("POST", "/api/batches"): "manager",
-    ("GET", "/api/batches"): "manager",
-    ("GET", "/api/batches/{name}"): "manager",
-    ("POST", "/api/batches/{name}/finalize"): "manager",
-    ("GET", "/api/batches/{name}/status"): "manager",
-    ("PUT", "/api/batches/{name}/groups"): "manager",
-    ("POST", "/api/projects/{project}/tasks"): "manager",
-    ("POST", "/api/projects/{project}/tasks/bulk"): "manager",
-    ("POST", "/api/projects/{project}/tasks/import"): "manager",
-    ("GET", "/api/tasks"): "manager",
-    ("GET", "/api/tasks/count"): "manager",
-    ("GET", "/api/tasks/{task_id}"): "manager",
-    ("POST", "/api/tasks/{task_id}/cancel"): "manager",
-    ("PUT", "/api/tasks/{task_id}/metadata"): "manager",
-    ("PATCH", "/api/tasks/{task_id}"): "manager",
-    ("PUT", "/api/tasks/{task_id}/tags"): "manager",
-    ("POST", "/api/tasks/{task_id}/tags"): "manager",
-    ("DELETE", "/api/tasks/{task_id}/tags"): "manager",
-    ("GET", "/api/projects/{project}/export"): "manager",
-    # The annotator loop: any signed-in user may call; the service admits project members
-    # who annotate or review (checked separately below).
-    ("POST", "/api/projects/{project}/next"): "member",
-    ("POST", "/api/assignments/{assignment_id}/submit"): "member",
-    ("POST", "/api/assignments/{assignment_id}/skip"): "member",
-    ("POST", "/api/assignments/{assignment_id}/release"): "member",
-    # Review: reviewers who are members of the project, and managers.
-    ("POST", "/api/projects/{project}/reviews/next"): "reviewer",
-    ("POST", "/api/tasks/{task_id}/review"): "reviewer",
-    ("POST", "/api/tasks/{task_id}/audit"): "manager",
-    ("GET", "/api/projects/{project}/annotators"): "manager",
-    ("GET", "/api/projects/{project}/pay.csv"): "manager",
-    ("POST", "/api/projects/{project}/annotators/{user}/block"): "manager",
-    ("POST", "/api/projects/{project}/annotators/{user}/unblock"): "manager",
-    # Stored files: uploader, managers and members of a project using the file (here: none).
-    ("GET", "/api/files/{file_id}"): "member",
-    # Scale's v1 face: the requester's API, for managers (teams: see REFUSED_INPUT's note).
-    ("POST", "/v1/task/{task_type}"): "manager",
-    ("POST", "/v1/evaluation_tasks/{task_type}"): "manager",
-    ("POST", "/v1/training_tasks/{task_type}"): "manager",
-    ("GET", "/v1/task/{task_id}"): "manager",
-    ("POST", "/v1/task/{task_id}/cancel"): "manager",
-    ("POST", "/v1/task/{task_id}/audit"): "manager",
-    ("POST", "/v1/task/{task_id}/unique_id"): "manager",
-    ("DELETE", "/v1/task/{task_id}/unique_id"): "manager",
-    ("POST", "/v1/task/{task_id}/setMetadata"): "manager",
-    ("POST", "/v1/task/{task_id}/tags"): "manager",
-    ("PUT", "/v1/task/{task_id}/tags"): "manager",
-    ("DELETE", "/v1/task/{task_id}/tags"): "manager",
-    ("GET", "/v1/tasks"): "manager",
-    ("POST", "/v1/batches"): "manager",
-    ("GET", "/v1/batches"): "manager",
-    ("GET", "/v1/batches/{name}"): "manager",
-    ("POST", "/v1/batches/{name}/finalize"): "manager",
-    ("GET", "/v1/batches/{name}/status"): "manager",
-    ("POST", "/v1/batches/{name}/setMetadata"): "manager",
-    ("GET", "/v1/projects"): "manager",
-    ("POST", "/v1/projects"): "manager",
-    ("GET", "/v1/projects/{name}"): "manager",
-    ("POST", "/v1/projects/{name}/setParams"): "manager",
-    ("GET", "/v1/projects/{name}/taskTemplates"): "manager",
-    ("POST", "/v1/files/upload"): "manager",
-    ("POST", "/v1/files/import"): "manager",
-    ("GET", "/v1/teams"): "manager",
-    ("POST", "/v1/teams/invite"): "manager",
-    ("POST", "/v1/teams/set_role"): "manager",
-    ("GET", "/v1/studio/assignments"): "manager",
-    ("POST", "/v1/studio/assignments/add"): "manager",
-    ("POST", "/v1/studio/assignments/remove"): "manager",
-    ("GET", "/v1/studio/projects/{project}/groups"): "manager",
-    ("POST", "/v1/studio/projects/{project}/groups"): "manager",
-    ("PUT", "/v1/studio/projects/{project}/groups/{group}"): "manager",
-    ("GET", "/v1/studio/batches"): "manager",
-    ("PUT", "/v1/studio/batches/{name}"): "manager",
-    ("POST", "/v1/studio/batches/set_priorities"): "manager",
-    ("POST", "/v1/studio/batches/reset_priorities"): "manager",
-    # The web pages' own JSON: anyone signed in, about themselves.
-    ("GET", "/api/me/projects"): "annotator",
-    ("GET", "/api/me/stats"): "annotator",
-    ("POST", "/api/markdown"): "annotator",
-    # The reviewer's and manager's pages' JSON.
-    ("GET", "/api/me/reviews"): "reviewer",
-    ("GET", "/api/projects/{project}/dashboard"): "manager",
-    # Background jobs (callback deliveries among them): operators only.
-    ("GET", "/api/jobs"): "admin",
-    ("POST", "/api/jobs/{job_id}/retry"): "admin",
-}
-# HTML pages (not in the OpenAPI document), signed in by the session cookie: anonymous visitors
-# are sent to the login page. "member" = members who annotate or review; others get 404.
-PAGES = {
-    ("GET", "/login"): None,
-    ("GET", "/"): "annotator",
-    ("GET", "/work"): "annotator",
-    ("GET", "/work/{project}"): "member",
-    ("GET", "/stats"): "annotator",
-    ("GET", "/review"): "reviewer",
-    ("GET", "/review/{project}"): "reviewer",  # reviewers of the project (here: one), managers
-    ("GET", "/manage"): "manager",
-    ("GET", "/projects/new"): "manager",
-    ("GET", "/manage/{project}"): "manager",
-}
-# Pages that take a form: logging in needs no session, logging out needs the CSRF token.
-FORM_PAGES = {("POST", "/login"), ("POST", "/logout")}
-MEMBERS = ("annotator", "reviewer")
+CALLERS = ["annotator", "reviewer", "manager", "admin", "outsider"]
+"""Who calls: a user of each role, and an annotator who is a member of no project."""
+OK = "allowed"
 # Let in, then refused on what they ask (400): a Scale feature Quorum does not have (task
 # templates) and a file_url on a loopback address. (Teams: managers invite and
 # re-role labelers and members; manager and admin roles take an admin, checked in the e2e test.)
@@ -152,13 +34,76 @@ REFUSED_INPUT = {
     ("GET", "/v1/projects/{name}/taskTemplates"),
     ("POST", "/v1/files/import"),
 }
+# Pages that take a form (test_web_sessions walks them): logging in needs no session, logging
+# out needs the CSRF token.
+FORM_PAGES = {("POST", "/login"), ("POST", "/logout")}
 
 
-def _routes(app):
-    """Every (method, path) the app serves, read from its OpenAPI document."""
-    for path, operations in app.openapi()["paths"].items():
-        for method in operations:
-            yield method.upper(), path
+def _app_routes(routes):
+    """Every route the app serves, walking into included routers (which FastAPI may keep as
+    they were included)."""
+    for route in routes:
+        if hasattr(route, "original_router"):
+            yield from _app_routes(route.original_router.routes)
+        elif isinstance(route, APIRoute):
+            yield route
+
+
+def _calls(dependant):
+    for sub in dependant.dependencies:
+        yield sub
+        yield from _calls(sub)
+
+
+def _declared(route) -> Permission:
+    """The one permission `route` declares through its dependencies."""
+    found = [p for d in _calls(route.dependant) if (p := getattr(d.call, "permission", None))]
+    assert len(found) == 1, (
+        f"{sorted(route.methods)} {route.path} declares {len(found)} permissions"
+    )
+    return found[0]
+
+
+def declared_permissions(app, *, pages: bool = False) -> dict[tuple[str, str], Permission]:
+    """(method, path template) -> the declared permission, of every API route or every page
+    (routes outside the OpenAPI document)."""
+    return {
+        (method, route.path_format): _declared(route)
+        for route in _app_routes(app.routes)
+        if route.include_in_schema != pages
+        for method in route.methods
+    }
+
+
+def _service_answer(rule, principal, world):
+    """What a service (or page) answers once it applies `rule` to the world's facts: a project
+    the caller may not see, or a file they may not read, looks missing; a project they see
+    but may not do this in is a 403; someone else's assignment is a conflict."""
+    member_role = world["member_roles"].get(principal.name)
+    if rule in (permissions.can_see_project, permissions.can_work, permissions.can_review):
+        if not permissions.can_see_project(principal, member_role):
+            return 404
+        return OK if rule(principal, member_role) else 403
+    if rule is permissions.can_read_file:
+        shares_project = principal.name in world["file_sharers"]
+        return OK if rule(principal, world["file_uploader"], shares_project) else 404
+    if rule is permissions.holds_assignment:
+        return OK if rule(principal, world["lease_holder"]) else 409
+    raise AssertionError(f"the world below has no facts for {rule.__name__}: add them")
+
+
+def _expected(permission: Permission, principal, world, *, page: bool = False):
+    """OK, or the status that refuses `principal` (None: no caller), as `permission` decides."""
+    if permission.rule is None:
+        return OK
+    if principal is None:
+        return 303 if page else 401  # a page sends the browser to the login page
+    if not permission.rule(principal):
+        return 403
+    if permission.then is None:
+        return OK
+    answer = _service_answer(permission.then, principal, world)
+    return 404 if page and answer != OK else answer  # a page shows what it refuses as missing
 
 
 def _request(method, path, world):
@@ -170,10 +115,10 @@ def _request(method, path, world):
         .replace("{project}", "p")
         .replace("{task_id}", task_id)
         .replace("{user}", "annotator")
-        .replace("{assignment_id}", "999999")
+        .replace("{assignment_id}", str(world["leases"].get(path.rsplit("/", 1)[-1], 0)))
         .replace("{task_type}", "categorization")
         .replace("{group}", "g")
-        .replace("{file_id}", "0" * 24)
+        .replace("{file_id}", world["file"])
         .replace("{job_id}", str(world["failed_job"]))
     )
     if path.startswith("/api/users/{name}"):
@@ -206,7 +151,9 @@ def _request(method, path, world):
         ("PUT", "/api/tasks/{task_id}/tags"): {"json": ["t"]},
         ("POST", "/api/tasks/{task_id}/tags"): {"json": ["t"]},
         ("DELETE", "/api/tasks/{task_id}/tags"): {"json": ["t"]},
-        ("POST", "/api/assignments/{assignment_id}/submit"): {"json": {"response": {}}},
+        ("POST", "/api/assignments/{assignment_id}/submit"): {
+            "json": {"response": {"category": "a"}}
+        },
         ("POST", "/api/assignments/{assignment_id}/skip"): {"json": {"reason": "x"}},
         ("POST", "/api/tasks/{task_id}/review"): {"json": {"decision": "accept"}},
         ("POST", "/api/tasks/{task_id}/audit"): {"json": {"accepted": True}},
@@ -258,35 +205,95 @@ def _request(method, path, world):
 
 @pytest.fixture
 def world(db, accounts, client, tmp_path):
-    """Project `p` with a member annotator and reviewer, a batch, a pending task (one for the
-    native routes, one for Scale's), a task the annotator completed (for review and audit
-    routes) and a failed job. Uploaded files go to a temporary data directory."""
-    client.app.state.settings.data_dir = tmp_path
+    """Project `p`, worked on by the annotator and the reviewer (member roles as named), with a
+    batch and groups; its tasks: one the annotator completed (for review and audit routes),
+    three leased to the annotator (one each to submit, skip and release), and two pending (one
+    for the native routes, one for Scale's). Project `q`, worked on by the annotator alone,
+    uses a file that another annotator uploaded. A failed job, and an outsider: an annotator
+    of no project. Uploaded files go to a temporary data directory."""
+    settings = client.app.state.settings
+    settings.data_dir = tmp_path
+    member_roles = {"annotator": "annotator", "reviewer": "reviewer"}
     with db.session(write=True) as s:
         catalog.create_project(
             s, "p", "categorization", params={"categories": ["a", "b"]}, policy={"max_overlap": 1}
         )
-        catalog.add_member(s, "p", "annotator", "annotator")
-        catalog.add_member(s, "p", "reviewer", "reviewer")
+        for name, role in member_roles.items():
+            catalog.add_member(s, "p", name, role)
         users.create_user(s, "labeler", "annotator")  # stays a member, for the groups below
         catalog.add_member(s, "p", "labeler", "annotator")
+        users.create_user(s, "outsider", "annotator", password="outsider-password")
+        keys = {name: account.key for name, account in accounts.items()}
+        keys["outsider"] = users.create_api_key(s, "outsider")
+        principals = {name: users.authenticate_key(s, key) for name, key in keys.items()}
         batches.create_batch(s, "p", "b")
         groups.create_group(s, "p", "g", ["annotator"])
         groups.create_group(s, "p", "gone")
         [done] = creation.create_tasks(s, "p", [{"attachment": "done", "priority": 9}])
-        annotator = users.authenticate_key(s, accounts["annotator"].key)
+        annotator = principals["annotator"]
         claimed = assignments.claim_next(s, annotator, "p")
         assignments.submit(s, annotator, claimed["assignment_id"], {"category": "a"})
+        creation.create_tasks(s, "p", [{"attachment": f"leased {i}"} for i in range(3)])
+        leases = {
+            action: assignments.claim_next(s, annotator, "p")["assignment_id"]
+            for action in ("submit", "skip", "release")
+        }
         [task_id, v1] = creation.create_tasks(s, "p", [{"attachment": "x"}, {"attachment": "y"}])
+        catalog.create_project(s, "q", "categorization", params={"categories": ["a", "b"]})
+        catalog.add_member(s, "q", "annotator", "annotator")
+        uploader = users.authenticate_key(s, users.create_api_key(s, "labeler"))
+        stored = stored_files.store(
+            s, settings, uploader, io.BytesIO(b"x"), filename="f.txt", project_name="q"
+        )
         failed_job = jobs.enqueue(s, "test.unhandled", {})
         s.commit()
     with db.begin() as s:
         jobs.fail(s, jobs.claim(s, "w", ["test.unhandled"], lease_seconds=60), "boom")
-    return {"task": task_id, "done": done, "v1": v1, "failed_job": failed_job}
+    return {
+        "task": task_id,
+        "done": done,
+        "v1": v1,
+        "failed_job": failed_job,
+        "leases": leases,
+        "file": stored.id,
+        "principals": principals,
+        "headers": {name: {"Authorization": f"Bearer {key}"} for name, key in keys.items()},
+        # The facts the services' rules decide on (`_service_answer`).
+        "member_roles": member_roles,
+        "lease_holder": annotator.user_id,
+        "file_uploader": uploader.user_id,
+        "file_sharers": {"annotator"},
+    }
 
 
-def test_every_route_is_in_the_policy(client):
-    assert set(_routes(client.app)) == set(POLICY)
+def test_every_route_declares_a_permission(client):
+    """Every route declares one permission (`deps.Permission`, through its dependency) made of
+    the rules in `quorum.services.accounts.permissions`: a new route without one fails here."""
+    app = client.app
+    documented = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+    }
+    routes = declared_permissions(app)
+    assert set(routes) == documented
+    pages = declared_permissions(app, pages=True)
+    assert {where for where, p in pages.items() if p.rule is None} >= FORM_PAGES
+    for where, permission in {**routes, **pages}.items():
+        for rule in (permission.rule, permission.then):
+            assert rule is None or getattr(permissions, rule.__name__) is rule, where
+
+
+def test_the_world_tells_every_rule_apart(client, world):
+    """Every rule a service or page applies lets some caller in and keeps another out, so that
+    the walks below test it."""
+    declared = [*declared_permissions(client.app).values(),
+                *declared_permissions(client.app, pages=True).values()]  # fmt: skip
+    rules = {p.then for p in declared if p.then}
+    assert rules
+    for rule in rules:
+        answers = {_service_answer(rule, world["principals"][c], world) for c in CALLERS}
+        assert OK in answers and len(answers) > 1, rule.__name__
 
 
 def _log_in(client, role) -> dict[str, str]:
@@ -301,37 +308,29 @@ def _log_in(client, role) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("auth", ["key", "cookie"])
-@pytest.mark.parametrize("role", ["anonymous", *ORDER])
-def test_route_access_by_role(client, accounts, world, role, auth):
-    """The same answers whether the caller sends an API key or a browser session cookie."""
+@pytest.mark.parametrize("caller", ["anonymous", *CALLERS])
+def test_route_access_by_role(client, world, caller, auth):
+    """Every route answers as its declared permission says, whether the caller sends an API
+    key or a browser session cookie."""
     headers = {}
-    if role != "anonymous":
-        headers = accounts[role].headers if auth == "key" else _log_in(client, role)
-    for (method, path), lowest in sorted(POLICY.items()):
+    if caller != "anonymous":
+        headers = world["headers"][caller] if auth == "key" else _log_in(client, caller)
+    principal = world["principals"].get(caller)
+    for (method, path), permission in sorted(declared_permissions(client.app).items()):
         url, kwargs = _request(method, path, world)
         response = client.request(method, url, headers=headers, **kwargs)
-        where = f"{method} {path} as {role}: {response.status_code} {response.text[:200]}"
-        if lowest is None:
-            assert response.status_code == 200, where
-        elif role == "anonymous":
-            assert response.status_code == 401, where
-        elif lowest == "member" and path.endswith("/next"):
-            assert response.status_code == (200 if role in MEMBERS else 403), where
-        elif lowest == "member":  # someone else's (here: no) assignment: never a 401/403
-            assert response.status_code == 404, where
-        elif ORDER.index(role) < ORDER.index(lowest):
-            assert response.status_code == 403, where
+        where = f"{method} {path} as {caller}: {response.status_code} {response.text[:200]}"
+        expected = _expected(permission, principal, world)
+        if expected != OK:
+            assert response.status_code == expected, where
         elif (method, path) in REFUSED_INPUT:
             assert response.status_code == 400, where
         else:
             assert response.status_code in (200, 204), where
 
 
-def test_non_members_do_not_see_projects(client, accounts, world, db):
-    with db.session(write=True) as s:
-        users.create_user(s, "outsider", "annotator")
-        key = users.create_api_key(s, "outsider")
-    headers = {"Authorization": f"Bearer {key}"}
+def test_non_members_do_not_see_projects(client, accounts, world):
+    headers = world["headers"]["outsider"]
     assert client.get("/api/projects", headers=headers).json() == []
     assert client.get("/api/projects/p", headers=headers).status_code == 404
     assert client.get("/api/projects/p", headers=accounts["annotator"].headers).status_code == 200
@@ -369,39 +368,27 @@ def test_non_members_cannot_tell_another_projects_tasks_from_missing_ones(
                        headers=accounts["manager"].headers).status_code == 400  # fmt: skip
 
 
-def _pages(routes):
-    """Every (method, path) served outside the OpenAPI document by the app's own routes
-    (walking into included routers, which FastAPI may keep as they were included)."""
-    for route in routes:
-        if hasattr(route, "original_router"):
-            yield from _pages(route.original_router.routes)
-        elif isinstance(route, APIRoute) and not route.include_in_schema:
-            yield from ((method, route.path) for method in route.methods)
-
-
-def test_every_page_is_in_the_policy(client):
-    assert set(_pages(client.app.routes)) == set(PAGES) | FORM_PAGES
-
-
-@pytest.mark.parametrize("role", ["anonymous", *ORDER])
-def test_page_access_by_role(client, accounts, world, role):
-    if role != "anonymous":
-        _log_in(client, role)
-    for (method, path), lowest in sorted(PAGES.items()):
+@pytest.mark.parametrize("caller", ["anonymous", *CALLERS])
+def test_page_access_by_role(client, world, caller):
+    """Every page answers as its declared permission says."""
+    if caller != "anonymous":
+        _log_in(client, caller)
+    principal = world["principals"].get(caller)
+    pages = declared_permissions(client.app, pages=True)
+    for (method, path), permission in sorted(pages.items()):
+        if (method, path) in FORM_PAGES:
+            continue
         response = client.request(method, path.replace("{project}", "p"), follow_redirects=False)
-        where = f"{method} {path} as {role}: {response.status_code} {response.text[:200]}"
-        if lowest is None:
-            assert response.status_code == 200, where
-        elif role == "anonymous":
+        where = f"{method} {path} as {caller}: {response.status_code} {response.text[:200]}"
+        expected = _expected(permission, principal, world, page=True)
+        if expected == 303:
             assert response.status_code == 303, where
             assert response.headers["location"].startswith("/login?next=/"), where
-        elif lowest == "member":
-            assert response.status_code == (200 if role in MEMBERS else 404), where
-        elif ORDER.index(role) < ORDER.index(lowest):
-            assert response.status_code == 403, where
+        elif expected != OK:
+            assert response.status_code == expected, where
         elif path == "/":
             assert response.status_code == 303, where
-            home = "/manage" if ORDER.index(role) >= ORDER.index("manager") else "/work"
+            home = "/manage" if permissions.can_manage(principal) else "/work"
             assert response.headers["location"] == home, where
         else:
             assert response.status_code == 200, where

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
-from quorum.http.deps import any_user, get_session
+from quorum.http.deps import get_session, require
 from quorum.http.safe_input import SafeRoute
+from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.files import stored_files
 
@@ -28,7 +29,9 @@ router = APIRouter(tags=["files"], route_class=SafeRoute)
 def get_file(
     file_id: str,
     request: Request,
-    principal: Principal = Depends(any_user),
+    principal: Principal = Depends(
+        require(permissions.is_signed_in, then=permissions.can_read_file)
+    ),
     session: Session = Depends(get_session),
 ) -> FileResponse:
     """The file's bytes: for its uploader, managers, and members of a project using it."""

@@ -10,14 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from quorum.http import schemas
-from quorum.http.deps import any_user, get_session, manager
+from quorum.http.deps import any_user, get_session, manager, require
 from quorum.http.wire import JSONRoute
+from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.callbacks import settings as callback_settings
 from quorum.services.projects import catalog
 from quorum.services.workforce import groups
 
 router = APIRouter(tags=["projects"], route_class=JSONRoute)
+_viewing = require(permissions.is_signed_in, then=permissions.can_see_project)
 
 
 SCALE_TYPE = (
@@ -102,7 +104,9 @@ def list_projects(
 
 @router.get("/api/projects/{name}", operation_id="getProject", response_model=schemas.Project)
 def get_project(
-    name: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
+    name: str,
+    principal: Principal = Depends(_viewing),
+    session: Session = Depends(get_session),
 ) -> dict:
     return catalog.project_view(session, catalog.project_for(session, principal, name), principal)
 

@@ -10,13 +10,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from quorum.http import schemas
-from quorum.http.deps import any_user, get_session, manager
+from quorum.http.deps import get_session, manager, require
 from quorum.http.wire import JSONRoute
+from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.review import reviews
 from quorum.services.workforce import annotators
 
 router = APIRouter(tags=["review"], route_class=JSONRoute)
+_reviewing = require(permissions.is_signed_in, then=permissions.can_review)
 
 
 class ReviewIn(BaseModel):
@@ -41,7 +43,9 @@ class AuditIn(BaseModel):
     },
 )
 def next_review(
-    project: str, principal: Principal = Depends(any_user), session: Session = Depends(get_session)
+    project: str,
+    principal: Principal = Depends(_reviewing),
+    session: Session = Depends(get_session),
 ) -> Any:
     item = reviews.next_review(session, principal, project)
     return Response(status_code=204) if item is None else item
@@ -56,7 +60,7 @@ def next_review(
 def review_task(
     task_id: str,
     body: ReviewIn,
-    principal: Principal = Depends(any_user),
+    principal: Principal = Depends(_reviewing),
     session: Session = Depends(get_session),
 ) -> dict:
     return reviews.decide(

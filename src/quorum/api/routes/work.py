@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from quorum.db.engine import Database
 from quorum.http import schemas
-from quorum.http.deps import any_user, get_caller, get_db, get_session
+from quorum.http.deps import caller_for, get_db, get_session, require
 from quorum.http.safe_input import DbInt
 from quorum.http.wire import JSONRoute
-from quorum.services.accounts import users
+from quorum.services.accounts import permissions, users
 from quorum.services.accounts.users import Principal
 from quorum.services.labeling import assignments
 
@@ -24,7 +24,7 @@ router = APIRouter(tags=["annotator"], route_class=JSONRoute)
 
 def _for_caller(work: Callable[..., Any]) -> Callable[..., Any]:
     """`work(session, principal, ...)` for a caller that may still be an API key (see
-    `get_caller`), its result as the caller may see it."""
+    `deps.caller_for`), its result as the caller may see it."""
 
     def run(session: Session, caller: Principal | str, *args: Any) -> Any:
         principal = caller if isinstance(caller, Principal) else users.authenticate_key(
@@ -37,6 +37,9 @@ def _for_caller(work: Callable[..., Any]) -> Callable[..., Any]:
 
 _claim_next = _for_caller(assignments.claim_next)
 _submit = _for_caller(assignments.submit)
+_working = caller_for(permissions.can_work)
+_holding_caller = caller_for(permissions.holds_assignment)
+_holding = require(permissions.is_signed_in, then=permissions.holds_assignment)
 
 
 class SubmitIn(BaseModel):
@@ -59,7 +62,7 @@ class SkipIn(BaseModel):
     },
 )
 async def next_task(
-    project: str, caller: Principal | str = Depends(get_caller), db: Database = Depends(get_db)
+    project: str, caller: Principal | str = Depends(_working), db: Database = Depends(get_db)
 ) -> Any:
     claimed = await db.run_write(_claim_next, caller, project)
     return Response(status_code=204) if claimed is None else claimed
@@ -79,7 +82,7 @@ async def next_task(
 async def submit(
     assignment_id: DbInt,
     body: SubmitIn,
-    caller: Principal | str = Depends(get_caller),
+    caller: Principal | str = Depends(_holding_caller),
     db: Database = Depends(get_db),
 ) -> dict:
     return await db.run_write(_submit, caller, assignment_id, body.response, body.time_spent_s)
@@ -94,7 +97,7 @@ async def submit(
 def skip(
     assignment_id: DbInt,
     body: SkipIn,
-    principal: Principal = Depends(any_user),
+    principal: Principal = Depends(_holding),
     session: Session = Depends(get_session),
 ) -> dict | None:  # as_seen_by's type; never None here
     return assignments.as_seen_by(
@@ -110,7 +113,7 @@ def skip(
 )
 def release(
     assignment_id: DbInt,
-    principal: Principal = Depends(any_user),
+    principal: Principal = Depends(_holding),
     session: Session = Depends(get_session),
 ) -> dict | None:  # as_seen_by's type; never None here
     return assignments.as_seen_by(principal, assignments.release(session, principal, assignment_id))

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from quorum.config import Settings
 from quorum.db.models import FileProject, Project, ProjectMember, StoredFile
-from quorum.services.accounts.users import Principal, Role
+from quorum.services.accounts import permissions
+from quorum.services.accounts.users import Principal
 from quorum.services.callbacks.urls import UnsafeCallbackUrl, resolve, url_problem
 from quorum.services.errors import InvalidRequest, NotFound, ServiceError
 from quorum.services.ids import new_id
@@ -225,12 +226,10 @@ def open_for(session: Session, settings: Settings, principal: Principal, file_id
 
 
 def _may_read(session: Session, principal: Principal, row: StoredFile) -> bool:
-    if principal.role.at_least(Role.manager) or row.uploaded_by == principal.user_id:
-        return True
-    member = session.scalar(
+    shares_project = session.scalar(
         select(ProjectMember.project_id)
         .join(FileProject, FileProject.project_id == ProjectMember.project_id)
         .where(FileProject.file_id == row.id, ProjectMember.user_id == principal.user_id)
         .limit(1)
     )
-    return member is not None
+    return permissions.can_read_file(principal, row.uploaded_by, shares_project is not None)

@@ -19,13 +19,13 @@ from quorum import tasktypes
 from quorum.db import claim, hot, loop
 from quorum.db.models import HOLDING, Assignment, ProjectAnnotator, Task, utcnow
 from quorum.db.statuses import AssignmentStatus, TaskStatus
-from quorum.services.accounts.users import Principal, Role
+from quorum.services.accounts import permissions
+from quorum.services.accounts.users import Principal
 from quorum.services.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from quorum.services.labeling import gold, overlap
 from quorum.services.projects.policy import QualityPolicy, policy_from
 from quorum.tasktypes.base import TaskValidationError
 
-WORKER_ROLES = ("annotator", "reviewer")
 RELEASE_HOLD_S = 60
 
 
@@ -48,10 +48,9 @@ def _worker_context(conn: Connection, principal: Principal, project_name: str) -
     row = loop.WORKER_CONTEXT.one(conn, {"user": principal.user_id, "project": project_name})
     if row is None:
         raise NotFound(f"no project named {project_name!r}")
-    if row.role is None and not principal.role.at_least(Role.manager):
-        # A non-member learns no more than of a missing project (as everywhere else).
+    if not permissions.can_see_project(principal, row.role):
         raise NotFound(f"no project named {project_name!r}")
-    if row.role not in WORKER_ROLES:
+    if not permissions.can_work(principal, row.role):
         raise Forbidden(f"you are not an annotator or reviewer of project {project_name!r}")
     if row.blocked:
         raise Forbidden(f"you are blocked from project {project_name!r}: {row.blocked_reason}")
@@ -117,10 +116,10 @@ def claim_next(session: Session, principal: Principal, project_name: str) -> dic
 
 
 def as_seen_by(principal: Principal, result: dict | None) -> dict | None:
-    """A loop result as the caller may see it: below manager, without the task's id. Task ids
-    are ordered by creation time, so gold uploaded apart from the rest would stand out by its
-    id; the assignment id, numbered in claim order whatever the task, is the worker's handle."""
-    if result is None or principal.role.at_least(Role.manager):
+    """A loop result as the caller may see it: without the task's id unless
+    `permissions.sees_task_ids`; the assignment id, numbered in claim order whatever the task,
+    is the worker's handle."""
+    if result is None or permissions.sees_task_ids(principal):
         return result
     return {k: v for k, v in result.items() if k != "task_id"}
 
@@ -240,7 +239,7 @@ def submit(
 def _check_own(row: Any, principal: Principal, assignment_id: int) -> None:
     if row is None:
         raise NotFound(f"no assignment {assignment_id}")
-    if row.user_id != principal.user_id:
+    if not permissions.holds_assignment(principal, row.user_id):
         raise Conflict(f"assignment {assignment_id} belongs to another annotator")
     if row.status not in (*HOLDING, AssignmentStatus.expired):
         raise Conflict(f"assignment {assignment_id} is already {row.status}")

@@ -15,6 +15,7 @@ from quorum import tasktypes
 from quorum.db.models import Project, ProjectMember, ProjectParams, Task, User, utcnow
 from quorum.formats import scale
 from quorum.services import refit_queue
+from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal, Role, get_user
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.names import check_name
@@ -117,7 +118,7 @@ def ensure_project(
     return project
 
 
-def is_member(session: Session, project_id: int, user_id: int) -> str | None:
+def member_role(session: Session, project_id: int, user_id: int) -> str | None:
     """The member role of the user in the project, or None."""
     return session.scalar(
         select(ProjectMember.role).where(
@@ -127,9 +128,9 @@ def is_member(session: Session, project_id: int, user_id: int) -> str | None:
 
 
 def may_see(session: Session, principal: Principal, project_id: int) -> bool:
-    """Whether the caller may know the project exists: managers see all, others their own."""
-    return principal.role.at_least(Role.manager) or (
-        is_member(session, project_id, principal.user_id) is not None
+    """Whether the caller may know the project exists (`permissions.can_see_project`)."""
+    return permissions.can_see_project(
+        principal, member_role(session, project_id, principal.user_id)
     )
 
 
@@ -167,8 +168,8 @@ def current_params(session: Session, project_id: int) -> ProjectParams:
 
 
 def project_view(session: Session, project: Project, viewer: Principal | None = None) -> dict:
-    """The project as the API shows it. A `viewer` below manager does not see the quality
-    policy: its gold rate and qualification would help an annotator tell gold apart."""
+    """The project as the API shows it; to a `viewer`, with the quality policy only if
+    `permissions.sees_quality_policy`."""
     history = session.scalars(
         select(ProjectParams)
         .where(ProjectParams.project_id == project.id)
@@ -196,7 +197,7 @@ def project_view(session: Session, project: Project, viewer: Principal | None = 
         "created_at": project.created_at,
         "updated_at": project.updated_at,
     }
-    if viewer is not None and not viewer.role.at_least(Role.manager):
+    if viewer is not None and not permissions.sees_quality_policy(viewer):
         del view["policy"]
     return view
 
@@ -204,7 +205,7 @@ def project_view(session: Session, project: Project, viewer: Principal | None = 
 def list_projects(session: Session, principal: Principal) -> list[dict]:
     """Projects the caller may see, with a small summary (no param history)."""
     query = select(Project).order_by(Project.id)
-    if not principal.role.at_least(Role.manager):
+    if not permissions.sees_every_project(principal):
         query = query.join(ProjectMember, ProjectMember.project_id == Project.id).where(
             ProjectMember.user_id == principal.user_id
         )

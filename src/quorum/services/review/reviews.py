@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db.models import Annotation, Audit, Project, ProjectMember, Task, User, utcnow
 from quorum.db.statuses import ReviewStatus, TaskStatus
-from quorum.services.accounts.users import Principal, Role
+from quorum.services.accounts import permissions
+from quorum.services.accounts.users import Principal
 from quorum.services.callbacks import outbox
 from quorum.services.consensus import gold_score
 from quorum.services.errors import Forbidden, InvalidRequest
-from quorum.services.projects.catalog import is_member, project_for, task_for
+from quorum.services.projects.catalog import member_role, project_for, task_for
 from quorum.services.projects.policy import policy_of
 from quorum.services.tasks import lifecycle
 from quorum.services.tasks.queries import audits_of
@@ -41,9 +42,7 @@ AGREES_AT = 0.9
 def _reviewer_of(session: Session, principal: Principal, project: Project) -> None:
     """Members who do not review get 403; the caller has already made sure (`project_for`,
     `task_for`) that non-members got the 404 of a missing project or task."""
-    if principal.role.at_least(Role.manager):
-        return
-    if is_member(session, project.id, principal.user_id) != "reviewer":
+    if not permissions.can_review(principal, member_role(session, project.id, principal.user_id)):
         raise Forbidden(f"you are not a reviewer of project {project.name!r}")
 
 
@@ -93,9 +92,10 @@ def queues(session: Session, principal: Principal) -> list[dict]:
         .where(Project.archived.is_(False))
         .order_by(Project.name)
     )
-    if not principal.role.at_least(Role.manager):
+    if not permissions.reviews_every_project(principal):
         query = query.join(ProjectMember, ProjectMember.project_id == Project.id).where(
-            ProjectMember.user_id == principal.user_id, ProjectMember.role == "reviewer"
+            ProjectMember.user_id == principal.user_id,
+            ProjectMember.role.in_(permissions.REVIEWING_ROLES),
         )
     return [{"name": n, "type": t, "waiting": w} for n, t, w in session.execute(query)]
 

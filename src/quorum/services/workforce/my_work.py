@@ -26,9 +26,9 @@ from quorum.db.models import (
     Task,
     utcnow,
 )
+from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.labeling import gold
-from quorum.services.labeling.assignments import WORKER_ROLES
 from quorum.services.projects.policy import policy_from
 from quorum.services.workforce.annotators import earnings
 
@@ -45,8 +45,8 @@ def my_projects(session: Session, principal: Principal) -> list[dict]:
         .join(ProjectMember, ProjectMember.project_id == Project.id)
         .outerjoin(ProjectAnnotator, and_(ProjectAnnotator.project_id == Project.id,
                                           ProjectAnnotator.user_id == principal.user_id))
-        .where(ProjectMember.user_id == principal.user_id, ProjectMember.role.in_(WORKER_ROLES),
-               Project.archived.is_(False))
+        .where(ProjectMember.user_id == principal.user_id,
+               ProjectMember.role.in_(permissions.WORKING_ROLES), Project.archived.is_(False))
         .order_by(Project.name)
     ).all()  # fmt: skip
     seen = exists().where(Assignment.task_id == Task.id, Assignment.user_id == principal.user_id)

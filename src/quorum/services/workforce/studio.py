@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from quorum.db.models import Batch, Project, ProjectMember, Task, User
 from quorum.db.statuses import BatchStatus, TaskStatus
-from quorum.services.accounts import users
+from quorum.services.accounts import permissions, users
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Forbidden, InvalidRequest, NotFound
 from quorum.services.projects import catalog
@@ -62,7 +62,7 @@ def _team_role(principal: Principal, value: Any) -> Role:
     if value not in TEAM_ROLES:
         raise InvalidRequest(f"team_role must be one of {', '.join(TEAM_ROLES)}")
     role = TEAM_ROLES[value]
-    if role.at_least(Role.manager) and not principal.role.at_least(Role.admin):
+    if not permissions.can_grant_role(principal, role):
         raise Forbidden(f"making a teammate {value} needs the admin role")
     return role
 
@@ -101,7 +101,7 @@ def set_role(session: Session, principal: Principal, emails: Any, team_role: Any
     found = []
     for email in emails:
         user = _teammate_by_email(session, email)
-        if Role(user.role).at_least(Role.manager) and not principal.role.at_least(Role.admin):
+        if not permissions.can_grant_role(principal, Role(user.role)):
             raise Forbidden(f"changing the role of {email!r} ({user.role}) needs the admin role")
         found.append(user)
     for user in found:
