@@ -28,6 +28,7 @@ test: $(VENV)/.test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m quorum.devtools.cycles
+	$(BIN)/mypy
 	$(BIN)/pytest
 	$(BIN)/python -m tests.fuzz.run
 
@@ -45,3 +46,4 @@ lint: $(VENV)/.test
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m quorum.devtools.cycles
+	$(BIN)/mypy

@@ -35,7 +35,8 @@ class PageDenied(Exception):
         self.status, self.message = status, message
 
 
-def denied_response(request: Request, exc: PageDenied) -> Response:
+def denied_response(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageDenied)  # registered for PageDenied only
     if exc.status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
@@ -63,7 +64,7 @@ def viewer_for(rule: permissions.Rule, *, then: Callable[..., bool] | None = Non
         token = request.cookies.get(COOKIE)
         key = secret(request)
         principal = web_sessions.resolve(session, key, token) if token else None
-        if principal is None:
+        if principal is None or token is None:
             raise PageDenied(401, "log in first")
         if not rule(principal):
             raise PageDenied(403, f"This page needs the {lowest.value} role or higher.")

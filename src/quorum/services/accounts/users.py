@@ -157,11 +157,11 @@ def authenticate_password(session: Session, name: str, password: str) -> Princip
     costs as much time as a known one and the answer's timing does not tell which names exist.
     """
     user = session.scalar(select(User).where(User.name == name))
-    usable = user is not None and user.password_hash and user.is_active
+    stored = user.password_hash if user is not None and user.is_active else None
     try:
-        _hasher.verify(user.password_hash if usable else _dummy_hash(), password)
+        _hasher.verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         raise Unauthorized("wrong user name or password") from None
-    if not usable:
+    if user is None or not stored:
         raise Unauthorized("wrong user name or password")
     return Principal(user.id, user.name, Role(user.role))

@@ -157,4 +157,4 @@ def csrf_token(secret: bytes, token: str) -> str:
 
 
 def csrf_ok(secret: bytes, token: str, presented: str | None) -> bool:
-    return bool(presented) and _same(csrf_token(secret, token), presented)
+    return presented is not None and presented != "" and _same(csrf_token(secret, token), presented)

@@ -164,6 +164,7 @@ def _own_assignment(session: Session, principal: Principal, assignment_id: int) 
         query = query.with_for_update()
     assignment = session.scalar(query)
     _check_own(assignment, principal, assignment_id)
+    assert assignment is not None  # _check_own refused a missing one
     return assignment
 
 
@@ -171,7 +172,7 @@ def _locked_task(session: Session, task_id: str) -> Task:
     query = select(Task).where(Task.id == task_id)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
-    return session.scalar(query)
+    return session.scalars(query).one()
 
 
 def submit(
@@ -257,7 +258,7 @@ def skip(session: Session, principal: Principal, assignment_id: int, reason: str
     assignment.status = AssignmentStatus.skipped
     assignment.skip_reason = reason[:2000]
     assignment.finished_at = utcnow()
-    record = session.get(ProjectAnnotator, (assignment.project_id, principal.user_id))
+    record = session.get_one(ProjectAnnotator, (assignment.project_id, principal.user_id))
     record.skipped += 1
     session.commit()
     return {"assignment_id": assignment.id, "task_id": task.id, "status": AssignmentStatus.skipped}

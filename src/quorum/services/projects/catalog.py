@@ -153,7 +153,7 @@ def task_for(session: Session, principal: Principal, task_id: str) -> tuple[Task
     """
     task = session.get(Task, task_id)
     project = None if task is None else session.get(Project, task.project_id)
-    if project is None or not may_see(session, principal, project.id):
+    if task is None or project is None or not may_see(session, principal, project.id):
         raise NotFound(f"no task with id {task_id!r}")
     return task, project
 
