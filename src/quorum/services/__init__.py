@@ -5,8 +5,8 @@ Services know the database, task types, the quality engine, formats and jobs; ne
 Domains, lowest first (a domain imports only those listed before it; `make lint` checks):
 
 - errors, ids, names, cursors, refit_queue  leaf modules: import no other service
-- accounts/   users, API keys, roles, browser sessions
-- projects/   projects, their versioned params, quality policy, members
+- accounts/   users, API keys, roles, browser sessions; who may do what (permissions)
+- projects/   projects, their versioned params, the quality policy and its accessor, members
 - consensus/  one adapter per response shape onto the quality engine (verdicts, gold scores)
 - callbacks/  callback URL rules, the outbox every state change writes, per-project settings
 - tasks/      task records, creation and file import, queries, edits, the lifecycle, batches
