@@ -29,6 +29,7 @@ from quorum.db.models import (
     Task,
     User,
 )
+from quorum.db.statuses import AssignmentStatus, TaskStatus
 
 _tables = Base.metadata.tables
 _users, _keys = _tables[User.__tablename__], _tables[ApiKey.__tablename__]
@@ -75,7 +76,7 @@ WORKER_CONTEXT = Statement(
         select(func.min(_assignments.c.id))
         .where(
             _assignments.c.user_id == _USER,
-            _assignments.c.status == "released",
+            _assignments.c.status == AssignmentStatus.released,
             _assignments.c.project_id == _projects.c.id,
         )
         .scalar_subquery()
@@ -98,13 +99,13 @@ EXPIRE = Statement(
         _assignments.c.status.in_(HOLDING),
         _assignments.c.lease_expires_at < _NOW,
     )
-    .values(status="expired")
+    .values(status=AssignmentStatus.expired)
     .returning(_assignments.c.task_id)
 )
 TAKE_BACK = Statement(
     update(_assignments)
-    .where(_assignments.c.id == _ASSIGNMENT, _assignments.c.status == "released")
-    .values(status="active", leased_at=_NOW, lease_expires_at=bindparam("expires"))
+    .where(_assignments.c.id == _ASSIGNMENT, _assignments.c.status == AssignmentStatus.released)
+    .values(status=AssignmentStatus.active, leased_at=_NOW, lease_expires_at=bindparam("expires"))
     .returning(_assignments.c.task_id)
 )
 TASK_CONTENT = Statement(select(_tasks.c.params, _tasks.c.instruction).where(_tasks.c.id == _TASK))
@@ -121,7 +122,7 @@ NEW_ASSIGNMENT = Statement(
         task_id=_TASK,
         project_id=_PROJECT,
         user_id=_USER,
-        status="active",
+        status=AssignmentStatus.active,
         is_gold=bindparam("gold"),
         leased_at=_NOW,
         lease_expires_at=bindparam("expires"),
@@ -194,7 +195,7 @@ NEW_ANNOTATION = Statement(
 FINISH = Statement(
     update(_assignments)
     .where(_assignments.c.id == _ASSIGNMENT)
-    .values(status="submitted", finished_at=_NOW)
+    .values(status=AssignmentStatus.submitted, finished_at=_NOW)
 )
 ANSWERED = Statement(
     update(_tasks)
@@ -251,7 +252,7 @@ COMPLETE = Statement(
     update(_tasks)
     .where(_tasks.c.id == _TASK)
     .values(
-        status="completed",
+        status=TaskStatus.completed,
         response=bindparam("response"),
         confidence=bindparam("confidence"),
         low_confidence=bindparam("low"),
