@@ -14,17 +14,18 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,7 +75,7 @@ def _sqlite_engine(url: str, gate: _WriterGate) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]  # an untyped event hook
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -84,7 +85,7 @@ def _sqlite_engine(url: str, gate: _WriterGate) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]  # an untyped event hook
+    def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("sqlite_immediate", False):
             gate.enter(conn.connection.dbapi_connection)
             try:
@@ -98,20 +99,22 @@ def _sqlite_engine(url: str, gate: _WriterGate) -> Engine:
     dialect = engine.dialect
     commit, rollback = dialect.do_commit, dialect.do_rollback
 
-    def do_commit(dbapi_conn):  # type: ignore[no-untyped-def]  # stands in for Dialect.do_commit
+    def do_commit(dbapi_conn: Any) -> None:
         try:
             commit(dbapi_conn)
         finally:
             gate.leave(dbapi_conn)
 
-    def do_rollback(dbapi_conn):  # type: ignore[no-untyped-def]  # stands in for Dialect.do_rollback
+    def do_rollback(dbapi_conn: Any) -> None:
         try:
             rollback(dbapi_conn)
         finally:
             gate.leave(dbapi_conn)
 
     # This engine's own dialect instance: the gate opens only after the DBAPI commit returned.
-    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback  # type: ignore[method-assign]  # this engine only
+    # (Set on the instance, they are plain functions with no `self`, which the stubs cannot say.)
+    dialect.do_commit = do_commit  # type: ignore[method-assign,assignment]
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign,assignment]
     return engine
 
 

@@ -71,6 +71,7 @@ def _compile(element: ClauseElement, dialect: Dialect) -> str:
         def visit_bindparam(self, bindparam: BindParameter[Any], **kw: Any) -> str:
             if not bindparam.required:
                 kw["literal_binds"] = True
+            # The base class is an Any to mypy (see above), so is what it returns.
             return super().visit_bindparam(bindparam, **kw)  # type: ignore[no-any-return]
 
         def get_from_hint_text(self, table: Any, text: str) -> str:

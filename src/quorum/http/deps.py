@@ -97,6 +97,7 @@ class Permission:
 
 def declared(dependency: Callable[..., Any], permission: Permission) -> Callable[..., Any]:
     """`dependency`, recording the permission of the routes that depend on it."""
+    # An attribute on the function: FastAPI keeps the callable, so the routes' tests can read it.
     dependency.permission = permission  # type: ignore[attr-defined]
     return dependency
 
