@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from quorum import __version__, web
-from quorum.api import openapi, scale
+from quorum.api import docs, openapi, scale
 from quorum.api.routes import batches, export, files, jobs, projects, review, tasks, users, work
 from quorum.api.scale.routing import RawScalePaths
 from quorum.config import Settings, get_settings
@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         description="Native API of Quorum, a self-hostable data-labeling platform.",
         default_response_class=JSON,
         lifespan=_lifespan,
+        docs_url=None,  # quorum.api.docs serves both explorers without a CDN
+        redoc_url=None,
     )
     app.router.route_class = SafeRoute
     app.state.settings = settings
@@ -102,4 +104,5 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # Demo sample media (public sample data), served locally: nothing comes from the internet.
     app.mount("/demo-media", StaticFiles(directory=DEMO_MEDIA), name="demo-media")
     openapi.install(app)
+    docs.install(app)
     return app
