@@ -157,4 +157,6 @@ def csrf_token(secret: bytes, token: str) -> str:
 
 
 def csrf_ok(secret: bytes, token: str, presented: str | None) -> bool:
-    return presented is not None and presented != "" and _same(csrf_token(secret, token), presented)
+    if not presented:
+        return False
+    return _same(csrf_token(secret, token), presented)
