@@ -49,6 +49,13 @@ class User(BaseModel):
     created_at: dt.datetime
 
 
+class ApiKeyInfo(BaseModel):
+    prefix: str = Field(description="the key's first characters, which identify it")
+    is_test: bool
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
 class ApiKey(BaseModel):
     user: str
     api_key: str = Field(description="shown once; only its digest is stored")

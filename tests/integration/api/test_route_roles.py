@@ -122,12 +122,14 @@ def _request(method, path, world):
         .replace("{job_id}", str(world["failed_job"]))
     )
     if path.startswith("/api/users/{name}"):
-        url = path.replace("{name}", "reviewer")
+        url = path.replace("{name}", "reviewer").replace("{prefix}", world["reviewer_key"][:12])
     if method == "DELETE" and path.endswith("/groups/{group}"):
         url = url.replace("/groups/g", "/groups/gone")
     bodies = {
         ("POST", "/api/users"): {"json": {"name": "new", "role": "annotator"}},
         ("POST", "/api/users/{name}/role"): {"json": {"role": "reviewer"}},
+        ("PATCH", "/api/users/{name}"): {"json": {"is_active": True}},
+        ("POST", "/api/users/{name}/password"): {"json": {"password": "a new password"}},
         ("POST", "/api/projects"): {"json": {"name": "p2", "type": "categorization"}},
         ("POST", "/api/projects/{name}/params"): {"json": {"params": {"categories": ["a", "b"]}}},
         ("PATCH", "/api/projects/{name}"): {"json": {"scale_type": None}},
@@ -254,6 +256,7 @@ def world(db, accounts, client, tmp_path):
         "done": done,
         "v1": v1,
         "failed_job": failed_job,
+        "reviewer_key": keys["reviewer"],
         "leases": leases,
         "file": stored.id,
         "principals": principals,

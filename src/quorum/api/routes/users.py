@@ -26,6 +26,16 @@ class RoleIn(BaseModel):
     role: str
 
 
+class PasswordIn(BaseModel):
+    password: str = Field(min_length=8, max_length=1000)
+
+
+class UserChange(BaseModel):
+    is_active: bool = Field(
+        description="false: the user's keys, password and sessions stop working"
+    )
+
+
 class KeyIn(BaseModel):
     test: bool = Field(False, description="a test key: its tasks complete at once by machine")
 
@@ -85,3 +95,48 @@ def revoke_sessions(
     API keys are not sessions and stay valid; the user can log in again.
     """
     return web_sessions.end_all(session, name)
+
+
+@router.patch("/api/users/{name}", operation_id="changeUser", response_model=schemas.User)
+def change_user(
+    name: str,
+    body: UserChange,
+    _: Principal = Depends(admin),
+    session: Session = Depends(get_session),
+) -> dict:
+    """Deactivate or reactivate a user; their answers and history stay."""
+    return users.set_active(session, name, body.is_active)
+
+
+@router.post(
+    "/api/users/{name}/password", operation_id="setUserPassword", response_model=schemas.User
+)
+def set_password(
+    name: str,
+    body: PasswordIn,
+    _: Principal = Depends(admin),
+    session: Session = Depends(get_session),
+) -> dict:
+    """Set (or reset) a user's web password; their open browser sessions end."""
+    return users.set_password(session, name, body.password)
+
+
+@router.get(
+    "/api/users/{name}/keys", operation_id="listApiKeys", response_model=list[schemas.ApiKeyInfo]
+)
+def list_keys(
+    name: str, _: Principal = Depends(admin), session: Session = Depends(get_session)
+) -> list:
+    return users.list_api_keys(session, name)
+
+
+@router.post(
+    "/api/users/{name}/keys/{prefix}/revoke",
+    operation_id="revokeApiKey",
+    response_model=schemas.ApiKeyInfo,
+)
+def revoke_key(
+    name: str, prefix: str, _: Principal = Depends(admin), session: Session = Depends(get_session)
+) -> dict:
+    """Revoke one key; it stops working on the next request, on every server."""
+    return users.revoke_api_key(session, name, prefix)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quorum.db import loop
-from quorum.db.models import ApiKey, User
+from quorum.db.models import ApiKey, User, utcnow
 from quorum.services.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 
 
@@ -71,6 +71,12 @@ def _user_view(user: User) -> dict:
     }
 
 
+def _check_password(password: str) -> str:
+    if len(password) < 8:
+        raise InvalidRequest("password must be at least 8 characters")
+    return password
+
+
 def create_user(
     session: Session,
     name: str,
@@ -82,8 +88,8 @@ def create_user(
     name = name.strip()
     if not name:
         raise InvalidRequest("user name must not be empty")
-    if password is not None and len(password) < 8:
-        raise InvalidRequest("password must be at least 8 characters")
+    if password is not None:
+        _check_password(password)
     user = User(
         name=name,
         email=email,
@@ -115,6 +121,60 @@ def set_role(session: Session, name: str, role: str) -> dict:
     user.role = parse_role(role).value
     session.commit()
     return _user_view(user)
+
+
+def set_password(session: Session, name: str, password: str) -> dict:
+    """Give user `name` a new web password (a reset by an admin, or a first password); the
+    browser sessions they had open end, so a leaked old password stops working everywhere."""
+    user = get_user(session, name)
+    user.password_hash = _hasher.hash(_check_password(password))
+    user.sessions_not_before = utcnow()
+    session.commit()
+    return _user_view(user)
+
+
+def set_active(session: Session, name: str, active: bool) -> dict:
+    """Deactivate (or reactivate) user `name`. A deactivated user's keys, password and
+    sessions stop working on the next request; their answers and history stay."""
+    user = get_user(session, name)
+    user.is_active = active
+    if not active:
+        user.sessions_not_before = utcnow()
+    session.commit()
+    return _user_view(user)
+
+
+def _key_view(key: ApiKey) -> dict:
+    return {
+        "prefix": key.prefix,
+        "is_test": key.is_test,
+        "created_at": key.created_at,
+        "revoked_at": key.revoked_at,
+    }
+
+
+def list_api_keys(session: Session, name: str) -> list[dict]:
+    """User `name`'s keys, newest first: the prefix that identifies each, never the key."""
+    user = get_user(session, name)
+    keys = session.scalars(
+        select(ApiKey).where(ApiKey.user_id == user.id).order_by(ApiKey.id.desc())
+    )
+    return [_key_view(k) for k in keys]
+
+
+def revoke_api_key(session: Session, name: str, prefix: str) -> dict:
+    """Revoke user `name`'s key that starts with `prefix` (as `list_api_keys` shows it)."""
+    user = get_user(session, name)
+    key = session.scalar(
+        select(ApiKey).where(
+            ApiKey.user_id == user.id, ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)
+        )
+    )
+    if key is None:
+        raise NotFound(f"user {name!r} has no active API key starting {prefix!r}")
+    key.revoked_at = utcnow()
+    session.commit()
+    return _key_view(key)
 
 
 def _digest(key: str) -> str:
