@@ -63,3 +63,23 @@ export function textDialog({ id, title, note, label, action, maxlength, suggesti
     dialog.showModal();
   };
 }
+
+// A modal asking to confirm one consequential action (remove a member, deactivate a user).
+// Returns `ask(message)`, a promise of true when confirmed; Esc or Cancel gives false.
+export function confirmDialog({ id, title, action, danger = false }) {
+  const message = h("p", { id: `${id}-message` });
+  const dialog = h("dialog", { id, "aria-labelledby": `${id}-title`, "aria-describedby": message.id },
+    h("form", { method: "dialog", class: "stack" },
+      h("h2", { id: `${id}-title` }, title),
+      message,
+      h("div", { class: "actions" },
+        h("button", { class: danger ? "danger" : "primary", value: "confirm" }, action),
+        h("button", { value: "cancel", autofocus: true }, "Cancel"))));
+  document.body.append(dialog);
+  return (text) => new Promise((resolve) => {
+    message.textContent = text;
+    dialog.returnValue = "";
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm"), { once: true });
+    dialog.showModal();
+  });
+}
