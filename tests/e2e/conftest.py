@@ -74,6 +74,7 @@ def login(browser, web, request):
         page.get_by_label("Password").press("Enter")
         page.wait_for_url(HOME_PAGE)  # managers start on /manage
         page.shot = lambda label: shot(page, f"{label}-{dialect}")
+        page.console_errors = errors  # a test takes out the ones it caused on purpose
         return page
 
     yield open_as

@@ -12,11 +12,12 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def install(app: FastAPI) -> None:
     """Add the pages, their JSON routes and the static files to the application."""
-    from quorum.web import api, pages, staff_api, staff_pages
+    from quorum.web import admin_pages, api, pages, staff_api, staff_pages
 
     app.include_router(api.router)
     app.include_router(staff_api.router)
     app.include_router(pages.router)
     app.include_router(staff_pages.router)
+    app.include_router(admin_pages.router)
     app.add_exception_handler(pages.PageDenied, pages.denied_response)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -32,6 +32,7 @@ _NAV = (
     ("/stats", "My statistics", permissions.is_signed_in),
     ("/review", "Review", permissions.sees_review_queues),
     ("/manage", "Manage", permissions.can_manage),
+    ("/admin/users", "Admin", permissions.can_administer),
 )
 
 
