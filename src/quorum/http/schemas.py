@@ -328,6 +328,12 @@ class Job(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     finished_at: dt.datetime | None
+    # What the job is about, from its payload (services.ops.job_admin.VISIBLE), when it has it.
+    task_id: str | None = Field(None, description="a task callback's task")
+    batch_id: int | None = Field(None, description="a batch callback's batch")
+    event: str | None = Field(None, description="a task callback's event, e.g. completed")
+    url: str | None = Field(None, description="where a callback is sent")
+    project_id: int | None = Field(None, description="a skill refit's project")
 
 
 class JobPage(BaseModel):
