@@ -45,9 +45,12 @@ def test_annotator_completes_every_type_by_keyboard(login, web):
 
     _open(page, "preferences", ".comparison")
     assert page.locator(".candidate img").count() == 0  # raw HTML in a candidate is text
-    page.keyboard.type("5")
+    page.keyboard.press("Tab")  # into Response 1's helpfulness scale
+    page.keyboard.press("Space")  # 1
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")  # to 5
     page.keyboard.press("Tab")
-    page.keyboard.type("2")
+    page.keyboard.press("ArrowRight")  # Response 2's: 2 (arrows pick in a radio group)
     page.keyboard.press("Tab")
     page.keyboard.type("A gives the right distance.")
     page.keyboard.press("Escape")
@@ -55,6 +58,7 @@ def test_annotator_completes_every_type_by_keyboard(login, web):
     _finish(page, "comparison")
 
     _open(page, "rubric", ".textcollection")
+    page.keyboard.press("Tab")  # the form has the focus, not its first field
     page.keyboard.type("4")
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # harmful: yes
@@ -78,6 +82,7 @@ def test_annotator_completes_every_type_by_keyboard(login, web):
 
     _open(page, "voice", ".audio")
     page.keyboard.press("Alt+KeyK")
+    page.keyboard.press("t")  # into the transcript
     page.keyboard.type("Set a timer for twelve minutes.")
     page.shot("workspace-audio")
     page.keyboard.press("Control+Enter")

@@ -1,5 +1,6 @@
 // Audio transcription: a player driven from the keyboard (also while typing, with Alt),
-// the transcript, and time-stamped segments marked at the playhead.
+// the transcript, and time-stamped segments marked at the playhead. The task starts with the
+// focus on the player's keys, not in the transcript, so the page's keys work until `t`.
 
 import { h } from "../dom.js";
 
@@ -71,7 +72,7 @@ export function create(params, ctx) {
     KeyM: mark,
   };
 
-  const el = h("div", { class: "audio" },
+  const el = h("div", { class: "audio", tabindex: -1 },
     h("div", { class: "player" }, audio, h("span", {}, " Speed "), speed),
     h("label", { for: "transcript" }, `Transcript${params.language ? ` (${params.language})` : ""}`),
     transcript,
@@ -80,10 +81,14 @@ export function create(params, ctx) {
 
   return {
     el,
-    shortcuts: [["Alt+K", "play / pause"], ["Alt+J Alt+L", "back / forward 2 s"],
+    shortcuts: [["t", "type in the transcript"], ["Alt+K", "play / pause"], ["Alt+J Alt+L", "back / forward 2 s"],
       ["Alt+- Alt+=", "slower / faster"], ["Alt+M", "mark a segment's start, then its end"]],
-    focus: () => transcript.focus(),
+    focus: () => el.focus(),
     onKey(event, typing) {
+      if (event.key === "t" && !typing && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        transcript.focus();
+        return true;
+      }
       const action = actions[event.code];
       if (!action || event.ctrlKey || event.metaKey || (!event.altKey && typing)) return false;
       action();

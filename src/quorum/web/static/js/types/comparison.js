@@ -19,6 +19,35 @@ export function summary(response) {
   return "ranking" in response ? `ranking ${response.ranking.join(" > ")}` : `prefers ${response.choice}`;
 }
 
+// The widest scale drawn as one button per value; a wider one is a number box.
+const MOST_STEPS = 11;
+
+// A rating of dimension `d` from `start`: a row of radio buttons (arrows move along it, a click
+// picks), so that no key typed elsewhere lands in it; {el, value() -> number | null, first}.
+function scale(id, d, start) {
+  const [min, max] = [d.min ?? 1, d.max ?? 7];
+  const title = h("span", { class: "label", id: `${id}-title`, title: d.description || null }, `${d.name} (${min}–${max})`);
+  if (max - min + 1 > MOST_STEPS) {
+    const input = h("input", { type: "number", min, max, step: 1, id, value: start ?? "", "aria-labelledby": title.id });
+    const value = () => {
+      const v = Number(input.value);
+      return input.value !== "" && Number.isInteger(v) && v >= min && v <= max ? v : null;
+    };
+    return { el: h("div", { class: "rating" }, title, input), value, first: input };
+  }
+  const radios = Array.from({ length: max - min + 1 }, (_, k) => h("input", {
+    type: "radio", name: id, id: `${id}-${min + k}`, value: String(min + k), checked: start === min + k,
+  }));
+  const el = h("div", { class: "rating" }, title,
+    h("div", { class: "scale", role: "radiogroup", "aria-labelledby": title.id },
+      radios.map((r) => h("span", {}, r, h("label", { for: r.id }, r.value)))));
+  const value = () => {
+    const picked = radios.find((r) => r.checked);
+    return picked ? Number(picked.value) : null;
+  };
+  return { el, value, first: radios.find((r) => r.checked) || radios[0] };
+}
+
 export function create(params, ctx) {
   const ranking = params.mode === "ranking";
   const ids = params.candidates.map((c) => c.id);
@@ -26,23 +55,19 @@ export function create(params, ctx) {
   const hyp = ctx.hypothesis || {};
   let choice = ids.includes(hyp.choice) || (params.allow_tie && hyp.choice === "tie") ? hyp.choice : null;
   let order = Array.isArray(hyp.ranking) ? hyp.ranking.filter((id) => ids.includes(id)) : [];
-  const ratingInputs = {};
+  const ratings = {}; // candidate id -> dimension name -> {value() -> number | null, first}
 
   const cards = params.candidates.map((c, i) => {
-    ratingInputs[c.id] = {};
-    const ratings = dims.map((d) => {
-      const input = h("input", {
-        type: "number", min: d.min ?? 1, max: d.max ?? 7, step: 1, id: `rate-${i}-${d.name}`,
-        value: hyp.ratings?.[c.id]?.[d.name] ?? "", required: true,
-      });
-      ratingInputs[c.id][d.name] = input;
-      return h("div", { class: "rating" },
-        h("label", { for: input.id, title: d.description || "" }, `${d.name} (${d.min ?? 1}–${d.max ?? 7})`), input);
+    ratings[c.id] = {};
+    const controls = dims.map((d) => {
+      const control = scale(`rate-${i}-${d.name}`, d, hyp.ratings?.[c.id]?.[d.name]);
+      ratings[c.id][d.name] = control;
+      return control.el;
     });
     return h("article", { class: "candidate", "data-id": c.id, "aria-label": `Response ${i + 1}` },
       h("h3", {}, h("kbd", {}, String(i + 1)), ` Response ${i + 1}`, h("span", { class: "mark" })),
       markdownBlock(ctx.html(c.content)),
-      ratings.length ? h("div", { class: "ratings" }, ratings) : null);
+      controls.length ? h("div", { class: "ratings" }, controls) : null);
   });
   const candidatesEl = h("div", { class: "candidates", tabindex: -1 }, cards);
   candidatesEl.style.setProperty("--n", Math.min(ids.length, 4)); // CSSOM: allowed by the CSP
@@ -76,14 +101,13 @@ export function create(params, ctx) {
     ? [["1–9", "next in the ranking, best first"], ["Backspace", "undo the last rank"]]
     : [["1–9", "prefer that response"]];
   if (params.allow_tie) shortcuts.push(["t", "a tie"]);
-  if (dims.length) shortcuts.push(["Tab", "move through the ratings"]);
+  if (dims.length) shortcuts.push(["Tab ← →", "move to a rating, choose its value"]);
 
   return {
     el,
     shortcuts,
-    // Ratings first when there are any (Tab walks them, then the justification), else the
-    // candidates, so that the number keys choose at once.
-    focus: () => (dims.length ? ratingInputs[ids[0]][dims[0].name] : candidatesEl).focus(),
+    // The candidates, so that the number keys choose at once; Tab walks the ratings from there.
+    focus: () => candidatesEl.focus(),
     onKey(event, typing) {
       if (typing || event.altKey || event.ctrlKey || event.metaKey) return false;
       const n = /^[1-9]$/.test(event.key) ? Number(event.key) - 1 : -1;
@@ -110,10 +134,10 @@ export function create(params, ctx) {
         for (const id of ids) {
           response.ratings[id] = {};
           for (const d of dims) {
-            const input = ratingInputs[id][d.name];
-            const value = Number(input.value);
-            if (input.value === "" || !Number.isInteger(value) || value < (d.min ?? 1) || value > (d.max ?? 7)) {
-              input.focus();
+            const control = ratings[id][d.name];
+            const value = control.value();
+            if (value === null) {
+              control.first.focus();
               throw new Error(`Rate ${d.name} of Response ${ids.indexOf(id) + 1} from ${d.min ?? 1} to ${d.max ?? 7}.`);
             }
             response.ratings[id][d.name] = value;

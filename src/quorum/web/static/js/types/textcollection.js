@@ -1,5 +1,6 @@
 // Text collection: the task's form (text, number, yes/no, category fields) beside its
-// attachments; Tab moves through the fields, Ctrl+Enter submits.
+// attachments; Tab moves through the fields, Ctrl+Enter submits. The task starts with the
+// focus on the form as a whole, so the page's keys (s, i) work until the annotator Tabs in.
 
 import { oneLine } from "../answers.js";
 import { h, markdownBlock } from "../dom.js";
@@ -74,7 +75,7 @@ export function create(params, ctx) {
   });
   const attachments = (params.attachments || []).map((a) =>
     h("div", { class: "attachment" }, attachmentView(a.type, a.content, a.type === "text" ? markdownBlock(ctx.html(a.content)) : null)));
-  const el = h("div", { class: "textcollection" },
+  const el = h("div", { class: "textcollection", tabindex: -1 },
     params.title ? h("h2", {}, params.title) : null,
     params.description ? h("p", {}, params.description) : null,
     h("div", { class: "split" },
@@ -83,8 +84,8 @@ export function create(params, ctx) {
 
   return {
     el,
-    shortcuts: [["Tab", "next field"], ["Space", "tick a choice"]],
-    focus: () => fields[0]?.controls[0]?.first.focus(),
+    shortcuts: [["Tab", "into the form, next field"], ["Space", "tick a choice"]],
+    focus: () => el.focus(),
     response() {
       const annotations = {};
       for (const { field, controls } of fields) {

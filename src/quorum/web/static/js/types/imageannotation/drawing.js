@@ -1,12 +1,13 @@
 // The image annotation drawn: an SVG laid over the image in the image's own pixel coordinates,
-// zoomed, with the toolbar (tools, label, zoom) and the list of objects with the selected one's
-// label and attributes. `draw` paints the model again after each change; the controls drawn
+// zoomed, each shape with its number and label written at it, with the toolbar (tools, label,
+// zoom) and the list of objects with the selected one's label and attributes. `draw` paints the model again after each change; the controls drawn
 // here change the model themselves.
 
 import { h } from "../../dom.js";
 import { TOOLS } from "./model.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+const POINT_RADIUS = 7; // screen pixels, at any zoom
 
 function svg(tag, attrs = {}) {
   const el = document.createElementNS(SVG, tag);
@@ -69,7 +70,7 @@ export class Drawing {
     const layer = this.layer;
     layer.replaceChildren();
     objects.forEach((o, i) => {
-      layer.append(this.shapeOf(o, i, stroke));
+      layer.append(this.shapeOf(o, i, stroke), this.tagOf(o, i));
       if (i === selected && o.type === "box") {
         for (const [cx, cy, corner] of [[o.left, o.top, "nw"], [o.left + o.width, o.top, "ne"],
           [o.left, o.top + o.height, "sw"], [o.left + o.width, o.top + o.height, "se"]]) {
@@ -98,9 +99,21 @@ export class Drawing {
   shapeOf(o, i, stroke) {
     const attrs = { class: `shape${i === this.model.selected ? " selected" : ""}`, "stroke-width": stroke, "data-i": i };
     if (o.type === "box") return svg("rect", { ...attrs, x: o.left, y: o.top, width: o.width, height: o.height });
-    if (o.type === "point") return svg("circle", { ...attrs, cx: o.x, cy: o.y, r: 5 / this.zoom });
+    if (o.type === "point") return svg("circle", { ...attrs, cx: o.x, cy: o.y, r: POINT_RADIUS / this.zoom });
     const points = o.vertices.map((v) => `${v.x},${v.y}`).join(" ");
     return svg(o.type === "polygon" ? "polygon" : "polyline", { ...attrs, points });
+  }
+
+  // "1 car" written above the shape's top left corner (inside the image near its top edge), the
+  // same size on screen at any zoom.
+  tagOf(o, i) {
+    const [x, y] = o.type === "box" ? [o.left, o.top] : o.type === "point" ? [o.x + POINT_RADIUS / this.zoom, o.y]
+      : [Math.min(...o.vertices.map((v) => v.x)), Math.min(...o.vertices.map((v) => v.y))];
+    const size = 14 / this.zoom;
+    const tag = svg("text", { class: `tag${i === this.model.selected ? " selected" : ""}`, x,
+      y: y - size * 0.3 < size ? y + size * 1.1 : y - size * 0.3, "font-size": size, "stroke-width": 3 / this.zoom });
+    tag.textContent = `${i + 1} ${o.label}`;
+    return tag;
   }
 
   drawToolbar() {
@@ -126,23 +139,24 @@ export class Drawing {
       items.length ? h("ol", {}, items) : h("p", { class: "muted" }, "None yet."),
       o ? h("div", { class: "stack" }, h("h3", {}, `Selected: ${selected + 1}`),
         h("div", { class: "field" }, h("label", { for: "sel-label" }, "label"), this.labelSelect(o)),
-        Object.entries(model.attrSpecs).map(([n, s]) => attributeControl(o, n, s)),
+        Object.entries(model.attrSpecs).map(([n, s]) => attributeControl(model, o, n, s)),
         h("button", { type: "button", onclick: () => { if (model.removeSelected()) this.draw(); } },
           "Delete (Del)")) : null].filter(Boolean));
   }
 
   labelSelect(o) {
-    const select = h("select", { id: "sel-label", onchange: (e) => { o.label = e.target.value; this.draw(); } },
+    const select = h("select", { id: "sel-label", onchange: (e) => { this.model.relabel(o, e.target.value); this.draw(); } },
       this.model.labelsOf[o.type].map((l) => h("option", { value: l }, l)));
     select.value = o.label;
     return select;
   }
 }
 
-// The control of one of an object's attributes: a choice, several choices, a number or text.
-function attributeControl(o, name, spec) {
+// The control of one of an object's attributes: a choice, several choices, a number or text
+// (whose typing, from focus to blur, is one change for undo).
+function attributeControl(model, o, name, spec) {
   const id = `attr-${name}`;
-  const set = (v) => { o.attributes[name] = v; };
+  const set = (v) => model.setAttribute(o, name, v);
   let control;
   if ((spec.type ?? "category") === "category" && !spec.allow_multiple) {
     control = h("select", { id, onchange: (e) => set(e.target.value) }, spec.choices.map((c) => h("option", { value: c }, c)));
@@ -153,8 +167,15 @@ function attributeControl(o, name, spec) {
       onchange: (e) => set(e.target.checked ? [...o.attributes[name], c] : o.attributes[name].filter((x) => x !== c)),
     }), h("label", { for: `${id}-${k}` }, c))));
   } else {
+    let typed = false;
     control = h("input", { id, type: spec.type === "number" ? "number" : "text", value: o.attributes[name],
-      oninput: (e) => set(spec.type === "number" ? Number(e.target.value) : e.target.value) });
+      onfocus: () => { typed = false; },
+      oninput: (e) => {
+        const v = spec.type === "number" ? Number(e.target.value) : e.target.value;
+        if (typed) o.attributes[name] = v;
+        else set(v);
+        typed = true;
+      } });
   }
   return h("div", { class: "field" }, h("label", { for: id }, name), control);
 }

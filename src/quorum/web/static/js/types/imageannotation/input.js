@@ -2,6 +2,7 @@
 // keyboard (`onKey`, which the page calls) drives a crosshair that places corners and vertices.
 // Each handler changes the model, then has the drawing paint it.
 
+import { HISTORY_SHORTCUTS, historyKey } from "../../history.js";
 import { TOOLS } from "./model.js";
 
 const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
@@ -12,7 +13,7 @@ export function shortcuts(tools) {
     ["← ↑ → ↓", "move the crosshair (Shift: faster)"], ["Space", "place a corner, vertex or point"],
     ["Enter", "finish a polygon or line"], ["[ ]", "select the previous / next object"],
     ["Alt+arrows", "move the selected object (Alt+Shift: resize a box)"], ["Del", "delete the selected object"],
-    ["+ - 0", "zoom in, out, fit"], ["Esc", "cancel the shape, deselect"],
+    ["+ - 0", "zoom in, out, fit"], ["Esc", "cancel the shape, deselect"], ...HISTORY_SHORTCUTS,
   ];
 }
 
@@ -46,6 +47,10 @@ export function bindPointer(model, drawing) {
   surface.addEventListener("pointermove", (event) => {
     const [x, y] = drawing.at(event);
     model.pointAt(x, y);
+    if (drag && drag.kind !== "draw" && !drag.recorded) {
+      model.remember(); // once per drag, at its first move
+      drag.recorded = true;
+    }
     if (drag?.kind === "move") {
       model.moveSelected(x - drag.last[0], y - drag.last[1], false);
       drag.last = [x, y];
@@ -90,12 +95,18 @@ export function keyHandler(model, drawing) {
     0: () => { drawing.fit(); return true; },
   };
   return (event, typing) => {
+    const way = historyKey(event, typing);
+    if (way) return model.travel(way) ? changed() : true;
     if (typing || event.ctrlKey || event.metaKey) return false;
     const key = event.key;
     if (key in ARROWS) {
       const step = event.shiftKey && !event.altKey ? 25 : 5;
       const [dx, dy] = ARROWS[key].map((d) => d * step);
-      if (event.altKey) return model.moveSelected(dx, dy, event.shiftKey) && changed();
+      if (event.altKey) {
+        if (!model.chosen) return false;
+        model.remember();
+        return model.moveSelected(dx, dy, event.shiftKey) && changed();
+      }
       model.moveCross(dx, dy);
       changed();
       drawing.revealCross();

@@ -1,7 +1,11 @@
 // The state of an image annotation, without the page: the objects in the image's own pixel
 // coordinates, the tool and label in hand, the selected object, the corners or vertices placed
 // of a shape not yet finished, and the crosshair that the keyboard moves. Its changes say, in a
-// sentence for a screen reader, what they did; whoever made a change redraws.
+// sentence for a screen reader, what they did; whoever made a change redraws. Changes to the
+// objects are recorded in a history (undo, redo); a drag or a key that moves an object records
+// once at its start (`remember`), the other changes record themselves.
+
+import { History } from "../../history.js";
 
 // The tools and their keys, in the toolbar's order.
 export const TOOLS = { box: "b", polygon: "p", line: "l", point: "o" };
@@ -34,6 +38,31 @@ export class ImageModel {
     this.width = 0;
     this.height = 0;
     this.cross = { x: 0, y: 0 };
+    this.history = new History();
+  }
+
+  // What undo brings back: the objects and which one is selected.
+  get state() {
+    return { objects: this.objects, selected: this.selected };
+  }
+
+  remember() {
+    this.history.record(this.state);
+  }
+
+  // Undo ("undo") or redo ("redo") one change; while a shape is being drawn, undo drops its
+  // last corner or vertex instead. False when there is nothing to undo or redo.
+  travel(way) {
+    if (way === "undo" && this.pending.length) {
+      this.pending.pop();
+      this.announce("Last point removed.");
+      return true;
+    }
+    const state = this.history[way](this.state);
+    if (!state) return false;
+    ({ objects: this.objects, selected: this.selected } = state);
+    this.announce(way === "undo" ? "Undone." : "Redone.");
+    return true;
   }
 
   get chosen() {
@@ -64,8 +93,19 @@ export class ImageModel {
   // Number key n: the tool's label n, and the selected object's where its type has one.
   pickLabel(n) {
     const o = this.chosen;
-    if (o && this.labelsOf[o.type][n]) o.label = this.labelsOf[o.type][n];
+    if (o && this.labelsOf[o.type][n]) this.relabel(o, this.labelsOf[o.type][n]);
     if (this.labelsOf[this.tool][n]) this.label = this.labelsOf[this.tool][n];
+  }
+
+  relabel(o, label) {
+    if (o.label === label) return;
+    this.remember();
+    o.label = label;
+  }
+
+  setAttribute(o, name, value) {
+    this.remember();
+    o.attributes[name] = value;
   }
 
   select(i) {
@@ -116,6 +156,7 @@ export class ImageModel {
   add(type, geometry) {
     const attributes = Object.fromEntries(Object.entries(this.attrSpecs).map(([n, s]) => [n, defaultValue(s)]));
     const label = this.labelsOf[type].includes(this.label) ? this.label : this.labelsOf[type][0];
+    this.remember();
     this.objects.push({ type, label, attributes, ...geometry });
     this.selected = this.objects.length - 1;
     this.pending = [];
@@ -125,6 +166,7 @@ export class ImageModel {
   // False when nothing is selected.
   removeSelected() {
     if (this.selected < 0) return false;
+    this.remember();
     const [gone] = this.objects.splice(this.selected, 1);
     this.selected = Math.min(this.selected, this.objects.length - 1);
     this.announce(`${gone.label} ${gone.type} deleted.`);
