@@ -93,6 +93,7 @@ def test_admin_creates_a_user_and_controls_their_access(login, web):
     page.get_by_label("Role of carol").select_option("reviewer")
     page.get_by_role("button", name="Set role").click()
     expect(page.locator('#users tr[data-user="carol"]')).to_contain_text("reviewer")
+    expect(page.get_by_role("button", name="Set role")).to_be_focused()
 
     page.get_by_label("New password for carol").fill("short")
     page.get_by_role("button", name="Reset password").click()
@@ -119,6 +120,7 @@ def test_admin_creates_a_user_and_controls_their_access(login, web):
     page.get_by_role("button", name=f"Revoke key {key[:12]}").click()
     page.get_by_role("dialog").get_by_role("button", name="Revoke").click()
     expect(page.get_by_role("status")).to_have_text(f"Key {key[:12]}… revoked.")
+    expect(page.get_by_role("button", name="Create API key")).to_be_focused()
     assert httpx.get(f"{web.url}/api/me", headers=as_carol).status_code == 401
 
     page.get_by_role("button", name="Deactivate carol").click()
@@ -127,6 +129,7 @@ def test_admin_creates_a_user_and_controls_their_access(login, web):
     page.get_by_role("button", name="Deactivate carol").click()
     page.get_by_role("dialog").get_by_role("button", name="Deactivate").click()
     expect(page.get_by_role("status")).to_have_text("carol deactivated.")
+    expect(page.get_by_role("button", name="Activate carol")).to_be_focused()
     carol.goto("/stats")
     carol.wait_for_url("**/login?next=/stats")  # their open session has ended
     assert _password_login(web, "carol") == 401
