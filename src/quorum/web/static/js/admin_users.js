@@ -188,6 +188,7 @@ function keysPart(user) {
     await act(async () => {
       await api("POST", `${userPath(user.name)}/keys/${encodeURIComponent(prefix)}/revoke`);
       statusLine.textContent = `Key ${prefix}… revoked.`;
+      if (shown.querySelector("#new-key")?.textContent.startsWith(prefix)) shown.replaceChildren();
     });
     create.focus(); // its Revoke button is gone
   }
