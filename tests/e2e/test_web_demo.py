@@ -100,6 +100,7 @@ def test_every_demo_page_passes_the_axe_accessibility_rules(browser, demo):
         "annotator1": ["/work", "/stats", *(f"/work/{quote(p)}" for p in DEMO_PROJECTS)],
         "reviewer": ["/review", f"/review/{quote(TRIAGE)}"],
         "manager": ["/manage", "/projects/new", f"/manage/{quote(TRIAGE)}"],
+        "admin": ["/admin/users", "/admin/jobs"],
     }
     found = {}
     for user, paths in pages.items():

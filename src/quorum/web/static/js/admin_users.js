@@ -103,21 +103,24 @@ async function loadUsers() {
   return users;
 }
 
-// Show one user's panel (again, after a change); the focus moves to it when it is new.
+// Show one user's panel (again, after a change): the focus moves to its heading when it is
+// new, else back to the control it was on.
 async function select(name) {
   const fresh = name !== selected;
+  const focused = document.activeElement?.id;
   selected = name;
   const users = await loadUsers();
   const user = users.find((u) => u.name === name);
   detail.replaceChildren(user ? userPanel(user) : "");
-  if (fresh) detail.querySelector("h2")?.focus();
+  const target = fresh ? detail.querySelector("h2") : focused ? document.getElementById(focused) : null;
+  target?.focus();
 }
 
 function rolePart(user) {
   const fields = { role: field("role", `Role of ${user.name}`, { value: user.role }, roles) };
   const { other, run } = errorsOf(fields);
   const form = h("form", { class: "inline wrap", novalidate: true }, fields.role.el,
-    h("button", { type: "submit" }, "Set role"), other);
+    h("button", { type: "submit", id: "set-role" }, "Set role"), other);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const done = await run(() => api("POST", `${userPath(user.name)}/role`, { role: fields.role.input.value }));
@@ -159,8 +162,8 @@ function accessPart(user) {
     }
   }
   return h("div", { class: "actions" }, user.is_active
-    ? h("button", { type: "button", class: "danger", onclick: () => setActive(false) }, `Deactivate ${user.name}`)
-    : h("button", { type: "button", onclick: () => setActive(true) }, `Activate ${user.name}`), error);
+    ? h("button", { type: "button", id: "access", class: "danger", onclick: () => setActive(false) }, `Deactivate ${user.name}`)
+    : h("button", { type: "button", id: "access", onclick: () => setActive(true) }, `Activate ${user.name}`), error);
 }
 
 function keysPart(user) {
@@ -168,6 +171,7 @@ function keysPart(user) {
   const shown = h("div", { id: "new-key-box", "aria-live": "polite" });
   const error = h("p", { class: "error", role: "alert" });
   const test = h("input", { type: "checkbox", id: "key-test" });
+  const create = h("button", { type: "submit" }, "Create API key");
 
   async function act(call) {
     error.textContent = "";
@@ -184,7 +188,9 @@ function keysPart(user) {
     await act(async () => {
       await api("POST", `${userPath(user.name)}/keys/${encodeURIComponent(prefix)}/revoke`);
       statusLine.textContent = `Key ${prefix}… revoked.`;
+      if (shown.querySelector("#new-key")?.textContent.startsWith(prefix)) shown.replaceChildren();
     });
+    create.focus(); // its Revoke button is gone
   }
 
   function showOnce(key) {
@@ -218,7 +224,7 @@ function keysPart(user) {
 
   const form = h("form", { class: "actions" },
     h("span", { class: "inline" }, test, h("label", { for: test.id }, "Test key (its tasks complete at once, by machine)")),
-    h("button", { type: "submit" }, "Create API key"));
+    create);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     act(async () => {
