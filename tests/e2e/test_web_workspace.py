@@ -85,6 +85,10 @@ def test_digits_and_letters_never_land_in_a_field_the_page_focused(login):
     page.keyboard.press("Escape")
     assert page.locator("#f-note-0").input_value() == ""
     assert page.locator("#f-score-0").input_value() == ""
+    page.get_by_label("Yes").check()  # a form's chosen answer is marked as a category's is
+    after = "(l) => getComputedStyle(l, '::after').content"
+    assert page.locator("label[for=f-harmful-0-yes]").evaluate(after) == '" ✓"'
+    assert page.locator("label[for=f-harmful-0-no]").evaluate(after) == "none"
     assert _axe(page) == []
 
 

@@ -24,7 +24,8 @@
  * @property {Array<[string, string]>} shortcuts  Rows of the keys panel: keys, what they do.
  * @property {() => object} response
  *   The answer; throws an Error whose message tells the annotator what is missing.
- * @property {() => void} [focus]  Puts the keyboard where the work starts.
+ * @property {() => void} [focus]  Puts the keyboard where the work starts: never in a text or number
+ *   box, where the page's keys (s, i, digits) would be typed instead of acting.
  * @property {(event: KeyboardEvent, typing: boolean) => boolean} [onKey]
  *   Sees each key first (`typing`: the focus is in a text box); true when it used the key.
  */
