@@ -18,3 +18,19 @@ class Verdict:
 
 
 Adapter = Callable[[dict[str, Any], Sequence[dict[str, Any]], Sequence[float]], Verdict]
+
+
+Answered = Sequence[tuple[int, dict[str, Any]]]
+"""One task's answers as (annotator code, response), the input of every agreement measure."""
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One agreement measure a task type's dashboard shows: what it is called, what it means in
+    plain words, and how it is computed over a sample of tasks with several answers: its value
+    (NaN where undefined) and the number of tasks it used."""
+
+    name: str
+    explanation: str
+    compute: Callable[[Sequence[Answered]], tuple[float, int]]
+    higher_is_better: bool = True
