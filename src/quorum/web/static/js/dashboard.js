@@ -84,14 +84,14 @@ function draw(d) {
           labels: d.confidence.map((_, i) => `${i / 10}`), every: 2,
           series: [{ name: "tasks", values: d.confidence, cls: "s2" }] }))),
   ];
-  const labels = Object.keys(d.agreement || {});
+  const labels = Object.keys(d.label_agreement || {});
   if (labels.length) {
     parts.push(h("div", { class: "split" },
       section("Agreement per label", barChart({
         title: d.confusion ? "Answers that agree with the consensus, per consensus label (%)"
           : "Agreement of answers with the consensus on each label's items (matched F1, %)",
         labels, height: 180,
-        series: [{ name: "% agreement", values: labels.map((l) => Math.round((d.agreement[l] ?? 0) * 100)), cls: "s1" }],
+        series: [{ name: "% agreement", values: labels.map((l) => Math.round((d.label_agreement[l] ?? 0) * 100)), cls: "s1" }],
       })),
       d.confusion ? section("Confusion matrix", confusionTable(d.confusion)) : null));
   }
