@@ -124,7 +124,7 @@ def test_setup_stage_follows_a_new_project(client, accounts, db):
     with db.session(write=True) as s:
         make.project(s, "new", policy={"min_overlap": 1, "max_overlap": 1})
     first = stage()
-    assert first["stage"] == "no_tasks" and "Import tasks" in first["next_step"]
+    assert first["stage"] == "no_tasks" and "task records" in first["next_step"]
     assert first["link"] == {"text": "Upload tasks", "href": "#h-upload-tasks"}
     assert [s["done"] for s in first["steps"]] == [False, False, False]
     with db.session(write=True) as s:

@@ -66,21 +66,21 @@ def setup(session: Session, project: Project, tasks: int, answers: int) -> dict[
     name = quote(project.name, safe="")
     steps = [
         _step("no_tasks", tasks > 0,
-              "Import tasks: upload a file of task records (JSONL, CSV or JSON) below, or send "
-              "them from code with the SDK or the API.", "Upload tasks", "#h-upload-tasks"),
+              "Upload a file of task records (JSONL, CSV or JSON) below, or send them from "
+              "code with the SDK or the API.", "Upload tasks", "#h-upload-tasks"),
         _step("no_annotators", bool(annotators) or answers > 0,
-              "Add annotators: the tasks are ready, but nobody may label them yet. Add people "
-              "as members with the annotator role.", "Add members", "#h-members"),
+              "The tasks are ready, but nobody may label them yet: add people as members "
+              "with the annotator role.", "Add members", "#h-members"),
         _step("no_answers", answers > 0,
-              "Wait for the first answers: annotators find this project on their Work page. "
-              "Add yourself as an annotator to try the workspace they see.",
+              "Annotators find this project on their Work page and label from there; add "
+              "yourself as an annotator to try the workspace they see.",
               "Open the workspace", f"/work/{name}"),
     ]  # fmt: skip
     todo = next((s for s in steps if not s["done"]), None)
     if todo is None:
         todo = _step("running", True,
-                     "Answers are coming in: agreement and quality below follow them. Review "
-                     "the tasks the quality engine is least sure of.",
+                     "Answers are coming in, and agreement and quality below follow them; "
+                     "review the tasks the quality engine is least sure of.",
                      "Open the review queue", f"/review/{name}")  # fmt: skip
     return {
         "stage": todo["step"],
