@@ -56,24 +56,26 @@ def agreement(
     response)), and each annotator's mean agreement with the others by the gold measure:
     {measures: [{name, value, n, explanation, higher_is_better}], per_annotator: {code:
     (value, pairs)}}. The adapter declares its measures, so no type is special-cased here."""
-    from quorum.services.consensus.measures import per_annotator
+    from quorum.services.consensus.measures import evaluate
     from quorum.services.consensus.registry import BY_AGGREGATOR
 
     entry = BY_AGGREGATOR[task_type.aggregator]
-    measures = []
-    for measure in entry.measures(params):
-        value, n = measure.compute(tasks)
-        measures.append(
-            {
-                "name": measure.name,
-                "value": _figure(value),
-                "n": n,
-                "explanation": measure.explanation,
-                "higher_is_better": measure.higher_is_better,
-            }
-        )
-    per = {who: (_figure(v), n) for who, (v, n) in per_annotator(tasks, entry.gold).items()}
-    return {"measures": measures, "per_annotator": per}
+    declared = entry.measures(params)
+    values, per = evaluate(declared, entry.gold, tasks)
+    measures = [
+        {
+            "name": measure.name,
+            "value": _figure(value),
+            "n": n,
+            "explanation": measure.explanation,
+            "higher_is_better": measure.higher_is_better,
+        }
+        for measure, (value, n) in zip(declared, values, strict=True)
+    ]
+    return {
+        "measures": measures,
+        "per_annotator": {who: (_figure(v), n) for who, (v, n) in per.items()},
+    }
 
 
 __all__ = [

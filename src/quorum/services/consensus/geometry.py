@@ -138,6 +138,8 @@ def shape_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float
     credit = 0.0
     for kind in KINDS:
         a, b = _of_kind(expected, kind), _of_kind(response, kind)
+        if not (a and b):  # nothing of this kind to match
+            continue
         rows, cols, _ = _drawn(kind, a).pairs(_drawn(kind, b))
         credit += sum(_attribute_agreement(a[i], b[j]) for i, j in zip(rows, cols, strict=True))
     return f1(credit, len(expected["annotations"]), len(response["annotations"]))
@@ -146,7 +148,13 @@ def shape_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float
 def shape_iou(a: dict[str, Any], b: dict[str, Any]) -> float:
     """Mean IoU of two answers' objects (points: closeness within the tolerance), objects of
     different kinds or labels never matching."""
-    blocks = [_drawn(k, _of_kind(a, k)).pairs(_drawn(k, _of_kind(b, k)))[2] for k in KINDS]
+    blocks = []
+    for kind in KINDS:
+        mine, theirs = _of_kind(a, kind), _of_kind(b, kind)
+        if mine and theirs:
+            blocks.append(_drawn(kind, mine).pairs(_drawn(kind, theirs))[2])
+        else:  # nothing of this kind to match: its objects count, unmatched
+            blocks.append(np.zeros((len(mine), len(theirs))))
     return matched_iou(block_diag(*blocks))
 
 

@@ -15,9 +15,7 @@ import numpy as np
 from quorum.quality import krippendorff_alpha
 from quorum.quality.agreement import PairwiseAgreement, pairwise_agreement
 from quorum.quality.encode import Answers
-from quorum.services.consensus.base import Answered, Measure
-
-PairScore = Callable[[dict[str, Any], dict[str, Any]], float]
+from quorum.services.consensus.base import Answered, Measure, PairScore
 
 ALPHA_EXPLANATION = (
     "Agreement between annotators beyond what chance alone would give: 1 is perfect, 0 is no "
@@ -45,12 +43,7 @@ def pairwise(
     name: str, explanation: str, score: PairScore, higher_is_better: bool = True
 ) -> Measure:
     """A measure that is the mean over tasks of `score` between each pair of answers."""
-
-    def compute(tasks: Sequence[Answered]) -> tuple[float, int]:
-        found = pairs_of(tasks, score)
-        return found.value, found.n_tasks
-
-    return Measure(name, explanation, compute, higher_is_better)
+    return Measure(name, explanation, pair=score, higher_is_better=higher_is_better)
 
 
 def alpha(name: str, key: Callable[[dict[str, Any]], Hashable]) -> Measure:
@@ -69,14 +62,32 @@ def alpha(name: str, key: Callable[[dict[str, Any]], Hashable]) -> Measure:
         answers = Answers(task, worker, label, n_tasks=len(tasks))
         return krippendorff_alpha(answers), int((np.bincount(task) > 1).sum())
 
-    return Measure(name, ALPHA_EXPLANATION, compute)
+    return Measure(name, ALPHA_EXPLANATION, whole=compute)
 
 
-def per_annotator(tasks: Sequence[Answered], score: PairScore) -> dict[int, tuple[float, int]]:
-    """Each annotator's mean `score` with the others who answered the same tasks, and the
-    number of answer pairs it rests on (annotators in no pair are left out)."""
-    found = pairs_of(tasks, score)
-    return {
-        who: (float(found.per_worker[who]), int(found.pairs[who]))
-        for who in np.flatnonzero(found.pairs > 0).tolist()
+def evaluate(
+    measures: Sequence[Measure], agreement: PairScore, tasks: Sequence[Answered]
+) -> tuple[list[tuple[float, int]], dict[int, tuple[float, int]]]:
+    """Each measure's (value, tasks used) over `tasks`, and each annotator's mean `agreement`
+    with the others who answered the same tasks with the number of answer pairs it rests on
+    (annotators in no pair are left out). Each pair score runs once over the pairs."""
+    scored: dict[PairScore, PairwiseAgreement] = {}
+
+    def pairs(score: PairScore) -> PairwiseAgreement:
+        if score not in scored:
+            scored[score] = pairs_of(tasks, score)
+        return scored[score]
+
+    values = []
+    for measure in measures:
+        if measure.pair is not None:
+            found = pairs(measure.pair)
+            values.append((found.value, found.n_tasks))
+        elif measure.whole is not None:
+            values.append(measure.whole(tasks))
+    mine = pairs(agreement)
+    per_annotator = {
+        who: (float(mine.per_worker[who]), int(mine.pairs[who]))
+        for who in np.flatnonzero(mine.pairs > 0).tolist()
     }
+    return values, per_annotator
