@@ -7,6 +7,8 @@ import pytest
 
 from quorum import tasktypes
 from quorum.services.consensus import agreement
+from quorum.services.consensus.base import Measure
+from quorum.services.consensus.registry import BY_AGGREGATOR
 
 
 def measures(type_name: str, params: dict, tasks: list[list[tuple[int, dict]]]) -> dict:
@@ -126,3 +128,17 @@ def test_forms_per_field_and_whole():
     assert got["Field “Count”"] == (0.5, 2)  # within 5%, then not
     assert got["Field “Note”"] == (0.5, 1)  # one word of two; nobody wrote a note on task 2
     assert got["Whole form"] == (pytest.approx(((1 + 0.5) / 2 + 0) / 2, abs=1e-4), 2)
+
+
+def test_every_aggregator_declares_explained_measures():
+    for aggregator, entry in BY_AGGREGATOR.items():
+        declared = entry.measures({})
+        assert declared, aggregator
+        assert all(m.name and len(m.explanation) > 40 for m in declared), aggregator
+
+
+def test_a_measure_is_a_pair_score_or_a_whole_one():
+    with pytest.raises(ValueError, match="either a pair score or a whole one"):
+        Measure("nothing", "computes nothing")
+    with pytest.raises(ValueError, match="either"):
+        Measure("both", "", pair=lambda a, b: 1.0, whole=lambda tasks: (1.0, 0))
