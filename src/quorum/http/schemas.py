@@ -10,7 +10,7 @@ more fields than listed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -382,14 +382,57 @@ class ReviewQueue(BaseModel):
     waiting: int
 
 
+class AgreementMeasure(BaseModel):
+    name: str
+    value: float | None = Field(description="null: not measurable yet (too few answers)")
+    n: int = Field(description="tasks the value rests on")
+    explanation: str
+    higher_is_better: bool
+
+
+class AnnotatorAgreement(BaseModel):
+    annotator: str
+    agreement: float | None = Field(description="mean agreement with the others, 0-1")
+    pairs: int = Field(description="answer pairs it rests on")
+
+
+class DashboardAgreement(BaseModel):
+    sample: int = Field(description="latest tasks with two or more answers that were measured")
+    measures: list[AgreementMeasure]
+    per_annotator: list[AnnotatorAgreement]
+
+
+class SetupLink(BaseModel):
+    text: str
+    href: str
+
+
+class SetupStep(BaseModel):
+    step: str
+    done: bool
+    link: SetupLink
+
+
+class DashboardSetup(BaseModel):
+    stage: Literal["no_tasks", "no_annotators", "no_answers", "running"]
+    next_step: str
+    link: SetupLink
+    steps: list[SetupStep]
+
+
 class Dashboard(BaseModel):
     project: str
     type: str
+    setup: DashboardSetup
     throughput: Any
     queue: Any
     confidence: Any
     confusion: Any
-    agreement: Any
+    agreement: DashboardAgreement
+    label_agreement: Any = Field(
+        description="per label: agreement of answers with the consensus (categories, spans, "
+        "shapes), else null"
+    )
     annotators: list[AnnotatorRecord]
 
 

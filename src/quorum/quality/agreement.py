@@ -1,9 +1,11 @@
 """Inter-annotator agreement: per project and per annotator.
 
-Everything is computed from the weighted (task x class) vote counts of `Answers`, so missing
-data (annotators who skipped a task) need no special case and repeated answers follow the
-split-vote rule of `quorum.quality.encode`. Tasks with fewer than two answers carry no
-agreement information and are left out of every measure.
+For categories, everything is computed from the weighted (task x class) vote counts of
+`Answers`, so missing data (annotators who skipped a task) need no special case and repeated
+answers follow the split-vote rule of `quorum.quality.encode`. Tasks with fewer than two
+answers carry no agreement information and are left out of every measure. For structured
+answers (spans, shapes, transcripts, rankings, forms) `pairwise_agreement` averages a score
+per pair of answers to one task, which the caller computes with the measure for the shape.
 """
 
 from __future__ import annotations
@@ -184,3 +186,43 @@ def annotator_agreement(answers: Answers) -> AnnotatorAgreement:
         cohen_kappa=cohen_kappa_matrix(answers).mean_per_annotator(),
         n_compared=chances,
     )
+
+
+@dataclass(frozen=True)
+class PairwiseAgreement:
+    """`value`: the mean over tasks of the mean score of a task's answer pairs (each task
+    counts once, however many answered it), NaN without pairs; `per_worker`: the mean score
+    of the pairs each worker is in, i.e. their agreement with the others (NaN for a worker
+    in no pair), and `pairs` how many pairs that is."""
+
+    value: float
+    n_tasks: int
+    per_worker: FloatArray
+    pairs: FloatArray
+
+
+def pairwise_agreement(
+    task: ArrayLike,
+    first: ArrayLike,
+    second: ArrayLike,
+    score: ArrayLike,
+    n_workers: int | None = None,
+) -> PairwiseAgreement:
+    """Agreement from one row per pair of answers to a task: (task, the two workers, their
+    score). NaN scores (a measure undefined for that pair) are left out."""
+    t, a, b = (np.asarray(x, dtype=np.int64) for x in (task, first, second))
+    s = np.asarray(score, dtype=float)
+    if not t.size == a.size == b.size == s.size:
+        raise ValueError("task, first, second and score must have the same length")
+    known = ~np.isnan(s)
+    t, a, b, s = t[known], a[known], b[known], s[known]
+    n_w = int(max(a.max(initial=-1), b.max(initial=-1))) + 1 if n_workers is None else n_workers
+    pairs = weighted_bincount(a, np.ones(a.size), n_w) + weighted_bincount(b, np.ones(b.size), n_w)
+    summed = weighted_bincount(a, s, n_w) + weighted_bincount(b, s, n_w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_worker: FloatArray = summed / pairs
+    tasks, inverse = np.unique(t, return_inverse=True)
+    if not tasks.size:
+        return PairwiseAgreement(float("nan"), 0, per_worker, pairs)
+    per_task = weighted_bincount(inverse, s, tasks.size) / np.bincount(inverse)
+    return PairwiseAgreement(float(per_task.mean()), int(tasks.size), per_worker, pairs)

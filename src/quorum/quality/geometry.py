@@ -49,6 +49,20 @@ def box_iou(a: FloatArray, b: FloatArray) -> FloatArray:
     return iou
 
 
+def matched_iou(similarity: FloatArray) -> float:
+    """Mean IoU between two annotators' objects, given their similarity matrix (IoU, 0 across
+    labels): objects are paired one to one for the most total overlap, and each object the
+    other did not draw (no overlap with anything left) counts as an IoU of 0, so the mean
+    runs over every distinct object. Both drawing nothing is full agreement (1.0)."""
+    n, m = similarity.shape
+    if n == 0 and m == 0:
+        return 1.0
+    rows, cols = linear_sum_assignment(similarity, maximize=True)
+    overlap = similarity[rows, cols]
+    matched = overlap > 0
+    return float(overlap[matched].sum() / (n + m - int(matched.sum())))
+
+
 def point_similarity(max_distance: float) -> Similarity:
     """1 - distance / max_distance, clipped at 0: points further apart never match."""
 

@@ -209,3 +209,18 @@ def rankings_to_comparisons(
     right = left + 1 + offset
     outcome = np.where(pos[left] == pos[right], TIE, FIRST)
     return items[left], items[right], outcome, g[left]
+
+
+def kendall_tau(a: ArrayLike, b: ArrayLike) -> float:
+    """Kendall's tau-b between two rankings of the same items, given as each item's position
+    (lower = better, equal = tied): 1 for the same order, -1 for the reverse, 0 for no
+    relation. NaN when it is undefined: fewer than two items, or one ranking all ties."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError("both rankings must give a position for the same items")
+    i, j = np.triu_indices(x.size, 1)
+    dx, dy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
+    denominator = np.sqrt(float(np.count_nonzero(dx)) * float(np.count_nonzero(dy)))
+    if denominator == 0:
+        return float("nan")
+    return float((dx * dy).sum() / denominator)

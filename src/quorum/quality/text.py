@@ -69,6 +69,20 @@ def normalised_edit_distance(a: Sequence[str], b: Sequence[str]) -> float:
     return edit_distance(a, b) / max(len(a), len(b), 1)
 
 
+def word_error_rate(reference: Sequence[str], hypothesis: Sequence[str]) -> float:
+    """Word edits (substitutions, insertions, deletions) that turn `reference` into
+    `hypothesis`, per word of `reference`: 0 for equal, above 1 when the hypothesis adds more
+    than the reference has. An empty reference counts as one word, so anything against it
+    is an error rate of its length rather than a division by zero."""
+    return edit_distance(reference, hypothesis) / max(len(reference), 1)
+
+
+def pairwise_wer(a: Sequence[str], b: Sequence[str]) -> float:
+    """The word error rate between two transcripts where neither is the reference: the mean
+    of both directions, so the measure is symmetric."""
+    return (word_error_rate(a, b) + word_error_rate(b, a)) / 2.0
+
+
 def _central(tokens: list[list[str]], weight: FloatArray) -> tuple[int, float]:
     """Index of the answer with the least weighted normalised distance to the others, and
     1 - that mean distance."""

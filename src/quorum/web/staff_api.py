@@ -38,5 +38,6 @@ def project_dashboard(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    """Throughput per hour, queue, confidence histogram, confusion matrix and annotators."""
+    """Setup stage, throughput per hour, queue, confidence histogram, agreement measures,
+    confusion matrix and annotators."""
     return dashboard.dashboard(session, project, hours)

@@ -35,7 +35,7 @@ def test_dashboard_counts_and_confusion(db):
     confusion = got["confusion"]
     assert confusion["labels"] == ["cat", "dog"]
     assert sum(map(sum, confusion["matrix"])) == 6
-    assert got["agreement"] == {"cat": 0.8333, "dog": None}  # 5 of 6 answers say cat
+    assert got["label_agreement"] == {"cat": 0.8333, "dog": None}  # 5 of 6 answers say cat
     assert [a["answers"] for a in got["annotators"]] == [3, 3]
 
 
@@ -57,7 +57,7 @@ def test_review_queues_and_partial_agreement(db):
             {"name": "ner", "type": "namedentityrecognition", "waiting": 1}
         ]
         item = reviews.next_review(s, rev.principal, "ner")
-        per_label = dashboard.dashboard(s, "ner", 1)["agreement"]
+        per_label = dashboard.dashboard(s, "ner", 1)["label_agreement"]
     assert per_label is not None and 0 < per_label["PER"] < 1
     scores = [a["agreement"] for a in item["answers"]]
     assert all(0 <= x <= 1 for x in scores)
@@ -81,8 +81,8 @@ def test_agreement_per_label_of_image_objects(db):
             _answer(s, p[name], "img", {"annotations": drawn, "links": [], "global_attributes": {}})
         got = dashboard.dashboard(s, "img", 1)
     assert got["confusion"] is None
-    assert got["agreement"]["car"] == 1.0  # the two cars overlap enough to match
-    assert 0 < got["agreement"]["person"] < 1  # one of the two answers has the person
+    assert got["label_agreement"]["car"] == 1.0  # the two cars overlap enough to match
+    assert 0 < got["label_agreement"]["person"] < 1  # one of the two answers has the person
 
 
 def test_dashboard_route_refuses_bad_input(client, accounts, db):

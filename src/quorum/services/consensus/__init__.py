@@ -14,10 +14,11 @@ The adapters load NumPy and SciPy on the first verdict, not when the server star
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
-from quorum.services.consensus.base import DEFAULT_ACCURACY, Adapter, Verdict
+from quorum.services.consensus.base import DEFAULT_ACCURACY, Adapter, Answered, Verdict
 from quorum.tasktypes.base import TaskType
 
 
@@ -44,4 +45,45 @@ def gold_score(task_type: TaskType, expected: dict[str, Any], response: dict[str
     return BY_AGGREGATOR[task_type.aggregator].gold(expected, response)
 
 
-__all__ = ["DEFAULT_ACCURACY", "Adapter", "Verdict", "gold_score", "verdict"]
+def _figure(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 4)
+
+
+def agreement(
+    task_type: TaskType, params: dict[str, Any], tasks: Sequence[Answered]
+) -> dict[str, Any]:
+    """The type's agreement measures over `tasks` (each its answers as (annotator code,
+    response)), and each annotator's mean agreement with the others by the gold measure:
+    {measures: [{name, value, n, explanation, higher_is_better}], per_annotator: {code:
+    (value, pairs)}}. The adapter declares its measures, so no type is special-cased here."""
+    from quorum.services.consensus.measures import evaluate
+    from quorum.services.consensus.registry import BY_AGGREGATOR
+
+    entry = BY_AGGREGATOR[task_type.aggregator]
+    declared = entry.measures(params)
+    values, per = evaluate(declared, entry.gold, tasks)
+    measures = [
+        {
+            "name": measure.name,
+            "value": _figure(value),
+            "n": n,
+            "explanation": measure.explanation,
+            "higher_is_better": measure.higher_is_better,
+        }
+        for measure, (value, n) in zip(declared, values, strict=True)
+    ]
+    return {
+        "measures": measures,
+        "per_annotator": {who: (_figure(v), n) for who, (v, n) in per.items()},
+    }
+
+
+__all__ = [
+    "DEFAULT_ACCURACY",
+    "Adapter",
+    "Answered",
+    "Verdict",
+    "agreement",
+    "gold_score",
+    "verdict",
+]

@@ -18,3 +18,30 @@ class Verdict:
 
 
 Adapter = Callable[[dict[str, Any], Sequence[dict[str, Any]], Sequence[float]], Verdict]
+
+
+Answered = Sequence[tuple[int, dict[str, Any]]]
+"""One task's answers as (annotator code, response), the input of every agreement measure."""
+
+
+PairScore = Callable[[dict[str, Any], dict[str, Any]], float]
+"""How alike two answers to one task are (NaN: undefined for that pair)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One agreement measure a task type's dashboard shows: what it is called, what it means in
+    plain words, and how it is computed over a sample of tasks with several answers: either the
+    mean of a `pair` score (computed once however many measures and the per-annotator figures
+    share it), or a `whole` computation giving its value (NaN where undefined) and the number
+    of tasks it used."""
+
+    name: str
+    explanation: str
+    pair: PairScore | None = None
+    whole: Callable[[Sequence[Answered]], tuple[float, int]] | None = None
+    higher_is_better: bool = True
+
+    def __post_init__(self) -> None:
+        if (self.pair is None) == (self.whole is None):
+            raise ValueError(f"measure {self.name!r} needs either a pair score or a whole one")

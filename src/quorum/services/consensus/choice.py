@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from quorum.services.consensus.base import Verdict
-from quorum.services.consensus.votes import canonical, posterior
+from quorum.services.consensus.base import Measure, Verdict
+from quorum.services.consensus.measures import SAME_ANSWER, alpha, pairwise
+from quorum.services.consensus.votes import canonical, posterior, same_answer_key
 
 
 def choose_several(
@@ -52,3 +53,12 @@ def categorical(
 def exact_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float:
     """1 for the same answer (categories in any order), else 0."""
     return float(canonical(expected) == canonical(response))
+
+
+def categorical_measures(_params: dict[str, Any]) -> list[Measure]:
+    """Alpha over the categories chosen (a set of several counts as one answer), and the raw
+    share of agreeing pairs, which stays defined when everyone gives the same label."""
+    return [
+        alpha("Krippendorff's alpha", lambda r: same_answer_key(r["category"])),
+        pairwise("Percent agreement", SAME_ANSWER, exact_agreement),
+    ]

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from quorum.services.consensus.base import Verdict
+from quorum.services.consensus.base import Measure, Verdict
 from quorum.services.consensus.choice import choose_several
+from quorum.services.consensus.measures import pairwise
 from quorum.services.consensus.text import central, text_agreement
 from quorum.services.consensus.votes import (
     canonical,
@@ -113,16 +114,42 @@ _ENTRY_AGREEMENT: dict[str, Callable[[Any, Any], float]] = {
 }
 
 
-def form_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float:
-    """The mean over fields of the share of entries that agree (text by one minus its edit
-    distance, numbers within the tolerance); a field only one of the two answered scores 0."""
+def field_agreement(expected: dict[str, Any], response: dict[str, Any], field_id: str) -> float:
+    """The share of one field's entries that agree (text by one minus its edit distance,
+    numbers within the tolerance): 0 if only one of the two answered it, NaN if neither."""
     a, b = expected["annotations"], response["annotations"]
-    scores = []
-    for field_id in a.keys() | b.keys():
-        if field_id not in a or field_id not in b:
-            scores.append(0.0)
-            continue
-        agree = _ENTRY_AGREEMENT[a[field_id]["type"]]
-        x, y = a[field_id]["response"], b[field_id]["response"]
-        scores.append(sum(agree(p, q) for p, q in zip(x, y, strict=False)) / max(len(x), len(y)))
+    if field_id not in a or field_id not in b:
+        return float("nan") if field_id not in a and field_id not in b else 0.0
+    agree = _ENTRY_AGREEMENT[a[field_id]["type"]]
+    x, y = a[field_id]["response"], b[field_id]["response"]
+    return sum(agree(p, q) for p, q in zip(x, y, strict=False)) / max(len(x), len(y))
+
+
+def form_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float:
+    """The mean over the fields either answered of their `field_agreement`."""
+    fields = expected["annotations"].keys() | response["annotations"].keys()
+    scores = [field_agreement(expected, response, f) for f in fields]
     return sum(scores) / len(scores) if scores else 1.0
+
+
+def _field_measure(spec: dict[str, Any]) -> Measure:
+    field_id = spec["field_id"]
+    return pairwise(
+        f"Field “{spec.get('title') or field_id}”",
+        f"How often two annotators fill in this {spec['type']} field alike"
+        + (", by one minus the word error rate" if spec["type"] == "text" else "")
+        + (", within 5%" if spec["type"] == "number" else "")
+        + "; a field only one of them answered scores 0.",
+        lambda a, b: field_agreement(a, b, field_id),
+    )
+
+
+def form_measures(params: dict[str, Any]) -> list[Measure]:
+    """The whole form, then each field the project's params define."""
+    whole = pairwise(
+        "Whole form",
+        "The mean over fields of how alike two annotators filled each one in (see each field "
+        "below): 1 is the same form.",
+        form_agreement,
+    )
+    return [whole, *(_field_measure(spec) for spec in params.get("fields", []))]

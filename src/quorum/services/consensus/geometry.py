@@ -15,10 +15,12 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from scipy.linalg import block_diag
 
 from quorum.quality import fuse, polygon_boxes
-from quorum.quality.geometry import box_iou, point_similarity
-from quorum.services.consensus.base import Verdict
+from quorum.quality.geometry import box_iou, matched_iou, point_similarity
+from quorum.services.consensus.base import Measure, Verdict
+from quorum.services.consensus.measures import pairwise
 from quorum.services.consensus.votes import (
     FloatArray,
     IntArray,
@@ -136,9 +138,42 @@ def shape_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float
     credit = 0.0
     for kind in KINDS:
         a, b = _of_kind(expected, kind), _of_kind(response, kind)
+        if not (a and b):  # nothing of this kind to match
+            continue
         rows, cols, _ = _drawn(kind, a).pairs(_drawn(kind, b))
         credit += sum(_attribute_agreement(a[i], b[j]) for i, j in zip(rows, cols, strict=True))
     return f1(credit, len(expected["annotations"]), len(response["annotations"]))
+
+
+def shape_iou(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """Mean IoU of two answers' objects (points: closeness within the tolerance), objects of
+    different kinds or labels never matching."""
+    blocks = []
+    for kind in KINDS:
+        mine, theirs = _of_kind(a, kind), _of_kind(b, kind)
+        if mine and theirs:
+            blocks.append(_drawn(kind, mine).pairs(_drawn(kind, theirs))[2])
+        else:  # nothing of this kind to match: its objects count, unmatched
+            blocks.append(np.zeros((len(mine), len(theirs))))
+    return matched_iou(block_diag(*blocks))
+
+
+def shape_measures(_params: dict[str, Any]) -> list[Measure]:
+    return [
+        pairwise(
+            "Mean IoU between annotators",
+            "For two annotators of one image: each object of one paired with the object of the "
+            "other it overlaps most (same label), scored by intersection over union; an object "
+            "only one of them drew scores 0. 1 is the same shapes; about 0.7 is close boxes.",
+            shape_iou,
+        ),
+        pairwise(
+            "Object F1 between annotators",
+            "The objects both annotators drew (same label, IoU at least 0.5, attributes "
+            "alike) over the objects either drew, as an F1 score.",
+            shape_agreement,
+        ),
+    ]
 
 
 def _fuse(

@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 
 from quorum.quality import bradley_terry, rankings_to_comparisons
-from quorum.services.consensus.base import Verdict
+from quorum.quality.preference import kendall_tau
+from quorum.services.consensus.base import Measure, Verdict
+from quorum.services.consensus.measures import SAME_ANSWER, alpha, pairwise
 from quorum.services.consensus.votes import IntArray, posterior, support, weights
 
 TIE = "tie"
@@ -95,3 +97,32 @@ def comparison_agreement(expected: dict[str, Any], response: dict[str, Any]) -> 
     return _pairs_in_order(
         np.arange(len(order)), np.array([response["ranking"].index(c) for c in order])
     )
+
+
+def _tau(a: dict[str, Any], b: dict[str, Any]) -> float:
+    order = a["ranking"]
+    return kendall_tau(np.arange(len(order)), [b["ranking"].index(c) for c in order])
+
+
+def comparison_measures(params: dict[str, Any]) -> list[Measure]:
+    """Rankings by how alike their orders are; choices as categories."""
+    if params.get("mode", "choice") == "ranking":
+        return [
+            pairwise(
+                "Kendall's tau between annotators",
+                "For two rankings of the same candidates: pairs of candidates put in the same "
+                "order minus pairs put in the opposite order, over all pairs. 1 is the same "
+                "ranking, 0 no relation, -1 the reverse.",
+                _tau,
+            ),
+            pairwise(
+                "Pairs in the same order",
+                "The share of candidate pairs two annotators rank the same way (Kendall's tau "
+                "rescaled to 0-1): 0.5 is what two random rankings give.",
+                comparison_agreement,
+            ),
+        ]
+    return [
+        alpha("Krippendorff's alpha", lambda r: r["choice"]),
+        pairwise("Percent agreement", SAME_ANSWER, comparison_agreement),
+    ]

@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from quorum.services.consensus.base import Adapter
-from quorum.services.consensus.choice import categorical, exact_agreement
-from quorum.services.consensus.form import form, form_agreement
-from quorum.services.consensus.geometry import shape_agreement, shapes
-from quorum.services.consensus.preference import comparison, comparison_agreement
-from quorum.services.consensus.spans import entities, span_agreement
-from quorum.services.consensus.text import transcript, transcript_agreement
+from quorum.services.consensus.base import Adapter, Measure
+from quorum.services.consensus.choice import categorical, categorical_measures, exact_agreement
+from quorum.services.consensus.form import form, form_agreement, form_measures
+from quorum.services.consensus.geometry import shape_agreement, shape_measures, shapes
+from quorum.services.consensus.preference import (
+    comparison,
+    comparison_agreement,
+    comparison_measures,
+)
+from quorum.services.consensus.spans import entities, span_agreement, span_measures
+from quorum.services.consensus.text import transcript, transcript_agreement, transcript_measures
 from quorum.tasktypes.base import Aggregator
 
 Agreement = Callable[[dict[str, Any], dict[str, Any]], float]
@@ -24,7 +28,10 @@ Agreement = Callable[[dict[str, Any], dict[str, Any]], float]
 class Consensus(NamedTuple):
     verdict: Adapter
     gold: Agreement
-    """Credit in [0, 1] for an answer (second) to a gold task expecting the first."""
+    """Credit in [0, 1] for an answer (second) to a gold task expecting the first; also each
+    annotator's agreement with the others on the dashboard (it is symmetric)."""
+    measures: Callable[[dict[str, Any]], list[Measure]]
+    """The dashboard's agreement measures for a project of these params."""
 
 
 def covering(table: dict[Aggregator, Consensus]) -> dict[Aggregator, Consensus]:
@@ -37,11 +44,11 @@ def covering(table: dict[Aggregator, Consensus]) -> dict[Aggregator, Consensus]:
 
 BY_AGGREGATOR = covering(
     {
-        Aggregator.categorical: Consensus(categorical, exact_agreement),
-        Aggregator.preference: Consensus(comparison, comparison_agreement),
-        Aggregator.text: Consensus(transcript, transcript_agreement),
-        Aggregator.spans: Consensus(entities, span_agreement),
-        Aggregator.geometry: Consensus(shapes, shape_agreement),
-        Aggregator.form: Consensus(form, form_agreement),
+        Aggregator.categorical: Consensus(categorical, exact_agreement, categorical_measures),
+        Aggregator.preference: Consensus(comparison, comparison_agreement, comparison_measures),
+        Aggregator.text: Consensus(transcript, transcript_agreement, transcript_measures),
+        Aggregator.spans: Consensus(entities, span_agreement, span_measures),
+        Aggregator.geometry: Consensus(shapes, shape_agreement, shape_measures),
+        Aggregator.form: Consensus(form, form_agreement, form_measures),
     }
 )

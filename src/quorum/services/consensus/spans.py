@@ -10,7 +10,8 @@ import numpy as np
 
 from quorum.quality import vote_segments
 from quorum.quality.geometry import box_iou
-from quorum.services.consensus.base import Verdict
+from quorum.services.consensus.base import Measure, Verdict
+from quorum.services.consensus.measures import pairwise
 from quorum.services.consensus.votes import (
     FloatArray,
     IntArray,
@@ -106,3 +107,15 @@ def entities(
         consensus["relationships"] = _relationships(spans, responses, accuracies)
     agreement = [span_agreement(consensus, r) for r in responses]
     return Verdict(consensus, support(agreement, accuracies))
+
+
+def span_measures(_params: dict[str, Any]) -> list[Measure]:
+    return [
+        pairwise(
+            "Span F1 between annotators",
+            "For two annotators of one text: the entities both marked (same label, overlapping "
+            "by more than half) over the entities either marked, as an F1 score. 1: the same "
+            "entities; 0: nothing in common; two who marked nothing agree fully.",
+            span_agreement,
+        )
+    ]

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from quorum.quality import most_central
-from quorum.quality.text import normalised_edit_distance
-from quorum.services.consensus.base import Verdict
+from quorum.quality.text import normalised_edit_distance, pairwise_wer
+from quorum.services.consensus.base import Measure, Verdict
+from quorum.services.consensus.measures import pairwise
 from quorum.services.consensus.votes import support, weights
 
 
@@ -44,3 +45,16 @@ def transcript(
 
 def transcript_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float:
     return text_agreement(expected["transcript"], response["transcript"])
+
+
+def transcript_measures(_params: dict[str, Any]) -> list[Measure]:
+    return [
+        pairwise(
+            "Word error rate between annotators",
+            "For two transcripts of one recording: the words to change, add or delete to turn "
+            "one into the other, per word, averaged both ways. 0 is the same text; 0.1 is one "
+            "word in ten different; lower is better.",
+            lambda a, b: pairwise_wer(a["transcript"].split(), b["transcript"].split()),
+            higher_is_better=False,
+        )
+    ]

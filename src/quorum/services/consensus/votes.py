@@ -52,10 +52,15 @@ def canonical(value: Any) -> Any:
     return value
 
 
+def same_answer_key(value: Any) -> bytes:
+    """Equal keys for the same answer: its canonical JSON."""
+    return orjson.dumps(canonical(value), option=orjson.OPT_SORT_KEYS)
+
+
 def vote_distinct(values: Sequence[Any], accuracies: Sequence[float]) -> tuple[int, float]:
     """Equal (canonical) JSON is the same answer: the index of the first answer with the
     winning value, and the posterior of that value."""
-    keys = [orjson.dumps(canonical(v), option=orjson.OPT_SORT_KEYS) for v in values]
+    keys = [same_answer_key(v) for v in values]
     distinct = list(dict.fromkeys(keys))
     label, confidence = posterior(
         [distinct.index(k) for k in keys], max(2, len(distinct)), accuracies

@@ -18,7 +18,7 @@ from quorum.db.models import Annotation, Assignment, Project, Task, utcnow
 from quorum.db.statuses import AssignmentStatus, ReviewStatus, TaskStatus
 from quorum.services.consensus import gold_score
 from quorum.services.projects.catalog import current_params, get_project
-from quorum.services.workforce import annotators
+from quorum.services.workforce import annotators, dashboard_agreement
 
 CONFIDENCE_BINS = 10
 MAX_HOURS = 24 * 30
@@ -192,13 +192,22 @@ def dashboard(session: Session, project_name: str, hours: int) -> dict[str, Any]
     project = get_project(session, project_name)
     params = current_params(session, project.id).params
     confused = confusion(session, project, [str(c) for c in params.get("categories", [])])
+    tasks = queue(session, project)
+    people = annotators.annotators(session, project_name)
+    answers = sum(a["answers"] for a in people)
     return {
         "project": project.name,
         "type": project.task_type,
+        "setup": dashboard_agreement.setup(
+            session, project, tasks["total"] + tasks["gold"], answers
+        ),
         "throughput": throughput(session, project, hours),
-        "queue": queue(session, project),
+        "queue": tasks,
         "confidence": confidence_histogram(session, project),
         "confusion": confused,
-        "agreement": _diagonal_share(confused) if confused else label_agreement(session, project),
-        "annotators": annotators.annotators(session, project_name),
+        "agreement": dashboard_agreement.agreement(session, project, params),
+        "label_agreement": _diagonal_share(confused)
+        if confused
+        else label_agreement(session, project),
+        "annotators": people,
     }

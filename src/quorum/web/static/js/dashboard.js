@@ -1,6 +1,6 @@
-// A project's dashboard for its manager: figures and charts from Quorum's JSON, the annotator
-// table with blocking, and around it data upload (with progress), members, groups, settings,
-// exports.
+// A project's dashboard for its manager: a "get started" guide until answers come in, then
+// figures, charts and agreement measures from Quorum's JSON, the annotator table with
+// blocking, and around it data upload (with progress), members, groups, settings, exports.
 
 import { api, csrf, errorText } from "./api.js";
 import { h } from "./dom.js";
@@ -40,15 +40,54 @@ function tiles(queue) {
     h("span", { class: "muted" }, k), h("strong", {}, String(v)))));
 }
 
-function annotatorTable(rows) {
+const STEP_NAMES = { no_tasks: "Import tasks", no_annotators: "Add annotators",
+  no_answers: "Get the first answers" };
+
+// What to do next on a project that has no data yet, as a checklist whose first open step
+// carries the explanation and the link.
+function getStarted(setup) {
+  return h("section", { class: "card panel get-started", id: "get-started", "aria-labelledby": "h-get-started" },
+    h("h2", { id: "h-get-started" }, "Get started"),
+    h("p", {}, "Charts appear here once annotators answer. What to do next:"),
+    h("ol", { class: "steps" }, setup.steps.map((step) => {
+      const next = step.step === setup.stage;
+      return h("li", { class: step.done ? "done" : next ? "next" : "" },
+        h("strong", {}, STEP_NAMES[step.step]),
+        h("span", { class: "muted" }, step.done ? " · done" : next ? " · next" : ""),
+        next ? h("p", {}, setup.next_step, " ", h("a", { href: step.link.href }, setup.link.text)) : null);
+    })));
+}
+
+const fmt = (m) => (m.value === null ? "–" : m.value.toFixed(2));
+
+// The type's agreement measures, each with what it means in plain words.
+function agreementPanel(agreement) {
+  const caption = agreement.sample
+    ? `Between annotators, on the latest ${agreement.sample} tasks that two or more people answered.`
+    : "Nothing to measure yet: agreement needs tasks that two or more annotators answered (raise “Answers per task” in the settings).";
+  return section("Agreement", h("table", { id: "agreement" },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, ["Measure", "Value", "Tasks", "What it means"].map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, agreement.measures.map((m) => h("tr", {},
+      h("th", { scope: "row" }, m.name), h("td", { class: "figure" }, fmt(m)), h("td", {}, m.n),
+      h("td", {}, m.explanation, m.higher_is_better ? "" : h("span", { class: "muted" }, " (lower is better)")))))));
+}
+
+function annotatorTable(rows, agreement) {
+  const agrees = new Map(agreement.per_annotator.map((a) => [a.annotator, a]));
+  const agreeing = (name) => {
+    const a = agrees.get(name);
+    return a && a.agreement !== null ? `${pct(a.agreement)} (${a.pairs} pairs)` : "–";
+  };
   return h("table", { id: "annotators" },
-    h("caption", {}, "Gold accuracy with its 95% interval; skill from the quality engine's fit."),
+    h("caption", {}, "Gold accuracy with its 95% interval; agreement: mean agreement with the others on the same tasks; skill from the quality engine's fit."),
     h("thead", {}, h("tr", {}, ["Annotator", "Answers", "Skipped", "s per task", "Gold accuracy",
-      "Skill", "Spammer", "Earnings", "Access"].map((c) => h("th", { scope: "col" }, c)))),
+      "Agreement", "Skill", "Spammer", "Earnings", "Access"].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, rows.map((a) => h("tr", { class: a.blocked ? "blocked" : "" },
       h("th", { scope: "row" }, a.annotator), h("td", {}, a.answers), h("td", {}, a.skipped),
       h("td", {}, a.seconds_per_answer ?? "–"),
       h("td", {}, a.gold_accuracy ? `${pct(a.gold_accuracy.mean)} (${pct(a.gold_accuracy.low)}–${pct(a.gold_accuracy.high)}, n=${a.gold_accuracy.answers})` : "–"),
+      h("td", {}, agreeing(a.annotator)),
       h("td", {}, a.skill === null ? "–" : a.skill.toFixed(2)),
       h("td", {}, a.spammer ? "yes" : "no"),
       h("td", {}, a.earnings.toFixed(2)),
@@ -67,10 +106,15 @@ async function setBlocked(user, blocked) {
 }
 
 function draw(d) {
+  if (d.setup.stage !== "running") {
+    figures.replaceChildren(getStarted(d.setup), d.setup.stage === "no_tasks" ? "" : tiles(d.queue));
+    return;
+  }
   const hours = d.throughput.map((t) => t.hour.slice(11, 13));
   const statuses = Object.keys(d.queue.by_status);
   const parts = [
     tiles(d.queue),
+    agreementPanel(d.agreement),
     h("div", { class: "split" },
       section("Throughput", barChart({
         title: "Answers and completed tasks per hour, last 48 hours (UTC)", labels: hours, every: 6,
@@ -84,19 +128,18 @@ function draw(d) {
           labels: d.confidence.map((_, i) => `${i / 10}`), every: 2,
           series: [{ name: "tasks", values: d.confidence, cls: "s2" }] }))),
   ];
-  const labels = Object.keys(d.agreement || {});
+  const labels = Object.keys(d.label_agreement || {});
   if (labels.length) {
     parts.push(h("div", { class: "split" },
       section("Agreement per label", barChart({
         title: d.confusion ? "Answers that agree with the consensus, per consensus label (%)"
           : "Agreement of answers with the consensus on each label's items (matched F1, %)",
         labels, height: 180,
-        series: [{ name: "% agreement", values: labels.map((l) => Math.round((d.agreement[l] ?? 0) * 100)), cls: "s1" }],
+        series: [{ name: "% agreement", values: labels.map((l) => Math.round((d.label_agreement[l] ?? 0) * 100)), cls: "s1" }],
       })),
       d.confusion ? section("Confusion matrix", confusionTable(d.confusion)) : null));
   }
-  parts.push(section("Annotators", d.annotators.length ? annotatorTable(d.annotators)
-    : h("p", { class: "muted" }, "Nobody has answered yet.")));
+  parts.push(section("Annotators", annotatorTable(d.annotators, d.agreement)));
   figures.replaceChildren(...parts);
 }
 
