@@ -9,11 +9,13 @@ responses.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from quorum.config import get_settings
 from quorum.services.callbacks.urls import url_problem
 from quorum.services.errors import InvalidRequest
 from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
@@ -90,6 +92,20 @@ def _check_gold(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be the expected response, a JSON object"
 
 
+def oversized_texts(value: Any, limit: int, loc: str = "") -> Iterator[tuple[str, int]]:
+    """(location, UTF-8 size) of every string in `value` larger than `limit` bytes."""
+    if isinstance(value, str):
+        # A code point is at most 4 bytes: only a string that might be too large is encoded.
+        if len(value) * 4 > limit and (size := len(value.encode("utf-8", "surrogatepass"))) > limit:
+            yield loc, size
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from oversized_texts(item, limit, f"{loc}.{key}" if loc else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from oversized_texts(item, limit, f"{loc}.{index}" if loc else str(index))
+
+
 # Envelope key -> check returning a problem or None; every other key of a record is a param.
 ENVELOPE = {
     "unique_id": check_unique_id,
@@ -103,13 +119,26 @@ ENVELOPE = {
 }
 
 
-def parse_record(task_type: TaskType, defaults: dict[str, Any], record: Any) -> ParsedRecord:
-    """Validate one record; raises TaskValidationError naming every bad field."""
+def parse_record(
+    task_type: TaskType,
+    defaults: dict[str, Any],
+    record: Any,
+    *,
+    max_text_bytes: int | None = None,
+) -> ParsedRecord:
+    """Validate one record; raises TaskValidationError naming every bad field. A string larger
+    than `max_text_bytes` (default: the `QUORUM_MAX_TEXT_BYTES` setting) is a bad field."""
     if not isinstance(record, dict):
         raise TaskValidationError([FieldError("", "a task record must be a JSON object")])
+    limit = get_settings().max_text_bytes if max_text_bytes is None else max_text_bytes
     params = dict(defaults)
     envelope: dict[str, Any] = {}
-    problems: list[FieldError] = []
+    problems = [
+        FieldError(
+            loc, f"is {size:,} bytes; a text may be at most {limit:,} (QUORUM_MAX_TEXT_BYTES)"
+        )
+        for loc, size in oversized_texts(record, limit)
+    ]
     for key, value in record.items():
         check = ENVELOPE.get(key)
         if check is None:
@@ -158,9 +187,10 @@ def parse_records(
     parsed: list[ParsedRecord] = []
     errors: list[RecordError] = []
     seen: dict[str, int] = {}
+    limit = get_settings().max_text_bytes
     for index, record in enumerate(records):
         try:
-            item = parse_record(task_type, defaults, record)
+            item = parse_record(task_type, defaults, record, max_text_bytes=limit)
         except TaskValidationError as exc:
             errors.extend(RecordError(index, e.loc, e.msg) for e in exc.errors)
             if len(errors) >= max_errors:
