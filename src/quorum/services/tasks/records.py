@@ -9,7 +9,6 @@ responses.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,18 +91,34 @@ def _check_gold(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be the expected response, a JSON object"
 
 
-def oversized_texts(value: Any, limit: int, loc: str = "") -> Iterator[tuple[str, int]]:
-    """(location, UTF-8 size) of every string in `value` larger than `limit` bytes."""
-    if isinstance(value, str):
-        # A code point is at most 4 bytes: only a string that might be too large is encoded.
-        if len(value) * 4 > limit and (size := len(value.encode("utf-8", "surrogatepass"))) > limit:
-            yield loc, size
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from oversized_texts(item, limit, f"{loc}.{key}" if loc else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from oversized_texts(item, limit, f"{loc}.{index}" if loc else str(index))
+def oversized_texts(record: dict[str, Any], limit: int) -> list[tuple[str, int]]:
+    """(location, UTF-8 size) of every string in `record` larger than `limit` bytes.
+
+    A record whose whole JSON fits the limit holds no such string; that one serialisation
+    is far cheaper than walking the record, and nearly every record is that small.
+    """
+    try:
+        if len(orjson.dumps(record)) <= limit:
+            return []
+    except orjson.JSONEncodeError:
+        pass  # not JSON-serialisable as it is (the walk still measures its strings)
+    return _walk(record, limit, ())
+
+
+def _walk(value: dict[str, Any] | list[Any], limit: int, path: tuple) -> list[tuple[str, int]]:
+    found = []
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            # A code point is at most 4 bytes: only a string that might be too large is encoded.
+            if (
+                len(item) * 4 > limit
+                and (size := len(item.encode("utf-8", "surrogatepass"))) > limit
+            ):
+                found.append((".".join(map(str, (*path, key))), size))
+        elif isinstance(item, dict | list):
+            found += _walk(item, limit, (*path, key))
+    return found
 
 
 # Envelope key -> check returning a problem or None; every other key of a record is a param.
