@@ -108,13 +108,13 @@ class ProjectLabels(BaseModel):
     field: str = Field(description="the params field holding the labels")
     title: str
     labels: list[str]
+    effect: str = Field(description="what changing them means for existing tasks and answers")
 
 
 class LabelsChanged(ProjectLabels):
     version: int = Field(description="the params version these labels start")
     added: list[str]
     removed: list[str]
-    effect: str = Field(description="what the change means for existing tasks and answers")
 
 
 class Member(BaseModel):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from tests import factories as make
 
+from quorum.services.projects.labels import EFFECT
+
 MISSING = {
     "categorization": ("params.categories", "give at least one category"),
     "namedentityrecognition": ("params.labels", "give at least one entity label"),
@@ -87,6 +89,7 @@ def test_changing_labels_says_what_happens_to_existing_tasks_and_answers(
 
     assert client.get("/api/projects/p/labels", headers=boss).json() == {
         "project": "p", "field": "categories", "title": "Categories", "labels": ["cat", "dog"],
+        "effect": EFFECT,
     }  # fmt: skip
     changed = client.put("/api/projects/p/labels", headers=boss, json={"labels": ["cat", "puppy"]})
     assert changed.status_code == 200, changed.text

@@ -69,15 +69,20 @@ def _current(session: Session, project_id: int, declared: LabelSet) -> tuple[Any
 
 
 def project_labels(session: Session, name: str) -> dict:
-    """The project's current labels and where its type keeps them."""
+    """The project's current labels, where its type keeps them and what changing them does."""
     project = catalog.get_project(session, name)
     declared = label_set(project.task_type)
     _, labels = _current(session, project.id, declared)
+    return _view(project.name, declared, labels)
+
+
+def _view(project: str, declared: LabelSet, labels: list[str]) -> dict:
     return {
-        "project": project.name,
+        "project": project,
         "field": declared.field,
         "title": declared.title,
         "labels": labels,
+        "effect": EFFECT,
     }
 
 
@@ -101,12 +106,8 @@ def set_labels(session: Session, name: str, labels: list[str]) -> dict:
         raise InvalidRequest("; ".join(map(str, errors)) or exc.message, errors=errors) from None
     _, after = _current(session, project.id, declared)
     return {
-        "project": project.name,
-        "field": declared.field,
-        "title": declared.title,
-        "labels": after,
+        **_view(project.name, declared, after),
         "version": view["param_history"][-1]["version"],
         "added": [label for label in after if label not in before],
         "removed": [label for label in before if label not in after],
-        "effect": EFFECT,
     }
