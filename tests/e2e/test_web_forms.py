@@ -122,7 +122,7 @@ def test_member_removal_and_role_changes_are_confirmed(login, web, axe):
     expect(role).to_have_value("annotator")
     role.select_option("reviewer")
     dialog = page.get_by_role("dialog", name="Change a role")
-    expect(dialog).to_contain_text("ann becomes a reviewer of feedback instead of a annotator.")
+    expect(dialog).to_contain_text("ann becomes a reviewer of feedback instead of an annotator.")
     page.shot("member-role-confirm")
     axe(page)
     dialog.get_by_role("button", name="Cancel").click()

@@ -5,6 +5,7 @@ import { api, errorText } from "./api.js";
 import { confirmDialog, h } from "./dom.js";
 
 const ROLES = ["annotator", "reviewer"];
+const withArticle = (role) => `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
 
 export function membersPanel(base, project, section) {
   const list = h("ul", { id: "members", class: "stack" });
@@ -27,7 +28,7 @@ export function membersPanel(base, project, section) {
       ROLES.map((r) => h("option", { value: r }, r)));
     role.addEventListener("change", async () => {
       const next = role.value;
-      const sure = await confirmRole(`${m.user} becomes a ${next} of ${project} instead of a ${m.role}. `
+      const sure = await confirmRole(`${m.user} becomes ${withArticle(next)} of ${project} instead of ${withArticle(m.role)}. `
         + `Answers and reviews ${m.user} already gave stay.`);
       if (!sure) { role.value = m.role; role.focus(); return; }
       await act(() => api("POST", `${base}/members`, { user: m.user, role: next }));
