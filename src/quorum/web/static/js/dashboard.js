@@ -5,7 +5,8 @@
 import { api, csrf, errorText } from "./api.js";
 import { h } from "./dom.js";
 import { barChart, confusionTable } from "./charts.js";
-import { policyFields, readPolicy } from "./policy_fields.js";
+import { fieldErrors } from "./field_errors.js";
+import { policyErrorFields, policyFields, readPolicy } from "./policy_fields.js";
 import { groupsPanel } from "./groups_panel.js";
 import { labelsPanel } from "./labels_panel.js";
 import { membersPanel } from "./members_panel.js";
@@ -194,21 +195,22 @@ function settingsPanel() {
   api("GET", base).then((p) => {
     const error = h("p", { class: "error", role: "alert" });
     const saved = h("p", { role: "status" });
+    const instruction = h("textarea", { id: "settings-instruction", rows: 5, value: p.instruction });
     const form = h("form", { class: "stack" },
-      h("label", { for: "settings-instruction" }, "Instructions (Markdown)"),
-      h("textarea", { id: "settings-instruction", rows: 5, value: p.instruction }),
+      h("label", { for: "settings-instruction" }, "Instructions (Markdown)"), instruction,
       policyFields(p.policy),
       h("button", { type: "submit", class: "primary" }, "Save settings"), saved, error);
+    const errors = fieldErrors(() => [["instruction", instruction], ...policyErrorFields(form)], error);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      error.textContent = saved.textContent = "";
+      errors.clear();
+      saved.textContent = "";
       try {
         await api("PATCH", `${base}/policy`, readPolicy(form));
-        await api("POST", `${base}/params`, { params: {}, patch: true,
-          instruction: form.querySelector("#settings-instruction").value });
+        await api("POST", `${base}/params`, { params: {}, patch: true, instruction: instruction.value });
         saved.textContent = "Saved.";
       } catch (err) {
-        error.textContent = errorText(err);
+        errors.show(err);
       }
     });
     holder.replaceChildren(form);

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { h } from "./dom.js";
 import { fieldErrors } from "./field_errors.js";
-import { policyFields, readPolicy } from "./policy_fields.js";
+import { policyErrorFields, policyFields, readPolicy } from "./policy_fields.js";
 
 const form = document.getElementById("new-project");
 const types = form.dataset.types.split(",");
@@ -41,7 +41,7 @@ function errorFields() {
     ["name", form.elements.name], ["type", form.elements.type],
     ["params", form.elements.params], ["instruction", form.elements.instruction],
     ...(labeled ? [[`params.${labeled.field}`, labelsInput], ["labels", labelsInput]] : []),
-    ...[...form.querySelectorAll("fieldset.policy input")].map((el) => [`policy.${el.name}`, el]),
+    ...policyErrorFields(form),
   ];
 }
 
