@@ -18,6 +18,10 @@ class Settings(BaseSettings):
     port: int = 8080
     # Upper bound on one uploaded or posted body (bytes): uploads are bounded by default.
     max_upload_bytes: int = 512 * 1024 * 1024
+    # Upper bound on one string of a task record (UTF-8 bytes): a text or attachment larger than
+    # this is refused at import, naming its record and field, not stored as a task no browser
+    # can show.
+    max_text_bytes: int = Field(default=1_000_000, gt=0)
     # `quorum serve` runs one background job worker in its process unless this is off.
     run_worker: bool = True
     worker_poll_s: float = 1.0

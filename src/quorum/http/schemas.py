@@ -103,6 +103,20 @@ class ProjectCallback(BaseModel):
     callback_key: str | None = Field(description="the `scale-callback-auth` header and secret")
 
 
+class ProjectLabels(BaseModel):
+    project: str
+    field: str = Field(description="the params field holding the labels")
+    title: str
+    labels: list[str]
+    effect: str = Field(description="what changing them means for existing tasks and answers")
+
+
+class LabelsChanged(ProjectLabels):
+    version: int = Field(description="the params version these labels start")
+    added: list[str]
+    removed: list[str]
+
+
 class Member(BaseModel):
     user: str
     role: str

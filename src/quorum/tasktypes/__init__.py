@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType, TaskValidationError
+from quorum.tasktypes.base import (
+    Aggregator,
+    FieldError,
+    LabelSet,
+    TaskType,
+    TaskValidationError,
+)
 
 _REGISTRY: dict[str, TaskType] = {}
 _builtin_loaded = False
@@ -65,6 +71,7 @@ def _load_builtin() -> None:
 __all__ = [
     "Aggregator",
     "FieldError",
+    "LabelSet",
     "TaskType",
     "TaskValidationError",
     "UnknownTaskType",

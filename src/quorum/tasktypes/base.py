@@ -64,6 +64,27 @@ class Aggregator(StrEnum):
 
 
 @dataclass(frozen=True)
+class LabelSet:
+    """Where a type keeps the labels its project must define, so the project form, the labels
+    editor and the "no project without labels" rule all read one declaration.
+
+    `field` is the params key; `title` names it on forms; `noun` is one label, for messages.
+    `read(value)` lists the labels held in the field's value, one string each; `write(labels,
+    value)` puts such a list back, keeping what else the value held (a label's description).
+    """
+
+    field: str
+    title: str
+    noun: str
+    read: Callable[[Any], list[str]]
+    write: Callable[[list[str], Any], Any]
+
+    @property
+    def missing(self) -> str:
+        return f"give at least one {self.noun}"
+
+
+@dataclass(frozen=True)
 class TaskType:
     """A registered task type.
 
@@ -71,6 +92,7 @@ class TaskType:
     `TaskValidationError` for problems that need the params. `machine_response(params)` builds a
     response of the right shape (test-mode keys and demos use it). `exporters` names the export
     formats (`quorum.formats.exporters`) that serve the type; an export in another is refused.
+    `labels` says where the type keeps its label set, if it has one (`LabelSet`).
     """
 
     name: str
@@ -80,6 +102,7 @@ class TaskType:
     exporters: tuple[str, ...] = ("jsonl",)
     check_response: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
     machine_response: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    labels: LabelSet | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.aggregator, Aggregator):

@@ -10,7 +10,13 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType, TaskValidationError
+from quorum.tasktypes.base import (
+    Aggregator,
+    FieldError,
+    LabelSet,
+    TaskType,
+    TaskValidationError,
+)
 from quorum.tasktypes.checks import LINKED_ATTACHMENTS, NonEmpty, link_problem, reject, unique
 
 AttachmentType = Literal["text", "image", "video", "audio", "website", "pdf"]
@@ -69,4 +75,11 @@ TYPE = TaskType(
     aggregator=Aggregator.categorical,
     check_response=_check,
     machine_response=_machine,
+    labels=LabelSet(
+        "categories",
+        "Categories",
+        "category",
+        read=lambda value: list(value),
+        write=lambda labels, _: labels,
+    ),
 )

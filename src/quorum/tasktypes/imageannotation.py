@@ -29,7 +29,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -300,6 +300,19 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return {"annotations": annotations, "links": [], "global_attributes": {}}
 
 
+def _read_labels(value: Any) -> list[str]:
+    """The leaf labels of every enabled geometry, each once, in order."""
+    geometries = Geometries.model_validate(value)
+    found = (leaves(g.objects_to_annotate) for _, g in geometries if g is not None)
+    return list(dict.fromkeys(label for labels in found for label in labels))
+
+
+def _write_labels(labels: list[str], value: Any) -> dict[str, Any]:
+    """`labels` for every enabled geometry (a box when none is), other settings kept."""
+    geometries = {k: g for k, g in (value or {}).items() if isinstance(g, dict)} or {"box": {}}
+    return {kind: {**g, "objects_to_annotate": labels} for kind, g in geometries.items()}
+
+
 TYPE = TaskType(
     name="imageannotation",
     params_model=ImageAnnotationParams,
@@ -307,4 +320,11 @@ TYPE = TaskType(
     aggregator=Aggregator.geometry,
     check_response=response_check(ImageAnnotationParams, _check),
     machine_response=_machine,
+    labels=LabelSet(
+        "geometries",
+        "Objects to annotate",
+        "object label",
+        read=_read_labels,
+        write=_write_labels,
+    ),
 )

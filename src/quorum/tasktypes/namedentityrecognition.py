@@ -19,7 +19,7 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -110,6 +110,12 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return {"annotations": [span]}
 
 
+def _write_labels(names: list[str], value: Any) -> list[dict[str, Any]]:
+    """Entity definitions named `names`, each keeping the description it had."""
+    known = {d.get("name"): d for d in value or () if isinstance(d, dict)}
+    return [{**known.get(name, {}), "name": name} for name in names]
+
+
 TYPE = TaskType(
     name="namedentityrecognition",
     params_model=NerParams,
@@ -117,4 +123,11 @@ TYPE = TaskType(
     aggregator=Aggregator.spans,
     check_response=response_check(NerParams, _check),
     machine_response=_machine,
+    labels=LabelSet(
+        "labels",
+        "Entity labels",
+        "entity label",
+        read=lambda value: [d["name"] for d in value],
+        write=_write_labels,
+    ),
 )

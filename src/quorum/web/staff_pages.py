@@ -43,6 +43,14 @@ def _policy_schema() -> str:
     return json.dumps(json_schema(), separators=(",", ":"))
 
 
+def _label_fields() -> str:
+    """Which types have a label set, its params field and title (the `LabelSet` each type
+    declares): project_form.js offers a labels input for these types only."""
+    declared = {name: tasktypes.get(name).labels for name in tasktypes.names()}
+    fields = {n: {"field": d.field, "title": d.title} for n, d in declared.items() if d}
+    return json.dumps(fields, separators=(",", ":"))
+
+
 def _instructions_dialog(session: Session, project: Project) -> str:
     instruction = catalog.current_params(session, project.id).instruction
     return (
@@ -95,7 +103,9 @@ def manage(viewer: Viewer = Depends(viewer_for(permissions.can_manage))) -> Resp
 
 @router.get("/projects/new")
 def new_project(viewer: Viewer = Depends(viewer_for(permissions.can_manage))) -> Response:
-    attrs = data_attrs(types=",".join(tasktypes.names()), policy_schema=_policy_schema())
+    attrs = data_attrs(
+        types=",".join(tasktypes.names()), labels=_label_fields(), policy_schema=_policy_schema()
+    )
     body = (
         f'<h1>New project</h1><form id="new-project" class="card stack form-grid" {attrs}></form>'
     )
@@ -110,9 +120,11 @@ def project_dashboard(
 ) -> Response:
     """The project's dashboard, with upload, members, settings and exports around it."""
     found = _project(session, project)
+    labels = tasktypes.get(found.task_type).labels
     attrs = data_attrs(
         project=found.name,
         type=found.task_type,
+        labels_title=labels.title if labels else "",
         exports=",".join(tasktypes.get(found.task_type).exporters),
         policy_schema=_policy_schema(),
     )

@@ -130,7 +130,10 @@ def _request(method, path, world):
         ("POST", "/api/users/{name}/role"): {"json": {"role": "reviewer"}},
         ("PATCH", "/api/users/{name}"): {"json": {"is_active": True}},
         ("POST", "/api/users/{name}/password"): {"json": {"password": "a new password"}},
-        ("POST", "/api/projects"): {"json": {"name": "p2", "type": "categorization"}},
+        ("POST", "/api/projects"): {
+            "json": {"name": "p2", "type": "categorization", "labels": ["a", "b"]}
+        },
+        ("PUT", "/api/projects/{name}/labels"): {"json": {"labels": ["a", "b", "c"]}},
         ("POST", "/api/projects/{name}/params"): {"json": {"params": {"categories": ["a", "b"]}}},
         ("PATCH", "/api/projects/{name}"): {"json": {"scale_type": None}},
         ("PATCH", "/api/projects/{name}/policy"): {"json": {"gold_rate": 0.1}},

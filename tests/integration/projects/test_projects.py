@@ -122,7 +122,7 @@ def test_scale_type_is_a_setting_checked_against_the_task_type(client, accounts)
     made = create("r", "textcollection", params=form, scale_type="transcription")
     assert made.status_code == 200 and made.json()["scale_type"] == "transcription"
     assert create("p", "categorization", params=CATS).json()["scale_type"] is None
-    wrong = _error(create("q", "categorization", scale_type="transcription"), 400)
+    wrong = _error(create("q", "categorization", params=CATS, scale_type="transcription"), 400)
     assert [e["loc"] for e in wrong["errors"]] == ["scale_type"]
     assert "must be null or one of categorization, not 'transcription'" in wrong["error"]
     assert client.get("/api/projects/q", **auth).status_code == 404  # nothing half-written

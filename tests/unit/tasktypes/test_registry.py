@@ -42,3 +42,21 @@ def test_a_second_type_under_a_taken_name_is_refused():
     with pytest.raises(ValueError, match="'categorization' is already registered"):
         register(impostor)
     assert tasktypes.get("categorization") is categorization
+
+
+def test_label_sets_name_a_params_field_and_round_trip():
+    """Forms, the labels editor and the create rule read these declarations: each names a
+    params field of its type, and labels written into it read back as given."""
+    declared = {name: tasktypes.get(name).labels for name in ALL}
+    assert {n for n, d in declared.items() if d} == {
+        "categorization",
+        "namedentityrecognition",
+        "imageannotation",
+    }
+    for name, labels in declared.items():
+        if labels is None:
+            continue
+        assert labels.field in tasktypes.get(name).params_model.model_fields
+        value = labels.write(["b", "a"], None)
+        tasktypes.get(name).validate_defaults({labels.field: value})
+        assert labels.read(value) == ["b", "a"]

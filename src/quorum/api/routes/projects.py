@@ -15,7 +15,7 @@ from quorum.http.wire import JSONRoute
 from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.callbacks import settings as callback_settings
-from quorum.services.projects import catalog
+from quorum.services.projects import catalog, labels
 from quorum.services.workforce import groups
 
 router = APIRouter(tags=["projects"], route_class=JSONRoute)
@@ -35,6 +35,12 @@ class ProjectIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     type: str = Field(description="task type of every task in the project")
     params: dict[str, Any] = Field(default_factory=dict, description="default task params")
+    labels: list[str] | None = Field(
+        None,
+        description="the label set, one string per label, put where the type keeps it "
+        "(categories, entity labels, objects to annotate); a type with a label set needs it "
+        "here or in params",
+    )
     instruction: str = Field("", description="instructions for annotators (Markdown)")
     policy: dict[str, Any] = Field(default_factory=dict, description="quality policy fields")
     scale_type: str | None = Field(None, description=SCALE_TYPE)
@@ -53,6 +59,10 @@ class ParamsIn(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     instruction: str | None = None
     patch: bool = Field(False, description="keep the current params not given here")
+
+
+class LabelsIn(BaseModel):
+    labels: list[str] = Field(description="the new label set, one string per label")
 
 
 class MemberIn(BaseModel):
@@ -81,11 +91,12 @@ def create_project(
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return catalog.create_project(
+    return labels.create_project(
         session,
         body.name,
         body.type,
         params=body.params,
+        labels=body.labels,
         instruction=body.instruction,
         policy=body.policy,
         created_by=principal.user_id,
@@ -145,6 +156,34 @@ def set_policy(
     session: Session = Depends(get_session),
 ) -> dict:
     return catalog.set_policy(session, name, body)
+
+
+@router.get(
+    "/api/projects/{name}/labels",
+    operation_id="getProjectLabels",
+    response_model=schemas.ProjectLabels,
+)
+def get_labels(
+    name: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    """The label set of a project whose type has one (400 for the others)."""
+    return labels.project_labels(session, name)
+
+
+@router.put(
+    "/api/projects/{name}/labels",
+    operation_id="setProjectLabels",
+    response_model=schemas.LabelsChanged,
+)
+def set_labels(
+    name: str,
+    body: LabelsIn,
+    _: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """A new params version with these labels. Tasks already created keep theirs; removed
+    labels stay in old answers and exports; a renamed label is one removed and one added."""
+    return labels.set_labels(session, name, body.labels)
 
 
 @router.get(

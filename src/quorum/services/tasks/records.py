@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from quorum.config import get_settings
 from quorum.services.callbacks.urls import url_problem
 from quorum.services.errors import InvalidRequest
 from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
@@ -90,6 +91,36 @@ def _check_gold(value: Any) -> str | None:
     return None if isinstance(value, dict) else "must be the expected response, a JSON object"
 
 
+def oversized_texts(record: dict[str, Any], limit: int) -> list[tuple[str, int]]:
+    """(location, UTF-8 size) of every string in `record` larger than `limit` bytes.
+
+    A record whose whole JSON fits the limit holds no such string; that one serialisation
+    is far cheaper than walking the record, and nearly every record is that small.
+    """
+    try:
+        if len(orjson.dumps(record)) <= limit:
+            return []
+    except orjson.JSONEncodeError:
+        pass  # not JSON-serialisable as it is (the walk still measures its strings)
+    return _walk(record, limit, ())
+
+
+def _walk(value: dict[str, Any] | list[Any], limit: int, path: tuple) -> list[tuple[str, int]]:
+    found = []
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            # A code point is at most 4 bytes: only a string that might be too large is encoded.
+            if (
+                len(item) * 4 > limit
+                and (size := len(item.encode("utf-8", "surrogatepass"))) > limit
+            ):
+                found.append((".".join(map(str, (*path, key))), size))
+        elif isinstance(item, dict | list):
+            found += _walk(item, limit, (*path, key))
+    return found
+
+
 # Envelope key -> check returning a problem or None; every other key of a record is a param.
 ENVELOPE = {
     "unique_id": check_unique_id,
@@ -103,13 +134,26 @@ ENVELOPE = {
 }
 
 
-def parse_record(task_type: TaskType, defaults: dict[str, Any], record: Any) -> ParsedRecord:
-    """Validate one record; raises TaskValidationError naming every bad field."""
+def parse_record(
+    task_type: TaskType,
+    defaults: dict[str, Any],
+    record: Any,
+    *,
+    max_text_bytes: int | None = None,
+) -> ParsedRecord:
+    """Validate one record; raises TaskValidationError naming every bad field. A string larger
+    than `max_text_bytes` (default: the `QUORUM_MAX_TEXT_BYTES` setting) is a bad field."""
     if not isinstance(record, dict):
         raise TaskValidationError([FieldError("", "a task record must be a JSON object")])
+    limit = get_settings().max_text_bytes if max_text_bytes is None else max_text_bytes
     params = dict(defaults)
     envelope: dict[str, Any] = {}
-    problems: list[FieldError] = []
+    problems = [
+        FieldError(
+            loc, f"is {size:,} bytes; a text may be at most {limit:,} (QUORUM_MAX_TEXT_BYTES)"
+        )
+        for loc, size in oversized_texts(record, limit)
+    ]
     for key, value in record.items():
         check = ENVELOPE.get(key)
         if check is None:
@@ -158,9 +202,10 @@ def parse_records(
     parsed: list[ParsedRecord] = []
     errors: list[RecordError] = []
     seen: dict[str, int] = {}
+    limit = get_settings().max_text_bytes
     for index, record in enumerate(records):
         try:
-            item = parse_record(task_type, defaults, record)
+            item = parse_record(task_type, defaults, record, max_text_bytes=limit)
         except TaskValidationError as exc:
             errors.extend(RecordError(index, e.loc, e.msg) for e in exc.errors)
             if len(errors) >= max_errors:

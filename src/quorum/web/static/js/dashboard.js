@@ -1,12 +1,16 @@
 // A project's dashboard for its manager: a "get started" guide until answers come in, then
 // figures, charts and agreement measures from Quorum's JSON, the annotator table with
-// blocking, and around it data upload (with progress), members, groups, settings, exports.
+// blocking, and around it data upload (with progress), members, groups, labels, settings,
+// exports.
 
 import { api, csrf, errorText } from "./api.js";
 import { h } from "./dom.js";
 import { barChart, confusionTable } from "./charts.js";
-import { policyFields, readPolicy } from "./policy_fields.js";
+import { fieldErrors } from "./field_errors.js";
+import { policyErrorFields, policyFields, readPolicy } from "./policy_fields.js";
 import { groupsPanel } from "./groups_panel.js";
+import { labelsPanel } from "./labels_panel.js";
+import { membersPanel } from "./members_panel.js";
 
 const root = document.getElementById("dashboard");
 const project = root.dataset.project;
@@ -23,8 +27,9 @@ panels.append(
     h("a", { class: "button", href: `/review/${encodeURIComponent(project)}` }, "Review queue")),
   figures,
   h("div", { class: "split" }, uploadPanel(), exportPanel()),
-  h("div", { class: "split" }, membersPanel(), settingsPanel()),
-  h("div", { class: "split" }, groupsPanel(base, section)));
+  h("div", { class: "split" }, membersPanel(base, project, section), settingsPanel()),
+  h("div", { class: "split" }, groupsPanel(base, section),
+    root.dataset.labelsTitle ? labelsPanel(base, root.dataset.labelsTitle, section) : null));
 
 function section(title, ...children) {
   const id = `h-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
@@ -154,18 +159,31 @@ async function refresh() {
   }
 }
 
+// The bar follows the bytes sent, then runs indeterminate while the server checks and stores
+// the tasks; a refused or failed upload is shown as failed, with its reason and a retry.
 function uploadPanel() {
   const input = h("input", { type: "file", id: "upload-file", accept: ".jsonl,.ndjson,.csv,.json" });
   const bar = h("progress", { id: "upload-progress", max: 1, value: 0, "aria-label": "Upload progress" });
   const result = h("p", { id: "upload-result", role: "status" });
+  const failure = h("p", { id: "upload-error", class: "error", role: "alert" });
   const button = h("button", { type: "submit", class: "primary" }, "Upload");
+  const retry = h("button", { type: "button", id: "upload-retry", hidden: true }, "Retry upload");
   const form = h("form", { class: "stack" },
     h("label", { for: "upload-file" }, "Task file (JSONL, CSV or JSON; one task record per line or row)"),
-    input, button, bar, result);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const file = input.files[0];
-    if (!file) { result.textContent = "Choose a file first."; return; }
+    input, button, bar, result, failure, retry);
+  let sending = null;
+
+  function failed(message) {
+    button.disabled = false;
+    bar.classList.add("failed");
+    bar.value = 0;
+    result.textContent = "";
+    failure.textContent = `Upload of ${sending.name} failed: ${message}`;
+    retry.hidden = false;
+  }
+
+  function send(file) {
+    sending = file;
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `${base}/tasks/import?filename=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader("X-CSRF-Token", csrf);
@@ -173,23 +191,38 @@ function uploadPanel() {
       if (e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; }
       result.textContent = `Uploading… ${Math.round((e.loaded / (e.total || 1)) * 100)}%`;
     };
+    xhr.upload.onload = () => {
+      bar.removeAttribute("value"); // indeterminate: the server is at work
+      result.textContent = `Processing ${file.name}… checking and storing the tasks.`;
+    };
     xhr.onload = () => {
-      button.disabled = false;
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch { /* not JSON: shown by status */ }
-      if (xhr.status === 200) {
-        bar.value = bar.max;
-        result.textContent = `${body.created} tasks created from ${file.name}.`;
-        refresh();
-      } else {
-        result.textContent = `Not imported: ${body?.error || xhr.statusText}`;
-      }
+      if (xhr.status !== 200) { failed(body?.error || `${xhr.status} ${xhr.statusText}`); return; }
+      button.disabled = false;
+      bar.max = 1;
+      bar.value = 1;
+      result.textContent = `${body.created} tasks created from ${file.name}.`;
+      refresh();
     };
-    xhr.onerror = () => { button.disabled = false; result.textContent = "The upload failed (network)."; };
+    xhr.onerror = () => failed("the browser could not send it (the connection was lost, or the file "
+      + "changed after it was chosen: choose it again).");
     button.disabled = true;
+    retry.hidden = true;
+    failure.textContent = "";
+    bar.classList.remove("failed");
+    bar.max = 1;
     bar.value = 0;
+    result.textContent = `Uploading ${file.name}…`;
     xhr.send(file);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (input.files[0]) send(input.files[0]);
+    else { failure.textContent = "Choose a file first."; input.focus(); }
   });
+  retry.addEventListener("click", () => send(input.files[0] || sending)); // a file chosen anew wins
   return section("Upload tasks", form);
 }
 
@@ -201,54 +234,27 @@ function exportPanel() {
     h("li", {}, h("a", { href: `${base}/pay.csv`, download: "" }, "Pay records (CSV)"))));
 }
 
-function membersPanel() {
-  const list = h("ul", { id: "members" });
-  const form = h("form", { class: "inline wrap" },
-    h("label", { for: "member-name" }, "User"), h("input", { id: "member-name", required: true, maxlength: 200 }),
-    h("label", { for: "member-role" }, "Role"),
-    h("select", { id: "member-role" }, ["annotator", "reviewer"].map((r) => h("option", { value: r }, r))),
-    h("button", { type: "submit" }, "Add"));
-  const error = h("p", { class: "error", role: "alert" });
-  async function load() {
-    const members = await api("GET", `${base}/members`);
-    list.replaceChildren(...members.map((m) => h("li", {}, `${m.user} · ${m.role}`)));
-  }
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.textContent = "";
-    try {
-      await api("POST", `${base}/members`, { user: form.querySelector("#member-name").value.trim(),
-        role: form.querySelector("#member-role").value });
-      form.querySelector("#member-name").value = "";
-      await load();
-    } catch (err) {
-      error.textContent = errorText(err);
-    }
-  });
-  load().catch((err) => { error.textContent = errorText(err); });
-  return section("Members", list, form, error);
-}
-
 function settingsPanel() {
   const holder = h("div", {}, h("p", { class: "muted" }, "Loading…"));
   api("GET", base).then((p) => {
     const error = h("p", { class: "error", role: "alert" });
     const saved = h("p", { role: "status" });
+    const instruction = h("textarea", { id: "settings-instruction", rows: 5, value: p.instruction });
     const form = h("form", { class: "stack" },
-      h("label", { for: "settings-instruction" }, "Instructions (Markdown)"),
-      h("textarea", { id: "settings-instruction", rows: 5, value: p.instruction }),
+      h("label", { for: "settings-instruction" }, "Instructions (Markdown)"), instruction,
       policyFields(p.policy),
       h("button", { type: "submit", class: "primary" }, "Save settings"), saved, error);
+    const errors = fieldErrors(() => [["instruction", instruction], ...policyErrorFields(form)], error);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      error.textContent = saved.textContent = "";
+      errors.clear();
+      saved.textContent = "";
       try {
         await api("PATCH", `${base}/policy`, readPolicy(form));
-        await api("POST", `${base}/params`, { params: {}, patch: true,
-          instruction: form.querySelector("#settings-instruction").value });
+        await api("POST", `${base}/params`, { params: {}, patch: true, instruction: instruction.value });
         saved.textContent = "Saved.";
       } catch (err) {
-        error.textContent = errorText(err);
+        errors.show(err);
       }
     });
     holder.replaceChildren(form);

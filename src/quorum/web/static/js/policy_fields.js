@@ -36,3 +36,7 @@ export function policyFields(policy = {}) {
 export function readPolicy(form) {
   return Object.fromEntries(fields().map(([key, field]) => [key, KINDS[field.type].read(form.elements[key])]));
 }
+
+// [loc, input] for field_errors.js: the server names a policy field `policy.<key>`.
+export const policyErrorFields = (form) =>
+  [...form.querySelectorAll("fieldset.policy input")].map((el) => [`policy.${el.name}`, el]);

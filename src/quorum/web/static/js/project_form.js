@@ -1,21 +1,20 @@
-// Creating a project: task type, labels (or any params as JSON), instructions, quality policy.
+// Creating a project: task type, labels (for the types that declare a label set), any other
+// params as JSON, instructions, quality policy. A refused field shows its error next to it.
 
-import { api, errorText } from "./api.js";
+import { api } from "./api.js";
 import { h } from "./dom.js";
-import { policyFields, readPolicy } from "./policy_fields.js";
-
-// Where each type keeps its label set in the params; other types take params as JSON only.
-const LABELS = {
-  categorization: ["Categories", (ls) => ({ categories: ls })],
-  namedentityrecognition: ["Entity labels", (ls) => ({ labels: ls.map((name) => ({ name })) })],
-  imageannotation: ["Objects to box", (ls) => ({ geometries: { box: { objects_to_annotate: ls } } })],
-};
+import { fieldErrors } from "./field_errors.js";
+import { policyErrorFields, policyFields, readPolicy } from "./policy_fields.js";
 
 const form = document.getElementById("new-project");
 const types = form.dataset.types.split(",");
+// type -> {field, title}: where the type keeps its labels (its LabelSet, quorum.tasktypes).
+const LABELED = JSON.parse(form.dataset.labels);
+
+const labelsInput = h("textarea", { id: "labels", name: "labels", rows: 5, "aria-describedby": "labels-help" });
 const labelsField = h("div", { class: "field" },
   h("label", { for: "labels", id: "labels-label" }, "Labels"),
-  h("textarea", { id: "labels", name: "labels", rows: 5, "aria-describedby": "labels-help" }),
+  labelsInput,
   h("p", { id: "labels-help", class: "muted" }, "One per line, in the order of their number keys."));
 const error = h("p", { class: "error", role: "alert", id: "form-error" });
 
@@ -33,36 +32,52 @@ form.append(
   h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Create project"), error));
 form.elements.type.value = types.includes("categorization") ? "categorization" : types[0];
 showLabels();
+const errors = fieldErrors(errorFields, error);
+
+// The server names fields as the API does; each maps onto the input that holds it.
+function errorFields() {
+  const labeled = LABELED[form.elements.type.value];
+  return [
+    ["name", form.elements.name], ["type", form.elements.type],
+    ["params", form.elements.params], ["instruction", form.elements.instruction],
+    ...(labeled ? [[`params.${labeled.field}`, labelsInput], ["labels", labelsInput]] : []),
+    ...policyErrorFields(form),
+  ];
+}
 
 function showLabels() {
-  const spec = LABELS[form.elements.type.value];
-  labelsField.hidden = !spec;
-  if (spec) document.getElementById("labels-label").textContent = spec[0];
+  const labeled = LABELED[form.elements.type.value];
+  labelsField.hidden = !labeled;
+  labelsInput.disabled = !labeled;
+  if (labeled) document.getElementById("labels-label").textContent = labeled.title;
+}
+
+class FieldProblem extends Error {
+  constructor(loc, msg) { super(msg); this.errors = [{ loc, msg }]; }
 }
 
 function params() {
   const text = form.elements.params.value.trim();
-  let extra = {};
-  if (text) {
-    try { extra = JSON.parse(text); } catch { throw new Error("More params: not valid JSON."); }
-    if (typeof extra !== "object" || Array.isArray(extra) || extra === null) throw new Error("More params: give a JSON object.");
-  }
-  const spec = LABELS[form.elements.type.value];
-  const labels = form.elements.labels.value.split("\n").map((l) => l.trim()).filter(Boolean);
-  return { ...(spec && labels.length ? spec[1](labels) : {}), ...extra };
+  if (!text) return {};
+  let extra;
+  try { extra = JSON.parse(text); } catch { throw new FieldProblem("params", "not valid JSON"); }
+  if (typeof extra !== "object" || Array.isArray(extra) || extra === null) throw new FieldProblem("params", "give a JSON object");
+  return extra;
 }
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  error.textContent = "";
+  errors.clear();
   try {
     const name = form.elements.name.value.trim();
-    await api("POST", "/api/projects", {
-      name, type: form.elements.type.value, params: params(),
-      instruction: form.elements.instruction.value, policy: readPolicy(form),
-    });
+    const type = form.elements.type.value;
+    const labels = labelsInput.value.split("\n").map((l) => l.trim()).filter(Boolean);
+    const extra = params();
+    const body = { name, type, params: extra, instruction: form.elements.instruction.value, policy: readPolicy(form) };
+    if (LABELED[type] && !(LABELED[type].field in extra)) body.labels = labels;
+    await api("POST", "/api/projects", body);
     location.assign(`/manage/${encodeURIComponent(name)}`);
   } catch (err) {
-    error.textContent = errorText(err);
+    errors.show(err);
   }
 });
