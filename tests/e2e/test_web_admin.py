@@ -196,7 +196,7 @@ def test_managers_and_annotators_are_refused(login, web):
         for path in ("/admin/users", "/admin/jobs"):
             response = page.goto(path)
             assert response.status == 403, (name, path)
-                expect(page.get_by_role("heading", name="403")).to_be_visible()
+            expect(page.get_by_role("heading", name="403")).to_be_visible()
             expect(page.get_by_text("needs the admin role")).to_be_visible()
     anonymous = httpx.get(f"{web.url}/admin/jobs", follow_redirects=False)
     assert (anonymous.status_code, anonymous.headers["location"]) == (
