@@ -118,8 +118,9 @@ def _seed(db: Database) -> str:
                 tags.append((task_id, "hot"))
         tables = Base.metadata.tables
         insert_rows(s, tables[Task.__tablename__], (
-            "id", "project_id", "batch_id", "status", "params", "param_version", "metadata", "priority",
-            "is_gold", "response", "confidence", "created_at", "updated_at", "completed_at",
+            "id", "project_id", "batch_id", "status", "params", "param_version", "metadata",
+            "priority", "is_gold", "response", "confidence", "created_at", "updated_at",
+            "completed_at",
         ), tasks)  # fmt: skip
         insert_rows(s, tables[TaskTag.__tablename__], ("task_id", "tag"), tags)
         insert_rows(s, tables[Annotation.__tablename__], (
