@@ -1,0 +1,138 @@
+"""A manager finds tasks in the task browser (filter, sort, page), opens one, reads why it is
+pending with both answers drawn in the type's view, then cancels it (confirmed), reopens it, and
+sends a completed task to review; both pages pass the axe rules."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from quorum.services.labeling import assignments
+from quorum.services.tasks import creation
+from tests import factories as make
+
+PROJECT = "names"
+TEXTS = [
+    "Grace Hopper wrote COBOL.",
+    "Alan Turing was born in London.",
+    "Ada Lovelace met Babbage.",
+    "Linus lives in Portland.",
+    "Tim Berners-Lee works at CERN.",
+]
+POLICY = {"min_overlap": 2, "max_overlap": 3, "confidence_target": 0.99}
+LABELS = {"labels": [{"name": "PER"}, {"name": "LOC"}]}
+
+
+def _span(start: int, end: int, label: str) -> dict:
+    return {"start": start, "end": end, "label": label}
+
+
+def _seed(db_url: str) -> dict[str, str]:
+    """Project `names` (spans of people and places; two answers at least, a sure consensus to
+    complete): Ada's task answered twice, differently, so it waits for a third answer; two
+    tasks completed, at confidences 0.95 and 0.55; two untouched."""
+    with make.session_at(db_url) as s:
+        make.project(s, PROJECT, "namedentityrecognition", params=LABELS, policy=POLICY)
+        people = make.people(s, "a1", "a2", projects=[PROJECT])
+        records = [{"text": t, "priority": 9 if "Ada" in t else 0} for t in TEXTS]
+        ids = dict(zip(TEXTS, creation.create_tasks(s, PROJECT, records), strict=True))
+        spans = {
+            "a1": [_span(0, 12, "PER"), _span(17, 24, "PER")],
+            "a2": [_span(0, 3, "PER"), _span(17, 24, "LOC")],
+        }
+        for name, person in people.items():
+            claimed = assignments.claim_next(s, person.principal, PROJECT)
+            assert claimed["task_id"] == ids[TEXTS[2]]
+            assignments.submit(s, person.principal, claimed["assignment_id"],
+                               {"annotations": spans[name]}, 6.0)  # fmt: skip
+        s.commit()
+        make.complete(
+            s, ids[TEXTS[0]], {"annotations": [{"start": 0, "end": 12, "label": "PER"}]}, 0.95
+        )
+        make.complete(
+            s, ids[TEXTS[1]], {"annotations": [{"start": 0, "end": 11, "label": "PER"}]}, 0.55
+        )
+    return ids
+
+
+def _no_axe_violations(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("networkidle")
+    violations = Axe().run(page).response["violations"]
+    assert not violations, [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
+
+
+def test_filter_open_a_task_and_act_on_it(login, web):
+    ids = _seed(web.db_url)
+    page = login("boss")
+    page.goto(f"/manage/{PROJECT}")
+    page.get_by_role("link", name="Tasks", exact=True).click()
+    page.wait_for_url(f"**/manage/{PROJECT}/tasks")
+    rows = page.locator("#tasks tbody tr")
+    expect(rows).to_have_count(5)
+    expect(page.locator("#status")).to_have_text("5 tasks match the filters; 5 shown.")
+
+    # Sorted by confidence: the completed tasks only, least confident first, then the reverse.
+    page.get_by_role("button", name="Confidence").click()
+    expect(rows).to_have_count(2)
+    header = page.locator("th", has=page.get_by_role("button", name="Confidence"))
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(rows.first.locator("td").nth(3)).to_have_text("95%")
+    page.get_by_role("button", name="Confidence").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(rows.first.locator("td").nth(3)).to_have_text("55%")
+
+    # Filtered on the data's text and the status; the address keeps the filters.
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_label("Text in the data").fill("lovelace")
+    page.get_by_label("Status").select_option("pending")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    assert "text=lovelace" in page.url and "status=pending" in page.url
+    page.shot("task-browser")
+    _no_axe_violations(page)
+    page.get_by_role("button", name="Clear").click()
+    expect(rows).to_have_count(5)
+    page.go_back()  # the address kept the filters: back to them
+    expect(rows).to_have_count(1)
+    expect(page.get_by_label("Text in the data")).to_have_value("lovelace")
+
+    rows.first.get_by_role("link").click()
+    task_id = ids[TEXTS[2]]
+    page.wait_for_url(f"**/manage/{PROJECT}/tasks/{task_id}")
+    reasons = page.locator("#pending-reasons")
+    expect(reasons).to_contain_text("below the target 0.99")
+    expect(reasons).to_contain_text("it waits for 1 more answer")
+    cards = page.locator(".answer-card")
+    expect(cards).to_have_count(2)
+    expect(cards.nth(0).locator("h3")).to_have_text("a1")
+    # Each answer drawn in the type's own view: its spans marked in the text.
+    expect(cards.nth(0).locator(".tok.ent").first).to_be_visible()
+    expect(cards.nth(1).locator(".diff ins").first).to_be_visible()
+    expect(page.locator("#detail")).not_to_contain_text("null")
+    history = page.locator("#history li")
+    expect(history).to_have_count(3)
+    expect(history.nth(1)).to_contain_text("answered by a1")
+    page.shot("task-page")
+    _no_axe_violations(page)
+
+    # Cancel asks first; Esc keeps the task, the confirmation cancels it; then it is reopened.
+    page.get_by_role("button", name="Cancel task…").click()
+    dialog = page.get_by_role("dialog", name="Cancel this task")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Cancel task…")).to_be_visible()
+    page.get_by_role("button", name="Cancel task…").click()
+    dialog.get_by_role("button", name="Cancel the task").click()
+    expect(page.locator("#status")).to_have_text("Canceled.")
+    expect(page.locator(".facts")).to_contain_text("canceled")
+    page.get_by_role("button", name="Reopen").click()
+    expect(page.locator("#status")).to_have_text("Reopened: the task is back in the queue.")
+    expect(page.locator(".facts")).to_contain_text("pending")
+
+    # A completed task goes to review from its page.
+    page.goto(f"/manage/{PROJECT}/tasks/{ids[TEXTS[1]]}")
+    page.get_by_role("button", name="Send to review").click()
+    expect(page.locator("#status")).to_have_text("Sent to review.")
+    expect(page.locator(".facts")).to_contain_text("Reviewpending")
+    expect(page.get_by_role("button", name="Send to review")).to_have_count(0)
