@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from quorum.services.labeling import assignments
 from quorum.services.tasks import creation
 from tests import factories as make
+from tests.e2e.web_data import PROJECTS
 
 PROJECT = "names"
 TEXTS = [
@@ -136,3 +137,56 @@ def test_filter_open_a_task_and_act_on_it(login, web):
     expect(page.locator("#status")).to_have_text("Sent to review.")
     expect(page.locator(".facts")).to_contain_text("Reviewpending")
     expect(page.get_by_role("button", name="Send to review")).to_have_count(0)
+
+
+STREET = next(p for p in PROJECTS if p["type"] == "imageannotation")
+VOICE = next(p for p in PROJECTS if p["type"] == "audiotranscription")
+
+
+def _two_answers(db_url: str, spec: dict, responses: list[dict]) -> str:
+    """A project like `spec` wanting two answers at least, whose one task two annotators answer
+    with `responses`; the task's id."""
+    with make.session_at(db_url) as s:
+        name = f"{spec['name']}-two"
+        make.project(s, name, spec["type"], params=spec["params"], policy=POLICY)
+        [task_id] = creation.create_tasks(s, name, spec["tasks"][:1])
+        people = make.people(s, f"{name}-1", f"{name}-2", projects=[name])
+        for person, response in zip(people.values(), responses, strict=True):
+            claimed = assignments.claim_next(s, person.principal, name)
+            assignments.submit(s, person.principal, claimed["assignment_id"], response, 5.0)
+    return task_id
+
+
+def _box(left: float, label: str) -> dict:
+    box = {"type": "box", "label": label, "left": left, "top": 20, "width": 60, "height": 40}
+    return {**box, "attributes": {"occluded": "no"}}
+
+
+def test_answers_drawn_as_boxes_and_transcripts(login, web):
+    street = _two_answers(web.db_url, STREET, [
+        {"annotations": [_box(10, "car"), _box(200, "person")]},
+        {"annotations": [_box(14, "car")]},
+    ])  # fmt: skip
+    voice = _two_answers(web.db_url, VOICE, [
+        {"transcript": "the quick brown fox"},
+        {"transcript": "the quick round fox"},
+    ])  # fmt: skip
+    page = login("boss")
+    page.goto(f"/manage/{STREET['name']}-two/tasks/{street}")
+    cards = page.locator(".answer-card")
+    expect(cards).to_have_count(2)
+    expect(cards.nth(0).locator("rect.shape")).to_have_count(2)
+    expect(cards.nth(1).locator("rect.shape")).to_have_count(1)
+    page.shot("task-page-image")
+    _no_axe_violations(page)
+    page.goto(f"/manage/{VOICE['name']}-two/tasks/{voice}")
+    expect(page.locator(".answer-card")).to_have_count(2)
+    transcripts = page.locator(".answer-card textarea")
+    expect(transcripts.nth(0)).to_have_value("the quick brown fox")
+    expect(transcripts.nth(1)).to_have_value("the quick round fox")
+    # Set against the consensus, one of the two differs by one word each way.
+    changed = page.locator(".answer-card .diff")
+    expect(changed.locator("ins")).to_have_count(1)
+    expect(changed.locator("del")).to_have_count(1)
+    page.shot("task-page-transcripts")
+    _no_axe_violations(page)
