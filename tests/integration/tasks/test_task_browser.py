@@ -228,3 +228,30 @@ def test_send_to_review_then_reopen(client, accounts, world):
     canceled = make.ok(client.post(f"/api/tasks/{world['canceled']}/reopen", headers=headers))
     assert canceled["status"] == "pending"
     assert _ids(client, accounts, status="canceled") == []
+
+
+def test_history_tells_skips_reviews_and_callbacks(client, accounts, world, db):
+    """A skip, the completion, a review verdict and the callback it sent, oldest first."""
+    task_id = world["ids"][3]
+    with db.session(write=True) as s:
+        s.execute(
+            update(Task).where(Task.id == task_id).values(callback_url="https://example.com/cb")
+        )
+        s.commit()
+        ann2 = make.person(s, "ann4", projects=["p"])
+        claimed = assignments.claim_next(s, ann2.principal, "p")
+        assignments.skip(s, ann2.principal, claimed["assignment_id"], "cannot tell")
+    headers = accounts["manager"].headers
+    verdict = {"decision": "accept", "comment": "fine"}
+    make.ok(client.post(f"/api/tasks/{task_id}/review", json=verdict, headers=headers))
+    history = make.ok(client.get(f"/api/tasks/{task_id}/detail", headers=headers))["history"]
+    events = [(e["event"], e["by"], e["detail"]) for e in history]
+    assert events[:2] == [("created", None, None), ("completed", None, "confidence 0.60")]
+    assert ("reviewed", "manager", "reviewer: accepted (fine)") in events
+    [callback] = [e for e in events if e[0] == "callback"]
+    assert callback[2] == "audited to https://example.com/cb: queued"
+    skipped = make.ok(client.get(f"/api/tasks/{claimed['task_id']}/detail", headers=headers))
+    assert ("skipped", "ann4", "cannot tell") in [
+        (e["event"], e["by"], e["detail"]) for e in skipped["history"]
+    ]
+    assert [e["at"] for e in history] == sorted(e["at"] for e in history)
