@@ -4,8 +4,11 @@ sends a completed task to review; both pages pass the axe rules."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
+from quorum.client import QuorumClient, QuorumError
+from quorum.services.accounts import users
 from quorum.services.labeling import assignments
 from quorum.services.tasks import creation
 from tests import factories as make
@@ -53,6 +56,23 @@ def _seed(db_url: str) -> dict[str, str]:
             s, ids[TEXTS[1]], {"annotations": [{"start": 0, "end": 11, "label": "PER"}]}, 0.55
         )
     return ids
+
+
+def test_the_sdk_pages_through_a_sort(web):
+    """Our SDK walks the confidence order one task a page, by the listing's keyset cursors."""
+    ids = _seed(web.db_url)
+    with make.session_at(web.db_url) as s:
+        key = users.create_api_key(s, "boss")
+    with QuorumClient(web.url, key) as q:
+        walked = [
+            t["task_id"] for t in q.iter_tasks(project=PROJECT, sort="confidence", page_size=1)
+        ]
+        assert walked == [ids[TEXTS[1]], ids[TEXTS[0]]]
+        assert [t["task_id"] for t in q.iter_tasks(project=PROJECT, text="lovelace")] == [
+            ids[TEXTS[2]]
+        ]
+        with pytest.raises(QuorumError, match="sort must be one of"):
+            q.list_tasks(project=PROJECT, sort="best")
 
 
 def _no_axe_violations(page) -> None:
