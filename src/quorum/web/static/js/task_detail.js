@@ -174,7 +174,7 @@ async function load() {
   try {
     kind = taskType(root.dataset.type);
     await load();
-    say(`Task ${taskId}`);
+    say("");
   } catch (err) {
     holder.replaceChildren();
     say(errorText(err), "error");
