@@ -192,7 +192,8 @@ class QuorumClient:
 
     def iter_tasks(self, *, page_size: int = 500, **filters: Any) -> Iterator[dict]:
         """Every task matching the filters (project, batch, status, tags, unique_id,
-        created_after/before, completed_after/before, updated_after/before, is_gold)."""
+        created_after/before, completed_after/before, updated_after/before, is_gold,
+        confidence_min/max, disagreement_min, annotator, text), in the order `sort` names."""
         cursor = None
         while True:
             page = self.list_tasks(limit=page_size, cursor=cursor, **filters)

@@ -217,6 +217,24 @@ class Task(Base):
         # Listing and export walk a project's tasks in id order without sorting.
         Index("ix_tasks_project_id", "project_id", "id"),
         Index("ix_tasks_project_status", "project_id", "status", "id"),
+        # The task browser's orders (quorum.services.tasks.ordering), over the tasks that have
+        # the value: pending tasks have neither.
+        Index(
+            "ix_tasks_project_completed",
+            "project_id",
+            "completed_at",
+            "id",
+            sqlite_where=text("completed_at IS NOT NULL"),
+            postgresql_where=text("completed_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_tasks_project_confidence",
+            "project_id",
+            "confidence",
+            "id",
+            sqlite_where=text("confidence IS NOT NULL"),
+            postgresql_where=text("confidence IS NOT NULL"),
+        ),
         # The annotator queue: claimable tasks in the order they are handed out.
         Index(
             "ix_tasks_queue",
@@ -324,11 +342,15 @@ class Annotation(Base):
     """One annotator's answer to one task."""
 
     __tablename__ = "annotations"
-    __table_args__ = (Index("ix_annotations_task", "task_id", "id"),)
+    __table_args__ = (
+        Index("ix_annotations_task", "task_id", "id"),
+        # An annotator's answers; the task browser lists the tasks one answered.
+        Index("ix_annotations_user_task", "user_id", "task_id"),
+    )
 
     id: Mapped[int] = mapped_column(PkType, primary_key=True)
     task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     assignment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assignments.id", ondelete="SET NULL")
     )

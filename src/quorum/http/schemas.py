@@ -239,6 +239,51 @@ class Task(TaskSummary):
     expected_response: Any = Field(None, description="gold tasks only: the known answer")
 
 
+class TaskAnswer(Annotation):
+    agreement: float | None = Field(description="credit against the consensus, 0..1")
+    weight: float | None = Field(description="the annotator's accuracy as the consensus weighs it")
+
+
+class Lease(BaseModel):
+    annotator: str
+    leased_at: dt.datetime
+    lease_expires_at: dt.datetime
+
+
+class PendingExplanation(BaseModel):
+    answered: int
+    needed: int
+    min_overlap: int
+    max_overlap: int
+    confidence: float | None
+    confidence_target: float
+    open_leases: list[Lease]
+    reasons: list[str]
+
+
+class TaskEvent(BaseModel):
+    at: dt.datetime
+    event: str = Field(description="created, answered, skipped, completed, reviewed or callback")
+    by: str | None
+    detail: str | None
+
+
+class TaskActions(BaseModel):
+    reopen: bool
+    send_to_review: bool
+    cancel: bool
+
+
+class TaskDetail(BaseModel):
+    task: Task
+    answers: list[TaskAnswer]
+    consensus: Any = Field(description="the stored response, or for a pending task the answers'")
+    confidence: float | None
+    pending: PendingExplanation | None = Field(description="why it is not done (pending only)")
+    history: list[TaskEvent]
+    actions: TaskActions = Field(description="the actions the task's status allows")
+
+
 class TaskPage(BaseModel):
     docs: list[TaskSummary]
     limit: int

@@ -1,4 +1,4 @@
-"""Page shells for reviewers (review queues) and managers (projects, setup, dashboard).
+"""Page shells for reviewers (review queues) and managers (projects, setup, dashboard, tasks).
 
 Like the annotator's pages, each checks the session and role: a reviewer sees only the review
 queues of projects they review (others look missing); managers see every project.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
@@ -36,6 +37,11 @@ def _project(session: Session, name: str) -> Project:
         return catalog.get_project(session, name)
     except NotFound:
         raise PageDenied(404, f"No project named {name!r}.") from None
+
+
+def _path(name: str) -> str:
+    """A project's name as one segment of a page's path."""
+    return quote(name, safe="")
 
 
 def _policy_schema() -> str:
@@ -135,3 +141,43 @@ def project_dashboard(
         '<div id="panels"></div></div>'
     )
     return viewer.page(found.name, body, current="/manage", script="dashboard.js")
+
+
+@router.get("/manage/{project}/tasks")
+def task_browser(
+    project: str,
+    viewer: Viewer = Depends(viewer_for(permissions.can_manage)),
+    session: Session = Depends(get_session),
+) -> Response:
+    """The project's tasks: a filter form and a sortable, paged table of them."""
+    found = _project(session, project)
+    attrs = data_attrs(project=found.name, type=found.task_type)
+    body = (
+        f'<div id="browser" {attrs}><div class="ws-head"><h1>Tasks · {escape(found.name)}</h1>'
+        f'<a href="/manage/{_path(found.name)}">Dashboard</a></div>'
+        '<form id="filters" class="card filters" aria-label="Filter the tasks"></form>'
+        '<p id="status" class="muted" role="status" aria-live="polite">Loading…</p>'
+        '<div id="results"></div></div>'
+    )
+    return viewer.page(f"Tasks {found.name}", body, current="/manage", script="task_browser.js")
+
+
+@router.get("/manage/{project}/tasks/{task_id}")
+def task_page(
+    project: str,
+    task_id: str,
+    viewer: Viewer = Depends(viewer_for(permissions.can_manage)),
+    session: Session = Depends(get_session),
+) -> Response:
+    """One task: its data and every answer in the type's view, the consensus, why it is
+    pending, its history, and the actions its status allows (the script reads the task)."""
+    found = _project(session, project)
+    attrs = data_attrs(project=found.name, type=found.task_type, task=task_id)
+    back = f"/manage/{_path(found.name)}/tasks"
+    body = (
+        f'<div id="task" {attrs}><div class="ws-head"><h1>Task <code>{escape(task_id)}</code></h1>'
+        f'<a href="{back}">All tasks of {escape(found.name)}</a></div>'
+        '<p id="status" class="muted" role="status" aria-live="polite">Loading…</p>'
+        '<div id="detail"></div></div>'
+    )
+    return viewer.page(f"Task {task_id}", body, current="/manage", script="task_detail.js")

@@ -108,7 +108,7 @@ def _expected(permission: Permission, principal, world, *, page: bool = False):
 
 def _request(method, path, world):
     """A concrete, well-formed call for each route (so allowed roles do not fail on input)."""
-    reviewed = path.endswith(("/review", "/audit"))
+    reviewed = path.endswith(("/review", "/audit", "/send-to-review"))
     task_id = world["done"] if reviewed else world["v1" if path.startswith("/v1/") else "task"]
     url = (
         path.replace("{name}", "p" if "/projects/" in path else "b")

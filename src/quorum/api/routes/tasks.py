@@ -20,7 +20,8 @@ from quorum.http.wire import JSONRoute
 from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
 from quorum.services.labeling import test_mode
-from quorum.services.tasks import creation, edits, queries
+from quorum.services.review import task_detail
+from quorum.services.tasks import creation, edits, ordering, queries
 
 router = APIRouter(tags=["tasks"], route_class=JSONRoute)
 
@@ -181,7 +182,12 @@ def _filter(
     completed_before: dt.datetime | None = None,
     updated_after: dt.datetime | None = None,
     updated_before: dt.datetime | None = None,
-    is_gold: bool | None = None,
+    is_gold: bool | None = Query(None, description="gold tasks only (true) or none (false)"),
+    confidence_min: float | None = Query(None, ge=0, le=1),
+    confidence_max: float | None = Query(None, ge=0, le=1),
+    disagreement_min: float | None = Query(None, ge=0, le=1, description="1 - confidence"),
+    annotator: str | None = Query(None, description="tasks this user (a name) answered"),
+    text: str | None = Query(None, max_length=200, description="words in the task's data"),
 ) -> queries.TaskFilter:
     return queries.TaskFilter(
         project=project,
@@ -196,6 +202,11 @@ def _filter(
         updated_after=updated_after,
         updated_before=updated_before,
         is_gold=is_gold,
+        confidence_min=confidence_min,
+        confidence_max=confidence_max,
+        disagreement_min=disagreement_min,
+        annotator=annotator,
+        text=text,
     )
 
 
@@ -204,10 +215,15 @@ def list_tasks(
     f: queries.TaskFilter = Depends(_filter),
     limit: int = Query(100, ge=1, le=queries.MAX_PAGE),
     cursor: str | None = Query(None, description="next_cursor of the previous page"),
+    sort: str = Query(
+        ordering.DEFAULT_SORT,
+        description=f"one of {', '.join(ordering.SORTS)} ('-': descending); completed, "
+        "confidence and disagreement list only the tasks that have a confidence or a completion",
+    ),
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return queries.list_tasks(session, f, limit=limit, cursor=cursor)
+    return queries.list_tasks(session, f, limit=limit, cursor=cursor, sort=sort)
 
 
 @router.get("/api/tasks/count", operation_id="countTasks", response_model=schemas.TaskCount)
@@ -223,6 +239,37 @@ def count_tasks(
 def get_task(
     task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
 ) -> dict:
+    return queries.task_view(session, task_id, with_gold=True)
+
+
+@router.get(
+    "/api/tasks/{task_id}/detail", operation_id="getTaskDetail", response_model=schemas.TaskDetail
+)
+def get_task_detail(
+    task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    """The task with every answer, the consensus, why it is pending, its history."""
+    return task_detail.task_detail(session, task_id)
+
+
+@router.post("/api/tasks/{task_id}/reopen", operation_id="reopenTask", response_model=schemas.Task)
+def reopen_task(
+    task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    """Back to the queue for one more answer: a completed, failed or canceled task."""
+    edits.reopen_task(session, task_id)
+    return queries.task_view(session, task_id, with_gold=True)
+
+
+@router.post(
+    "/api/tasks/{task_id}/send-to-review", operation_id="sendTaskToReview",
+    response_model=schemas.Task,
+)  # fmt: skip
+def send_task_to_review(
+    task_id: str, _: Principal = Depends(manager), session: Session = Depends(get_session)
+) -> dict:
+    """Put a completed task in its project's review queue."""
+    task_detail.send_to_review(session, task_id)
     return queries.task_view(session, task_id, with_gold=True)
 
 

@@ -1,4 +1,4 @@
-"""Changing one task: cancel, metadata, tags, priority, unique_id (each commits)."""
+"""Changing one task: cancel, reopen, metadata, tags, priority, unique_id (each commits)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ def cancel_task(session: Session, task_id: str, *, clear_unique_id: bool = False
     lifecycle.cancel(session, task)
     if clear_unique_id:
         task.unique_id = None
+    session.commit()
+
+
+def reopen_task(session: Session, task_id: str) -> None:
+    """A manager sends a finished task back to the queue (quorum.services.tasks.lifecycle)."""
+    task = get_task_row(session, task_id)
+    lifecycle.reopen(session, task)
+    task.review_status = None
+    task.low_confidence = False
     session.commit()
 
 

@@ -1,8 +1,8 @@
 """The task lifecycle: the one place a task's status changes.
 
-    pending ──complete──► completed ──reopen──► pending   (rejected in review)
-    pending ──cancel────► canceled
-    completed ──fail────► error                           (rejected past the limit)
+    pending ──complete──► completed ──reopen──► pending   (rejected in review, or a manager)
+    pending ──cancel────► canceled ──reopen───► pending   (a manager)
+    completed ──fail────► error ──reopen──────► pending   (rejected past the limit; a manager)
 
 Each transition sets the status and its timestamps. Completing and failing queue the
 requester's callback event (quorum.services.callbacks.outbox); canceling and reopening queue
@@ -78,12 +78,22 @@ def fail(session: Session, task: Task, *, event: str = "error") -> None:
     _check_batch(session, task.batch_id)
 
 
+# Statuses a task can be reopened from.
+REOPENABLE = (TaskStatus.completed, TaskStatus.canceled, TaskStatus.error)
+
+
 def reopen(session: Session, task: Task) -> None:
-    """completed -> pending, its response dropped, handed out for one more answer. Its batch
+    """completed, failed or canceled -> pending, its response dropped, handed out for one more
+    answer (a canceled one for the answers it was still waiting for, at least one). Its batch
     stays as it is (see above); no callback until it completes again."""
+    if task.status not in REOPENABLE:
+        raise InvalidRequest(
+            f"task {task.id} is {task.status}; only {', '.join(REOPENABLE)} tasks can be reopened"
+        )
+    waiting = task.needed if task.status == TaskStatus.canceled else 0
     task.status = TaskStatus.pending
     task.response = task.confidence = task.completed_at = None
-    task.needed = task.answered + 1
+    task.needed = max(waiting, task.answered + 1)
     task.updated_at = utcnow()
 
 

@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from quorum.db.models import Annotation, Audit, Batch, GoldAnswer, Project, Task, TaskTag, User
 from quorum.db.statuses import TaskStatus
-from quorum.services import cursors
 from quorum.services.errors import InvalidRequest, NotFound
+from quorum.services.tasks.ordering import DEFAULT_SORT, order_for
 
 MAX_PAGE = 1000
 
@@ -39,6 +39,14 @@ class TaskFilter:
     is_gold: bool | None = None
     task_type: str | None = None
     review_statuses: list[str] = field(default_factory=list)
+    confidence_min: float | None = None
+    confidence_max: float | None = None
+    # Disagreement is 1 - confidence: at least `disagreement_min` means confidence at most 1 - it.
+    disagreement_min: float | None = None
+    # Tasks this user answered (a user name).
+    annotator: str | None = None
+    # Words in the task's params (its data), case-insensitive.
+    text: str | None = None
 
 
 def to_utc_naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -113,11 +121,27 @@ def _apply(session: Session, query: Select, f: TaskFilter) -> Select:
         )
     if f.review_statuses:
         query = query.where(Task.review_status.in_(f.review_statuses))
+    return _apply_answers(session, query, f)
+
+
+def _apply_answers(session: Session, query: Select, f: TaskFilter) -> Select:
+    """The filters on what a task's answers made of it: confidence, annotator, its data."""
+    highest = f.confidence_max
+    if f.disagreement_min is not None:
+        highest = min(1 - f.disagreement_min, 1.0 if highest is None else highest)
+    if f.confidence_min is not None:
+        query = query.where(Task.confidence >= f.confidence_min)
+    if highest is not None:
+        query = query.where(Task.confidence <= highest)
+    if f.annotator is not None:
+        user_id = session.scalar(select(User.id).where(User.name == f.annotator))
+        if user_id is None:
+            raise NotFound(f"no user named {f.annotator!r}")
+        answered = select(Annotation.task_id).where(Annotation.user_id == user_id)
+        query = query.where(Task.id.in_(answered))
+    if f.text:
+        query = query.where(cast(Task.params, Text).icontains(f.text, autoescape=True))
     return query
-
-
-def _is_task_id(key: str) -> bool:
-    return len(key) == 24 and all(c in "0123456789abcdef" for c in key)
 
 
 def _tags_of(session: Session, task_ids: list[str]) -> dict[str, list[str]]:
@@ -154,15 +178,26 @@ def _summary(row: Any, tags: list[str]) -> dict:
 
 
 def list_tasks(
-    session: Session, f: TaskFilter, *, limit: int = 100, cursor: str | None = None
+    session: Session,
+    f: TaskFilter,
+    *,
+    limit: int = 100,
+    cursor: str | None = None,
+    sort: str = DEFAULT_SORT,
 ) -> dict:
-    """A page of task summaries, newest first, and the cursor of the next page (or None)."""
+    """A page of task summaries in the order `sort` names (quorum.services.tasks.ordering;
+    newest first by default) and the cursor of the next page (or None)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}")
-    query = _apply(session, _base_query(SUMMARY_COLUMNS), f)
-    if cursor:
-        query = query.where(Task.id < cursors.decode(cursor, _is_task_id))
-    rows = session.execute(query.order_by(Task.id.desc()).limit(limit + 1)).all()
+    order = order_for(sort)
+    if (
+        f.confidence_min is not None
+        and f.confidence_max is not None
+        and f.confidence_min > f.confidence_max
+    ):
+        raise InvalidRequest("confidence_min must not be above confidence_max")
+    query = order.apply(_apply(session, _base_query(SUMMARY_COLUMNS), f), cursor)
+    rows = session.execute(query.limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     tags = _tags_of(session, [r.id for r in rows])
@@ -170,7 +205,7 @@ def list_tasks(
         "docs": [_summary(r, tags[r.id]) for r in rows],
         "limit": limit,
         "has_more": has_more,
-        "next_cursor": cursors.encode(rows[-1].id) if has_more else None,
+        "next_cursor": order.cursor_of(rows[-1]) if has_more else None,
     }
 
 

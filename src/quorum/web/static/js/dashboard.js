@@ -24,7 +24,8 @@ const figures = h("div", { id: "figures" });
 panels.append(
   h("div", { class: "toolbar" },
     h("button", { type: "button", id: "refresh", onclick: () => refresh() }, "Refresh"),
-    h("a", { class: "button", href: `/review/${encodeURIComponent(project)}` }, "Review queue")),
+    h("a", { class: "button", href: `/review/${encodeURIComponent(project)}` }, "Review queue"),
+    h("a", { class: "button", href: `/manage/${encodeURIComponent(project)}/tasks` }, "Tasks")),
   figures,
   h("div", { class: "split" }, uploadPanel(), exportPanel()),
   h("div", { class: "split" }, membersPanel(base, project, section), settingsPanel()),
