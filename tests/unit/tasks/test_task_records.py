@@ -72,9 +72,7 @@ def test_parse_records_stops_at_max_errors():
 def test_a_misspelt_key_is_named_with_the_field_meant(record, typo, meant):
     with pytest.raises(TaskValidationError) as info:
         parse_record(CAT, DEFAULTS, record)
-    assert [str(e) for e in info.value.errors] == [
-        f"{typo}: unknown field; did you mean {meant}?"
-    ]
+    assert [str(e) for e in info.value.errors] == [f"{typo}: unknown field; did you mean {meant}?"]
 
 
 def test_unknown_keys_unlike_any_field_stay_params():
