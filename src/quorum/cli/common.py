@@ -75,7 +75,11 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, QuorumError):
         return exc.message or f"the server answered HTTP {exc.status}"
     if isinstance(exc, httpx.TransportError):
-        return f"cannot reach the server: {exc}"
+        try:
+            where = str(exc.request.url.copy_with(path="/", query=None))
+        except RuntimeError:  # failed before a request was made
+            where = "the server"
+        return f"cannot reach {where}: {exc}"
     return str(exc)
 
 
