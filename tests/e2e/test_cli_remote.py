@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
@@ -40,6 +41,23 @@ def _elsewhere(tmp_path: Path, name: str, **env: str) -> tuple[Path, dict[str, s
     folder.mkdir()
     clean = {k: v for k, v in os.environ.items() if not k.startswith("QUORUM_")}
     return folder, {**clean, **env}
+
+
+def _terminal_stderr(cwd: Path, env: dict[str, str], *args: str) -> bytes:
+    """What `quorum *args` draws on standard error when that is a terminal."""
+    master, slave = os.openpty()
+    try:
+        done = subprocess.run([QUORUM, *args], cwd=cwd, env=env, stderr=slave,
+                              stdout=subprocess.DEVNULL, timeout=120)  # fmt: skip
+    finally:
+        os.close(slave)
+    drawn = b""
+    with suppress(OSError):  # the end of a pseudo-terminal's output reads as EIO
+        while chunk := os.read(master, 65536):
+            drawn += chunk
+    os.close(master)
+    assert done.returncode == 0, drawn
+    return drawn
 
 
 def _jsonl(path: Path, records: list[dict]) -> Path:
@@ -104,7 +122,9 @@ def test_requester_works_remotely_from_an_empty_folder(live_server, manager_key,
     assert {t["unique_id"] for t in exported} == {f"u{i}" for i in range(121)}
     piped = cli("export", "--project", "reviews", "--status", "pending")
     assert piped.returncode == 0 and len(piped.stdout.splitlines()) == 121
-    assert piped.stderr.strip() == "wrote 121 tasks to standard output"
+    assert piped.stderr.strip() == "wrote 121 tasks to standard output"  # no progress bar
+    drawn = _terminal_stderr(folder, env, "export", "--project", "reviews", "--out", str(out))
+    assert b"exporting reviews" in drawn and b"121/121" in drawn
     missing = cli("export", "--project", "nope", "--out", str(data / "nope.jsonl"))
     assert missing.returncode == 1 and "no project named 'nope'" in missing.stderr
     assert not (data / "nope.jsonl").exists() and not (data / "nope.jsonl.part").exists()
