@@ -116,13 +116,13 @@ def _known_keys(task_type: TaskType) -> frozenset[str]:
     return frozenset({*fields, *aliases, *ENVELOPE, "hypothesis"})
 
 
-def misspelt_keys(task_type: TaskType, record: dict[str, Any]) -> dict[str, str]:
+def _misspelt_keys(task_type: TaskType, record: dict[str, Any]) -> dict[str, str]:
     """Keys of `record` that look like a typo of a field it lacks ('atachment' for
     'attachment'), each with the field meant. Other unknown keys are params passed through
     (Scale's extra params), so without this a typo would be stored silently."""
     known = _known_keys(task_type)
     misspelt = {}
-    for key in record.keys() - known:
+    for key in [k for k in record if k not in known]:
         close = difflib.get_close_matches(key, known - record.keys(), n=1, cutoff=TYPO_SIMILARITY)
         if close:
             misspelt[key] = close[0]
@@ -145,7 +145,7 @@ def parse_record(task_type: TaskType, defaults: dict[str, Any], record: Any) -> 
             if problem is not None:
                 problems.append(FieldError(key, problem))
             envelope[key] = value
-    misspelt = misspelt_keys(task_type, record)
+    misspelt = _misspelt_keys(task_type, record)
     problems.extend(
         FieldError(key, f"unknown field; did you mean {meant}?") for key, meant in misspelt.items()
     )
