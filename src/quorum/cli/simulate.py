@@ -21,7 +21,7 @@ from typing import Any
 
 import typer
 
-from quorum.cli.common import parse_json_option, reports_errors
+from quorum.cli.common import parse_json_option, plural, reports_errors
 
 START_TIMEOUT_S = 60
 
@@ -85,14 +85,14 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
 
 def _summary(report: dict[str, Any]) -> str:
     lines = [
-        f"{report['dataset']}: {report['tasks']} tasks (+{report['gold_tasks']} gold), "
-        f"{report['annotators']} simulated annotators"
+        f"{report['dataset']}: {plural(report['tasks'], 'task')} (+{report['gold_tasks']} gold), "
+        f"{plural(report['annotators'], 'simulated annotator')}"
     ]
     for run in report["runs"]:
         policy = ", ".join(f"{k}={v}" for k, v in run["policy"].items())
         lines.append(
             f"  {run['project']} ({policy}): accuracy {run['accuracy']}, "
-            f"{run['answers_per_task']} answers/task ({run['answers']} answers, "
+            f"{run['answers_per_task']} answers/task ({plural(run['answers'], 'answer')}, "
             f"+{run['gold_answers']} on gold), {run['incomplete']} incomplete, "
             f"{run['seconds']} s"
         )
