@@ -6,7 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, inspect
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from quorum.db.engine import make_engine
@@ -41,6 +42,6 @@ def has_schema(url: str) -> bool:
     engine = make_engine(url, pool_size=1)
     try:
         with engine.connect() as connection:
-            return inspect(connection).has_table("alembic_version")
+            return MigrationContext.configure(connection).get_current_revision() is not None
     finally:
         engine.dispose()
