@@ -148,15 +148,18 @@ def parse_json_option(value: str | None, option: str) -> dict[str, Any]:
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
+def progress_bar(
+    description: str, total: int | None, *, in_bytes: bool = False
+) -> Iterator[Progress]:
     """A progress bar on standard error when it is a terminal (nothing in a pipe or a log);
-    yields `update(done)`."""
+    yields `update(done)`, `done` counting items, or bytes if `in_bytes`."""
     if not sys.stderr.isatty():
         yield lambda _done: None
         return
     from rich.console import Console
     from rich.progress import (
         BarColumn,
+        DownloadColumn,
         MofNCompleteColumn,
         Progress,
         TextColumn,
@@ -166,7 +169,7 @@ def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn() if in_bytes else MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:

@@ -32,7 +32,7 @@ def import_file(
     fmt = format or guess_format(file.name)
     with (
         closing(connect(url, api_key, init=init)) as requester,
-        progress_bar(f"importing {file.name}", file.stat().st_size) as update,
+        progress_bar(f"importing {file.name}", file.stat().st_size, in_bytes=True) as update,
     ):
         created = requester.import_file(project, file, fmt, batch, update)
     print(f"imported {plural(created, 'task')} into {project}")
