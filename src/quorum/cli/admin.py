@@ -1,171 +1,240 @@
-"""`quorum users …`, `quorum projects …` and `quorum jobs …`: administration straight on the
-database."""
+"""`quorum users …` and `quorum jobs …`: administration on the local database (the operator's:
+whoever can read the database is its admin, so these need no API key)."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from getpass import getpass
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from quorum.cli.common import open_db, parse_json_option, reports_errors
-from quorum.services.accounts import users, web_sessions
-from quorum.services.ops import job_admin
-from quorum.services.projects import catalog
+from quorum.cli.common import (
+    DATABASE_HELP,
+    Init,
+    article,
+    fail,
+    moment,
+    open_db,
+    plural,
+    print_table,
+    reports_errors,
+)
 
-users_app = typer.Typer(help="Users, roles, API keys and browser sessions.", no_args_is_help=True)
-projects_app = typer.Typer(help="Projects and their members.", no_args_is_help=True)
-jobs_app = typer.Typer(help="Background jobs: callback deliveries and more.", no_args_is_help=True)
-console = Console()
+users_app = typer.Typer(
+    rich_markup_mode=None,
+    help=f"Users, roles, passwords, API keys and browser sessions. {DATABASE_HELP}",
+    no_args_is_help=True,
+)
+jobs_app = typer.Typer(
+    rich_markup_mode=None,
+    help=f"Background jobs: callback deliveries and more. {DATABASE_HELP}",
+    no_args_is_help=True,
+)
 
 
-@users_app.command("create")
+def _read_password(from_stdin: bool) -> str:
+    """A password from one line of standard input, or typed twice at a prompt: never from the
+    command line, where other users' `ps` and the shell history would see it."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        fail("no terminal to ask for the password: pipe it in with --password-stdin")
+    first = getpass("new password: ")
+    if getpass("again: ") != first:
+        fail("the two passwords differ; nothing was changed")
+    return first
+
+
+@users_app.command("create", epilog=DATABASE_HELP)
 @reports_errors
 def users_create(
     name: str,
     role: str = typer.Option(..., help="admin, manager, reviewer or annotator"),
     email: str | None = typer.Option(None),
-    password_stdin: bool = typer.Option(False, help="read a password from standard input"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="read a password for the web login from standard input"
+    ),
+    init: Init = False,
 ) -> None:
     """Create a user (with a password for the web login when --password-stdin is given)."""
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    with open_db().session(write=True) as session:
+    from quorum.services.accounts import users
+
+    password = _read_password(True) if password_stdin else None
+    with open_db(init=init).session(write=True) as session:
         user = users.create_user(session, name, role, email=email, password=password)
-    print(f"created user {user['name']} ({user['role']})")
+    print(f"created user {user['name']}, {article(user['role'])}")
 
 
-@users_app.command("list")
+@users_app.command("list", epilog=DATABASE_HELP)
 @reports_errors
-def users_list() -> None:
+def users_list(init: Init = False) -> None:
     """List users with their roles."""
-    with open_db().session() as session:
+    from quorum.services.accounts import users
+
+    with open_db(init=init).session() as session:
         rows = users.list_users(session)
-    table = Table("name", "role", "email", "active", "created")
-    for u in rows:
-        table.add_row(
-            u["name"],
-            u["role"],
-            u["email"] or "",
-            str(u["is_active"]),
-            f"{u['created_at']:%Y-%m-%d %H:%M}",
-        )
-    console.print(table)
+    print_table(
+        ("name", "role", "email", "active", "created"),
+        [
+            [u["name"], u["role"], u["email"] or "", "yes" if u["is_active"] else "no",
+             moment(u["created_at"])]
+            for u in rows
+        ],
+    )  # fmt: skip
+    print(plural(len(rows), "user"))
 
 
-@users_app.command("set-role")
+@users_app.command("set-role", epilog=DATABASE_HELP)
 @reports_errors
-def users_set_role(name: str, role: str) -> None:
+def users_set_role(name: str, role: str, init: Init = False) -> None:
     """Change a user's role."""
-    with open_db().session(write=True) as session:
+    from quorum.services.accounts import users
+
+    with open_db(init=init).session(write=True) as session:
         user = users.set_role(session, name, role)
-    print(f"{user['name']} is now {user['role']}")
+    print(f"{user['name']} is now {article(user['role'])}")
 
 
-@users_app.command("create-key")
+@users_app.command("set-password", epilog=DATABASE_HELP)
+@reports_errors
+def users_set_password(
+    name: str,
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="read it from standard input instead of a prompt"
+    ),
+    init: Init = False,
+) -> None:
+    """Set or reset a user's web password; their open browser sessions end."""
+    from quorum.services.accounts import users
+
+    password = _read_password(password_stdin)
+    with open_db(init=init).session(write=True) as session:
+        user = users.set_password(session, name, password)
+    print(f"new password set for {user['name']}; their browser sessions ended")
+
+
+def _set_active(name: str, active: bool, init: bool) -> None:
+    from quorum.services.accounts import users
+
+    with open_db(init=init).session(write=True) as session:
+        user = users.set_active(session, name, active)
+    print(f"{user['name']} is {'active' if user['is_active'] else 'deactivated'}")
+
+
+@users_app.command("deactivate", epilog=DATABASE_HELP)
+@reports_errors
+def users_deactivate(name: str, init: Init = False) -> None:
+    """Stop a user's keys, password and sessions from working; their answers stay."""
+    _set_active(name, False, init)
+
+
+@users_app.command("activate", epilog=DATABASE_HELP)
+@reports_errors
+def users_activate(name: str, init: Init = False) -> None:
+    """Let a deactivated user back in."""
+    _set_active(name, True, init)
+
+
+@users_app.command("create-key", epilog=DATABASE_HELP)
 @reports_errors
 def users_create_key(
-    name: str, test: bool = typer.Option(False, help="a test key (tasks complete by machine)")
+    name: str,
+    test: bool = typer.Option(False, "--test", help="a test key (its tasks complete by machine)"),
+    init: Init = False,
 ) -> None:
     """Create an API key; it is printed once, alone on the last line."""
-    with open_db().session(write=True) as session:
+    from quorum.services.accounts import users
+
+    with open_db(init=init).session(write=True) as session:
         key = users.create_api_key(session, name, test=test)
     print(f"API key for {name} (shown once, keep it safe):")
     print(key)
 
 
-@users_app.command("revoke-sessions")
+@users_app.command("keys", epilog=DATABASE_HELP)
 @reports_errors
-def users_revoke_sessions(name: str) -> None:
+def users_keys(name: str, init: Init = False) -> None:
+    """List a user's API keys by the prefix that names each (the keys are not stored)."""
+    from quorum.services.accounts import users
+
+    with open_db(init=init).session() as session:
+        keys = users.list_api_keys(session, name)
+    print_table(
+        ("prefix", "test", "created", "revoked"),
+        [
+            [k["prefix"], "yes" if k["is_test"] else "", moment(k["created_at"]),
+             moment(k["revoked_at"])]
+            for k in keys
+        ],
+    )  # fmt: skip
+    active = sum(k["revoked_at"] is None for k in keys)
+    print(f"{plural(len(keys), 'key')}, {active} active")
+
+
+@users_app.command("revoke-key", epilog=DATABASE_HELP)
+@reports_errors
+def users_revoke_key(name: str, prefix: str, init: Init = False) -> None:
+    """Revoke one of a user's API keys, named by its prefix (see `quorum users keys`)."""
+    from quorum.services.accounts import users
+
+    with open_db(init=init).session(write=True) as session:
+        key = users.revoke_api_key(session, name, prefix)
+    print(f"revoked API key {key['prefix']}… of {name}")
+
+
+@users_app.command("revoke-sessions", epilog=DATABASE_HELP)
+@reports_errors
+def users_revoke_sessions(name: str, init: Init = False) -> None:
     """Log a user out of every browser now (their API keys keep working)."""
-    with open_db().session(write=True) as session:
+    from quorum.services.accounts import web_sessions
+
+    with open_db(init=init).session(write=True) as session:
         ended = web_sessions.end_all(session, name)
     print(f"ended every browser session of {ended['user']} issued before now")
 
 
-@projects_app.command("create")
-@reports_errors
-def projects_create(
-    name: str,
-    type: str = typer.Option(..., "--type", help="task type, e.g. categorization"),
-    params: str | None = typer.Option(None, help="default task params as JSON"),
-    policy: str | None = typer.Option(None, help="quality policy fields as JSON"),
-    instruction_file: Path | None = typer.Option(None, help="Markdown instructions"),
-) -> None:
-    """Create a project."""
-    instruction = instruction_file.read_text() if instruction_file else ""
-    with open_db().session(write=True) as session:
-        project = catalog.create_project(
-            session,
-            name,
-            type,
-            params=parse_json_option(params, "--params"),
-            policy=parse_json_option(policy, "--policy"),
-            instruction=instruction,
-        )
-    print(f"created project {project['name']} ({project['type']})")
-
-
-@projects_app.command("add-member")
-@reports_errors
-def projects_add_member(
-    project: str, user: str, role: str = typer.Option(..., help="annotator or reviewer")
-) -> None:
-    """Let a user work on a project."""
-    with open_db().session(write=True) as session:
-        member = catalog.add_member(session, project, user, role)
-    print(f"{member['user']} is a {member['role']} of {member['project']}")
-
-
-@projects_app.command("list")
-@reports_errors
-def projects_list() -> None:
-    """List projects."""
-    from quorum.services.accounts.users import Principal, Role
-
-    operator = Principal(user_id=0, name="cli", role=Role.admin)
-    with open_db().session() as session:
-        rows = catalog.list_projects(session, operator)
-    table = Table("name", "type", "created")
-    for p in rows:
-        table.add_row(p["name"], p["type"], f"{p['created_at']:%Y-%m-%d %H:%M}")
-    console.print(table)
-
-
-@jobs_app.command("list")
+@jobs_app.command("list", epilog=DATABASE_HELP)
 @reports_errors
 def jobs_list(
     status: str | None = typer.Option(None, help="queued, running, succeeded or failed"),
     kind: str | None = typer.Option(None, help="e.g. callback.task"),
-    limit: int = typer.Option(50, min=1, max=job_admin.MAX_PAGE),
+    limit: int = typer.Option(50, min=1, help="newest this many"),
+    init: Init = False,
 ) -> None:
     """List the newest jobs, e.g. failing callbacks with --status failed."""
-    with open_db().session() as session:
+    from quorum.services.ops import job_admin
+
+    with open_db(init=init).session() as session:
         page = job_admin.list_jobs(session, status=status, kind=kind, limit=limit)
-    table = Table("id", "kind", "status", "tries", "run at", "finished", "target", "last error")
+    rows = []
     for job in page["docs"]:
         target = job.get("task_id") or job.get("batch_id") or job.get("project_id") or ""
         url = job.get("url")
-        table.add_row(
-            str(job["id"]),
-            job["kind"],
-            job["status"],
-            str(job["attempts"]),
-            f"{job['run_at']:%Y-%m-%d %H:%M}",
-            f"{job['finished_at']:%Y-%m-%d %H:%M}" if job["finished_at"] else "",
-            f"{target} {url}" if url else str(target),
-            job["last_error"] or "",
+        rows.append(
+            [
+                str(job["id"]),
+                job["kind"],
+                job["status"],
+                str(job["attempts"]),
+                moment(job["run_at"]),
+                moment(job["finished_at"]),
+                f"{target} {url}" if url else str(target),
+                job["last_error"] or "",
+            ]
         )
-    console.print(table)
+    print_table(
+        ("id", "kind", "status", "tries", "run at", "finished", "target", "last error"), rows
+    )
     if page["has_more"]:
-        print(f"(newest {limit} shown; raise --limit for more)")
+        print(f"(newest {plural(limit, 'job')} shown; raise --limit for more)")
 
 
-@jobs_app.command("retry")
+@jobs_app.command("retry", epilog=DATABASE_HELP)
 @reports_errors
-def jobs_retry(job_id: int) -> None:
+def jobs_retry(job_id: int, init: Init = False) -> None:
     """Run a failed job again now."""
-    with open_db().session(write=True) as session:
+    from quorum.services.ops import job_admin
+
+    with open_db(init=init).session(write=True) as session:
         job = job_admin.retry_job(session, job_id)
     print(f"job {job['id']} ({job['kind']}) is queued again")

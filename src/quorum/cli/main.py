@@ -1,4 +1,9 @@
-"""Entry point of the `quorum` console script: one Typer app, sub-commands per module."""
+"""Entry point of the `quorum` console script: one Typer app, sub-commands per module.
+
+Command modules import only typer and what their help text needs at the top; what a command
+runs on (services, the database, the quality engine, the SDK) is imported in its body, so that
+`quorum --help` and commands that need no NumPy start fast (bench/bench_cli_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,23 @@ import sys
 
 import typer
 
-from quorum.cli import admin, data, quality, simulate, worker
-from quorum.cli.common import open_db, reports_errors, settings
-from quorum.config import get_settings
+from quorum.cli import admin, data, projects, quality, simulate, tasks, worker
+from quorum.cli.common import DATABASE_HELP, open_db, reports_errors, settings
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="quorum",
     help="Quorum: a self-hostable data-labeling platform.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+db_app = typer.Typer(rich_markup_mode=None, help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin.users_app, name="users")
-app.add_typer(admin.projects_app, name="projects")
+app.add_typer(projects.projects_app, name="projects")
+app.add_typer(tasks.tasks_app, name="tasks")
+app.add_typer(tasks.batches_app, name="batches")
 app.add_typer(admin.jobs_app, name="jobs")
 app.command("import")(data.import_file)
 app.command("export")(data.export_file)
@@ -30,11 +37,11 @@ worker.register(app)
 simulate.register(app)
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", epilog=DATABASE_HELP)
 @reports_errors
 def db_upgrade() -> None:
-    """Bring the database to the newest schema."""
-    open_db().dispose()
+    """Bring the database to the newest schema (creating it if there is none)."""
+    open_db(init=True).dispose()
     print("database is up to date")
 
 
@@ -63,11 +70,13 @@ def serve(
         help="run a background job worker in each server process (QUORUM_RUN_WORKER, default on)",
     ),
 ) -> None:
-    """Run the server (the database is upgraded first)."""
+    """Run the server (the database is created or upgraded first)."""
     if job_worker is not None:  # the app factory reads settings from the environment
+        from quorum.config import get_settings
+
         os.environ["QUORUM_RUN_WORKER"] = "1" if job_worker else "0"
         get_settings.cache_clear()
-    open_db().dispose()
+    open_db(init=True).dispose()
     _serve(host, port, workers)
 
 
@@ -81,7 +90,7 @@ def demo(
     from quorum.demo import seed as demo_service
     from quorum.services.accounts import users
 
-    db = open_db()
+    db = open_db(init=True)
     with db.session(write=True) as session:
         seeded = demo_service.seed(session)
         key = users.create_api_key(session, "admin")

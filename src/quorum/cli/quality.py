@@ -1,4 +1,8 @@
-"""`quorum aggregate` and `quorum agreement`: the quality engine on CSV files, no server."""
+"""`quorum aggregate` and `quorum agreement`: the quality engine on CSV files, no server.
+
+NumPy and the engine are imported inside the commands, so that the rest of the CLI starts
+without them.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +14,15 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ParamSpec, TextIO
+from typing import TYPE_CHECKING, ParamSpec, TextIO
 
-import numpy as np
 import typer
 
-from quorum.quality import (
-    METHODS,
-    NO_GOLD,
-    Answers,
-    Encoded,
-    aggregate,
-    annotator_agreement,
-    cohen_kappa_matrix,
-    encode_records,
-    fleiss_kappa,
-    krippendorff_alpha,
-    percent_agreement,
-)
-from quorum.quality.encode import IntArray
+from quorum.cli.common import plural
+
+if TYPE_CHECKING:
+    from quorum.quality import Answers, Encoded
+    from quorum.quality.encode import IntArray
 
 CV_FOLDS = 5
 P = ParamSpec("P")
@@ -71,6 +65,8 @@ def read_columns(path: Path, columns: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 def load_labels(labels: Path, gold: Path | None) -> Encoded:
+    from quorum.quality import encode_records
+
     table = read_columns(labels, ("task", "worker", "label"))
     if not table["task"]:
         raise CliError(f"{labels}: no labels after the header")
@@ -100,12 +96,26 @@ def write_csv(path: Path | None, header: list[str], rows: Iterable[list[object]]
         writer.writerows(rows)
 
 
+def _counts(answers: Answers) -> str:
+    return ", ".join(
+        (
+            plural(answers.n_tasks, "task"),
+            plural(answers.n_workers, "worker"),
+            plural(len(answers), "label"),
+        )
+    )
+
+
 def _number(value: float) -> str:
     return "" if math.isnan(value) else f"{value:.6f}"
 
 
 def cross_validated_accuracy(answers: Answers, gold: IntArray, method: str) -> float:
     """Accuracy on gold tasks, each scored by a fit that did not see its own gold."""
+    import numpy as np
+
+    from quorum.quality import NO_GOLD, aggregate
+
     known = np.flatnonzero(gold != NO_GOLD)
     fold = np.random.default_rng(0).permutation(known.size) % CV_FOLDS
     hits = 0
@@ -120,7 +130,13 @@ def cross_validated_accuracy(answers: Answers, gold: IntArray, method: str) -> f
 
 def aggregate_command(
     labels: Path = typer.Argument(..., help="CSV with header task,worker,label."),
-    method: str = typer.Option("ds", "--method", "-m", help=f"One of: {', '.join(METHODS)}."),
+    method: str = typer.Option(
+        "ds",
+        "--method",
+        "-m",
+        help="Truth-inference method, e.g. mv (majority vote) or ds (Dawid-Skene); an unknown "
+        "name lists them all.",
+    ),
     gold: Path | None = typer.Option(None, "--gold", help="CSV with header task,label."),
     out: Path | None = typer.Option(None, "--out", "-o", help="task,label,confidence CSV."),
     workers_out: Path | None = typer.Option(
@@ -136,6 +152,10 @@ def aggregate_command(
     5-fold cross-validated over the gold tasks. The summary goes to stdout with --out and
     to stderr otherwise, so that the CSV on stdout stays clean.
     """
+    import numpy as np
+
+    from quorum.quality import METHODS, NO_GOLD, aggregate
+
     if method not in METHODS:
         raise CliError(f"unknown method '{method}'; choose from {', '.join(METHODS)}")
     encoded = load_labels(labels, gold)
@@ -158,9 +178,9 @@ def aggregate_command(
         )
     state = "converged" if result.converged else "stopped at the iteration cap"
     lines = [
-        f"{method}: {answers.n_tasks} tasks, {answers.n_workers} workers, {len(answers)} labels, "
-        f"{answers.n_classes} classes; {result.n_iter} iterations ({state})",
-        f"mean confidence {result.confidence.mean():.4f}; {int(result.tied.sum())} ties",
+        f"{method}: {_counts(answers)}, {plural(answers.n_classes, 'class', 'classes')}; "
+        f"{plural(result.n_iter, 'iteration')} ({state})",
+        f"mean confidence {result.confidence.mean():.4f}; {plural(int(result.tied.sum()), 'tie')}",
     ]
     if encoded.gold is not None and (encoded.gold != NO_GOLD).any():
         known = encoded.gold != NO_GOLD
@@ -170,7 +190,9 @@ def aggregate_command(
         else:
             accuracy = cross_validated_accuracy(encoded.answers, encoded.gold, method)
             how = f"{CV_FOLDS}-fold cross-validated, gold clamped"
-        lines.append(f"accuracy on gold: {accuracy:.4f} ({int(known.sum())} tasks; {how})")
+        lines.append(
+            f"accuracy on gold: {accuracy:.4f} ({plural(int(known.sum()), 'task')}; {how})"
+        )
     typer.echo("\n".join(lines), err=out is None)
 
 
@@ -183,6 +205,16 @@ def agreement_command(
 ) -> None:
     """Print inter-annotator agreement: percent agreement, Fleiss' kappa, Krippendorff's alpha
     (ordinal and interval too when all labels are numbers) and mean pairwise Cohen's kappa."""
+    import numpy as np
+
+    from quorum.quality import (
+        annotator_agreement,
+        cohen_kappa_matrix,
+        fleiss_kappa,
+        krippendorff_alpha,
+        percent_agreement,
+    )
+
     encoded = load_labels(labels, None)
     answers = encoded.answers
     measures: dict[str, float] = {
@@ -202,7 +234,7 @@ def agreement_command(
         shown = {k: None if math.isnan(v) else round(v, 6) for k, v in measures.items()}
         typer.echo(json.dumps({"tasks": answers.n_tasks, "workers": answers.n_workers, **shown}))
     else:
-        typer.echo(f"{answers.n_tasks} tasks, {answers.n_workers} workers, {len(answers)} labels")
+        typer.echo(_counts(answers))
         for name, value in measures.items():
             typer.echo(f"{name:28s} {_number(value) or 'n/a'}")
     if workers_out:

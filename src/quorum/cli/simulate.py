@@ -19,15 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import typer
 
-from quorum.cli.common import parse_json_option, reports_errors
-from quorum.client import QuorumError
-from quorum.db.engine import Database
-from quorum.db.migrate import upgrade
-from quorum.services.accounts import users
-from quorum.simulation import Plan, load_dataset, make_crowd, simulate
+from quorum.cli.common import parse_json_option, plural, reports_errors
 
 START_TIMEOUT_S = 60
 
@@ -41,6 +35,10 @@ def _free_port() -> int:
 @contextmanager
 def own_server() -> Iterator[tuple[str, str]]:
     """A private `quorum serve` on a temporary SQLite database: yields (url, admin key)."""
+    from quorum.db.engine import Database
+    from quorum.db.migrate import upgrade
+    from quorum.services.accounts import users
+
     with tempfile.TemporaryDirectory(prefix="quorum-simulate-") as data_dir:
         db_url = f"sqlite:///{Path(data_dir) / 'quorum.db'}"
         db = Database(db_url, pool_size=1)
@@ -71,6 +69,8 @@ def own_server() -> Iterator[tuple[str, str]]:
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
+    import httpx
+
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline and process.poll() is None:
         try:
@@ -85,14 +85,14 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
 
 def _summary(report: dict[str, Any]) -> str:
     lines = [
-        f"{report['dataset']}: {report['tasks']} tasks (+{report['gold_tasks']} gold), "
-        f"{report['annotators']} simulated annotators"
+        f"{report['dataset']}: {plural(report['tasks'], 'task')} (+{report['gold_tasks']} gold), "
+        f"{plural(report['annotators'], 'simulated annotator')}"
     ]
     for run in report["runs"]:
         policy = ", ".join(f"{k}={v}" for k, v in run["policy"].items())
         lines.append(
             f"  {run['project']} ({policy}): accuracy {run['accuracy']}, "
-            f"{run['answers_per_task']} answers/task ({run['answers']} answers, "
+            f"{run['answers_per_task']} answers/task ({plural(run['answers'], 'answer')}, "
             f"+{run['gold_answers']} on gold), {run['incomplete']} incomplete, "
             f"{run['seconds']} s"
         )
@@ -138,6 +138,9 @@ def simulate_command(
 
     The JSON report goes to standard output, a short summary to standard error.
     """
+    from quorum.client import QuorumError
+    from quorum.simulation import Plan, load_dataset, make_crowd, simulate
+
     flags = {
         "min_overlap": min_overlap,
         "max_overlap": max_overlap,

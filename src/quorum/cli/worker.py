@@ -11,8 +11,7 @@ import threading
 
 import typer
 
-from quorum.cli.common import open_db, reports_errors, settings
-from quorum.services.ops.background import make_worker
+from quorum.cli.common import DATABASE_HELP, Init, open_db, reports_errors, settings
 
 
 @reports_errors
@@ -21,9 +20,12 @@ def worker_command(
         1, min=1, max=64, help="jobs run at once (one thread each), e.g. for slow receivers"
     ),
     drain: bool = typer.Option(False, "--drain", help="run the jobs that are due, then exit"),
+    init: Init = False,
 ) -> None:
     """Run background jobs until stopped (Ctrl-C or SIGTERM)."""
-    db = open_db()
+    from quorum.services.ops.background import make_worker
+
+    db = open_db(init=init)
     workers = [make_worker(db, settings()) for _ in range(concurrency)]
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -41,4 +43,4 @@ def worker_command(
 
 def register(app: typer.Typer) -> None:
     """Add `quorum worker` to the top-level app."""
-    app.command("worker")(worker_command)
+    app.command("worker", epilog=DATABASE_HELP)(worker_command)

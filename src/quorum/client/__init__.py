@@ -9,7 +9,9 @@ for task in q.iter_tasks(project="reviews", status="completed"): ...
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -120,6 +122,10 @@ class QuorumClient:
         """Each annotator's answers, gold accuracy with its interval, skill and pay (managers)."""
         return self._request("GET", f"/api/projects/{_seg(project)}/annotators")
 
+    def change_project(self, name: str, **settings: Any) -> dict:
+        """Change project settings: `archived`, `scale_type`."""
+        return self._request("PATCH", f"/api/projects/{_seg(name)}", json=settings)
+
     def remove_member(self, project: str, user: str) -> dict:
         return self._request("DELETE", f"/api/projects/{_seg(project)}/members/{_seg(user)}")
 
@@ -166,20 +172,32 @@ class QuorumClient:
         ]
 
     def import_file(
-        self, project: str, file: str | Path | BinaryIO, *, batch: str | None = None
+        self,
+        project: str,
+        file: str | Path | BinaryIO,
+        *,
+        batch: str | None = None,
+        format: str | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> list[str]:
-        """Upload a JSONL or CSV file of task records (format from the file name)."""
+        """Upload a file of task records: `format` jsonl, csv or json, else from the file name.
+        All or none are created; returns their ids. `progress(n)` hears the bytes sent so far."""
         if isinstance(file, (str, Path)):
-            path = Path(file)
-            with path.open("rb") as stream:
-                return self.import_file(project, stream, batch=batch)
+            with Path(file).open("rb") as stream:
+                return self.import_file(
+                    project, stream, batch=batch, format=format, progress=progress
+                )
         name = Path(getattr(file, "name", "tasks.jsonl")).name
-        params = _params({"filename": name, "batch": batch})
+        params = _params({"filename": name, "batch": batch, "format": format})
+        headers = {}
+        with suppress(OSError, ValueError):
+            headers["Content-Length"] = str(os.fstat(file.fileno()).st_size - file.tell())
         return self._request(
             "POST",
             f"/api/projects/{_seg(project)}/tasks/import",
-            content=file.read(),
+            content=_chunks(file, progress),
             params=params,
+            headers=headers,
         )["task_ids"]
 
     def get_task(self, task_id: str) -> dict:
@@ -248,36 +266,56 @@ class QuorumClient:
         return self._request("POST", f"/api/assignments/{assignment_id}/release")
 
     # export --------------------------------------------------------------------------------
+    @contextmanager
+    def _export(self, project: str, format: str, status: str | None) -> Iterator[httpx.Response]:
+        params = _params({"format": format, "status": status})
+        path = f"/api/projects/{_seg(project)}/export"
+        with self._http.stream("GET", path, params=params) as response:
+            if response.status_code != 200:
+                response.read()
+                _raise(response)
+            yield response
+
     def export(
         self, project: str, *, format: str = "jsonl", status: str | None = None
     ) -> Iterator[dict]:
         """Stream the project's export, one task dict at a time (JSONL)."""
-        params = _params({"format": format, "status": status})
-        with self._http.stream(
-            "GET", f"/api/projects/{_seg(project)}/export", params=params
-        ) as response:
-            if response.status_code != 200:
-                response.read()
-                _raise(response)
+        with self._export(project, format, status) as response:
             for line in response.iter_lines():
                 if line:
                     yield orjson.loads(line)
 
-    def export_to(self, project: str, out: str | Path, *, format: str = "jsonl") -> int:
+    def export_bytes(
+        self, project: str, *, format: str = "jsonl", status: str | None = None
+    ) -> Iterator[bytes]:
+        """Stream the project's export in any format, as the server encodes it, chunk by
+        chunk (an error answer raises before the first chunk)."""
+        with self._export(project, format, status) as response:
+            yield from response.iter_bytes()
+
+    def export_to(
+        self, project: str, out: str | Path, *, format: str = "jsonl", status: str | None = None
+    ) -> int:
         """Write the project's export to a file; returns the bytes written."""
+        chunks = self.export_bytes(project, format=format, status=status)
         size = 0
-        with (
-            self._http.stream(
-                "GET", f"/api/projects/{_seg(project)}/export", params={"format": format}
-            ) as response,
-            Path(out).open("wb") as stream,
-        ):
-            if response.status_code != 200:
-                response.read()
-                _raise(response)
-            for chunk in response.iter_bytes():
+        first = next(chunks, b"")  # an error answer raises here, before the file is opened
+        with Path(out).open("wb") as stream:
+            size += stream.write(first)
+            for chunk in chunks:
                 size += stream.write(chunk)
         return size
+
+
+def _chunks(
+    file: BinaryIO, progress: Callable[[int], None] | None, size: int = 1 << 20
+) -> Iterator[bytes]:
+    sent = 0
+    while chunk := file.read(size):
+        sent += len(chunk)
+        if progress is not None:
+            progress(sent)
+        yield chunk
 
 
 def _seg(value: str) -> str:

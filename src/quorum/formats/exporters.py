@@ -7,11 +7,12 @@ that cannot carry a type's responses is refused for its projects rather than wri
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from quorum.tasktypes import TaskType
+if TYPE_CHECKING:  # the CLI's help lists EXPORTERS without loading the task types
+    from quorum.tasktypes import TaskType
 
 _OPTS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
 

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import column, select, table, text
 
-from quorum.db.migrate import alembic_config
+from quorum.db.migrate import alembic_config, has_schema
 from quorum.db.models import Base, JsonType, Project, ProjectAnnotator
 from quorum.services.accounts import users
 from quorum.services.projects import catalog
@@ -52,6 +52,22 @@ def test_downgrade_to_the_start_and_up_again(db):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     assert _diff(db) == []
+
+
+def test_has_schema_says_whether_a_migration_ran_and_creates_nothing(db, db_url, tmp_path):
+    assert has_schema(db_url)
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    assert not has_schema(db_url)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert has_schema(db_url)
+    missing = tmp_path / "nowhere" / "quorum.db"
+    assert not has_schema(f"sqlite:///{missing}")
+    assert not missing.parent.exists()
 
 
 FULL_POLICY = "0009"

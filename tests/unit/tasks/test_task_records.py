@@ -59,3 +59,24 @@ def test_every_bad_field_is_reported():
 def test_parse_records_stops_at_max_errors():
     parsed, errors = parse_records(CAT, DEFAULTS, [{}] * 500, max_errors=10)
     assert len(errors) == 10 and parsed == []
+
+
+@pytest.mark.parametrize(
+    ("record", "typo", "meant"),
+    [
+        ({"atachment": "x"}, "atachment", "attachment"),  # a required field: reported once
+        ({"attachment": "x", "alow_multiple": True}, "alow_multiple", "allow_multiple"),
+        ({"attachment": "x", "uniqe_id": "u"}, "uniqe_id", "unique_id"),  # an envelope key
+    ],
+)
+def test_a_misspelt_key_is_named_with_the_field_meant(record, typo, meant):
+    with pytest.raises(TaskValidationError) as info:
+        parse_record(CAT, DEFAULTS, record)
+    assert [str(e) for e in info.value.errors] == [f"{typo}: unknown field; did you mean {meant}?"]
+
+
+def test_unknown_keys_unlike_any_field_stay_params():
+    """Scale's extra params pass through; only a near miss of an absent field is a typo."""
+    record = {"attachment": "x", "category": "z", "source": "app", "attachments": ["a"]}
+    params = parse_record(CAT, DEFAULTS, record).params
+    assert (params["category"], params["source"], params["attachments"]) == ("z", "app", ["a"])

@@ -9,6 +9,8 @@ responses.
 
 from __future__ import annotations
 
+import difflib
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,10 @@ from quorum.tasktypes.base import FieldError, TaskType, TaskValidationError
 
 MAX_METADATA_BYTES = 10_000
 MAX_TAGS = 100
+# How alike (difflib's ratio) an unknown key and a field must be to call the key a typo:
+# 'lables' for 'labels' is 0.83, while 'category' (a plausible extra param) is 0.80 from
+# 'category_ids'.
+TYPO_SIMILARITY = 0.82
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +140,26 @@ ENVELOPE = {
 }
 
 
+@functools.cache
+def _known_keys(task_type: TaskType) -> frozenset[str]:
+    fields = task_type.params_model.model_fields
+    aliases = {f.alias for f in fields.values() if f.alias}
+    return frozenset({*fields, *aliases, *ENVELOPE, "hypothesis"})
+
+
+def _misspelt_keys(task_type: TaskType, record: dict[str, Any]) -> dict[str, str]:
+    """Keys of `record` that look like a typo of a field it lacks ('atachment' for
+    'attachment'), each with the field meant. Other unknown keys are params passed through
+    (Scale's extra params), so without this a typo would be stored silently."""
+    known = _known_keys(task_type)
+    misspelt = {}
+    for key in [k for k in record if k not in known]:
+        close = difflib.get_close_matches(key, known - record.keys(), n=1, cutoff=TYPO_SIMILARITY)
+        if close:
+            misspelt[key] = close[0]
+    return misspelt
+
+
 def parse_record(
     task_type: TaskType,
     defaults: dict[str, Any],
@@ -163,10 +189,15 @@ def parse_record(
             if problem is not None:
                 problems.append(FieldError(key, problem))
             envelope[key] = value
+    misspelt = _misspelt_keys(task_type, record)
+    problems.extend(
+        FieldError(key, f"unknown field; did you mean {meant}?") for key, meant in misspelt.items()
+    )
     try:
         params = task_type.validate_params(params)
     except TaskValidationError as exc:
-        problems.extend(exc.errors)
+        # A field missing because its name was misspelt is reported once: as the typo.
+        problems.extend(e for e in exc.errors if e.loc not in misspelt.values())
     if not problems and params.get("hypothesis") is not None:
         # A pre-label shown to annotators: it must be a valid answer to this very task.
         try:
