@@ -23,6 +23,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from quorum.config import get_settings
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
 from quorum.db.models import Base
@@ -109,6 +110,21 @@ def pg_schema_url() -> Iterator[str]:
     with admin_db.engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin_db.dispose()
+
+
+@pytest.fixture
+def settings_env(monkeypatch):
+    """`settings_env(NAME=value, …)` sets QUORUM_* variables for this test, in this process (the
+    settings are cached, so the cache is cleared) and in any server started after it."""
+
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -19,11 +19,10 @@ from tests.factories import session_at
 
 
 @pytest.fixture(autouse=True)
-def callbacks_give_up_at_once(monkeypatch):
+def callbacks_give_up_at_once(settings_env):
     """Set before the live server starts: callbacks may go to this machine, and a delivery
     that fails is not retried (its retry window has passed), so its job fails at once."""
-    monkeypatch.setenv("QUORUM_CALLBACK_ALLOW_PRIVATE", "1")
-    monkeypatch.setenv("QUORUM_CALLBACK_RETRY_WINDOW_S", "0")
+    settings_env(QUORUM_CALLBACK_ALLOW_PRIVATE="1", QUORUM_CALLBACK_RETRY_WINDOW_S="0")
 
 
 def _admin(web) -> dict[str, str]:

@@ -251,6 +251,7 @@ class Lease(BaseModel):
 
 
 class PendingExplanation(BaseModel):
+    summary: str = Field(description="answers in and wanted, confidence against target, in words")
     answered: int
     needed: int
     min_overlap: int

@@ -148,7 +148,14 @@ def _pending(
     if leases:
         who = ", ".join(str(lease["annotator"]) for lease in leases)
         reasons.append(f"leased now to {who}")
+    sure = "–" if confidence is None else f"{confidence:.2f}"
+    summary = (
+        f"{task.answered} answer{'' if task.answered == 1 else 's'} in, {task.needed} wanted now "
+        f"(at least {policy.min_overlap}, at most {policy.max_overlap}); confidence {sure} "
+        f"against the target {policy.confidence_target:g}."
+    )
     return {
+        "summary": summary,
         "answered": task.answered,
         "needed": task.needed,
         "min_overlap": policy.min_overlap,

@@ -1,5 +1,5 @@
 // Errors in plain words next to the field they concern. A 400 names each refused field by its
-// `loc` ("params.categories", "policy.max_overlap", "labels.2"); `fieldErrors(fields, general)`
+// `loc` ("params.categories", "policy.<field>", "labels.2"); `fieldErrors(fields, general)`
 // takes [loc, input] pairs (or a function giving them, read at each error), puts each message under its input (named by the input's
 // aria-describedby, the input marked aria-invalid) and clears it as soon as the input is
 // edited. An error that belongs to no field, or one without fields, goes to `general`.

@@ -86,8 +86,7 @@ function overview(d) {
 
 function pendingPanel(p) {
   return section("h-pending", "Why it is still pending",
-    h("p", {}, `${p.answered} answer${p.answered === 1 ? "" : "s"} in, ${p.needed} wanted now (at least ${p.min_overlap}, at most ${p.max_overlap}); `,
-      `confidence ${p.confidence === null ? "–" : p.confidence.toFixed(2)} against the target ${p.confidence_target}.`),
+    h("p", {}, p.summary),
     h("ul", { id: "pending-reasons" }, p.reasons.map((r) => h("li", {}, r))),
     p.open_leases.length
       ? h("p", {}, "Open leases: ", p.open_leases.map((l) => `${l.annotator} until ${when(l.lease_expires_at)}`).join("; "))
