@@ -1,7 +1,7 @@
 // The admin's users page: create users, set their role, reset their password, deactivate and
 // reactivate them, and list, create and revoke their API keys (a new key is shown once).
 
-import { api, errorText } from "./api.js";
+import { actor, api, errorText } from "./api.js";
 import { confirmDialog, h } from "./dom.js";
 
 const root = document.getElementById("admin-users");
@@ -173,15 +173,7 @@ function keysPart(user) {
   const test = h("input", { type: "checkbox", id: "key-test" });
   const create = h("button", { type: "submit" }, "Create API key");
 
-  async function act(call) {
-    error.textContent = "";
-    try {
-      await call();
-      await load();
-    } catch (err) {
-      error.textContent = errorText(err);
-    }
-  }
+  const act = actor(error, load);
 
   async function revoke(prefix) {
     if (!await confirmRevoke(`Revoke the key ${prefix}… of ${user.name}? Calls made with it are refused from the next request on.`)) return;

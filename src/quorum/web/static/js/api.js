@@ -30,3 +30,17 @@ export async function api(method, path, body, { keepalive = false } = {}) {
 // An error for a person: each field the server refused with its reason, else the message.
 export const errorText = (err) => (err.errors?.length
   ? err.errors.map((e) => `${e.loc}: ${e.msg}`).join("; ") : err.message);
+
+// `act(call)` for a panel: clears `errorEl`, runs the call, then `reload()`; a refusal is shown
+// in `errorEl` in plain words instead.
+export function actor(errorEl, reload) {
+  return async (call) => {
+    errorEl.textContent = "";
+    try {
+      await call();
+      await reload();
+    } catch (err) {
+      errorEl.textContent = errorText(err);
+    }
+  };
+}

@@ -1,7 +1,7 @@
 // A project's groups on its dashboard: named groups of members, to which batches are routed
 // (only a group's members are served a batch routed to it).
 
-import { api, errorText } from "./api.js";
+import { actor, api, errorText } from "./api.js";
 import { h } from "./dom.js";
 
 const names = (text) => text.split(",").map((n) => n.trim()).filter(Boolean);
@@ -10,15 +10,7 @@ export function groupsPanel(base, section) {
   const list = h("ul", { id: "groups", class: "stack" });
   const error = h("p", { class: "error", role: "alert", id: "groups-error" });
 
-  async function act(call) {
-    error.textContent = "";
-    try {
-      await call();
-      await load();
-    } catch (err) {
-      error.textContent = errorText(err);
-    }
-  }
+  const act = actor(error, load);
 
   function groupItem(g) {
     const path = `${base}/groups/${encodeURIComponent(g.name)}`;

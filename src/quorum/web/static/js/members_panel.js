@@ -1,7 +1,7 @@
 // A project's members on its dashboard: add one, change a member's role, remove one. Both
 // changes to someone already working are confirmed first (confirmDialog), saying what they do.
 
-import { api, errorText } from "./api.js";
+import { actor, api, errorText } from "./api.js";
 import { confirmDialog, h } from "./dom.js";
 
 const ROLES = ["annotator", "reviewer"];
@@ -13,15 +13,7 @@ export function membersPanel(base, project, section) {
   const confirmRemove = confirmDialog({ id: "confirm-remove-member", title: "Remove a member", action: "Remove", danger: true });
   const confirmRole = confirmDialog({ id: "confirm-member-role", title: "Change a role", action: "Change role" });
 
-  async function act(call) {
-    error.textContent = "";
-    try {
-      await call();
-      await load();
-    } catch (err) {
-      error.textContent = errorText(err);
-    }
-  }
+  const act = actor(error, load);
 
   function item(m) {
     const role = h("select", { "aria-label": `Role of ${m.user}`, value: m.role },
