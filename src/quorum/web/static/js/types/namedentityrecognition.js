@@ -67,7 +67,7 @@ export function create(params, ctx) {
   const legend = h("ol", { class: "legend" }, params.labels.map((l, i) => h("li", { class: `lab lab-${i % 9}` },
     i < 9 ? h("kbd", {}, String(i + 1)) : null, ` ${l.name}`, l.description ? h("span", { class: "muted" }, ` — ${l.description}`) : null)));
   const el = h("div", { class: "ner" }, legend, textEl, live, h("h2", {}, "Entities"), list,
-    h("p", { class: "choice" }, noneBox, h("label", { for: noneBox.id }, h("kbd", {}, "n"), " No entities in this text")));
+    h("p", { class: "choice none-choice" }, noneBox, h("label", { for: noneBox.id }, h("kbd", {}, "n"), " No entities in this text")));
 
   const range = () => [Math.min(anchor, cursor), Math.max(anchor, cursor)];
   const offsets = (s) => `${s.start}:${s.end}`;
