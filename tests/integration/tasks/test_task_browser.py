@@ -255,3 +255,23 @@ def test_history_tells_skips_reviews_and_callbacks(client, accounts, world, db):
         (e["event"], e["by"], e["detail"]) for e in skipped["history"]
     ]
     assert [e["at"] for e in history] == sorted(e["at"] for e in history)
+
+
+def test_reopen_forgets_the_rejections(client, accounts, db):
+    """A task rejected past the limit fails; a manager's reopen gives it the whole limit again,
+    so the next rejection sends it back to the queue instead of failing it at once."""
+    headers = accounts["manager"].headers
+    with db.session(write=True) as s:
+        make.project(s, "strict", policy={"review_reject_limit": 1})
+        [task_id] = creation.create_tasks(s, "strict", [{"attachment": "a tabby"}])
+    reject = {"decision": "reject", "comment": "wrong"}
+
+    def complete_and_reject() -> str:
+        with db.session(write=True) as s:
+            make.complete(s, task_id)
+        make.ok(client.post(f"/api/tasks/{task_id}/review", json=reject, headers=headers))
+        return make.ok(client.get(f"/api/tasks/{task_id}", headers=headers))["status"]
+
+    assert [complete_and_reject(), complete_and_reject()] == ["pending", "error"]
+    make.ok(client.post(f"/api/tasks/{task_id}/reopen", headers=headers))
+    assert complete_and_reject() == "pending"
