@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import column, select, table, text
 
 from quorum.db.migrate import alembic_config, has_schema
-from quorum.db.models import Base, JsonType, Project, ProjectAnnotator
+from quorum.db.models import Base, Job, JsonType, Project, ProjectAnnotator
 from quorum.services.accounts import users
 from quorum.services.projects import catalog
 from quorum.services.projects.policy import QualityPolicy
@@ -125,3 +125,31 @@ def test_an_annotator_record_starts_from_the_servers_defaults(db):
         counters = [getattr(record, name) for name in COUNTERS]
         assert counters == [0] * len(COUNTERS) and record.blocked is False
         assert (record.gold_after, record.skill, record.blocked_reason) == (None, None, None)
+
+
+def test_stored_task_callbacks_get_their_task_id(db):
+    """Callback jobs queued before the column existed name their task in it after the
+    migration, so the task's history still finds them; other jobs name none."""
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+    jobs = table("jobs", column("kind"), column("payload", JsonType), column("status"),
+                 column("run_at"), column("attempts"), column("created_at"),
+                 column("updated_at"))  # fmt: skip
+    now = dt.datetime(2026, 1, 1)
+    payloads = {
+        "callback.task": {"task_id": "a" * 24, "event": "completed", "url": "https://x.test/"},
+        "callback.batch": {"batch_id": 1, "url": "https://x.test/"},
+    }
+    with db.engine.begin() as conn:
+        conn.execute(jobs.insert(), [
+            {"kind": kind, "payload": payload, "status": "succeeded", "run_at": now,
+             "attempts": 1, "created_at": now, "updated_at": now}
+            for kind, payload in payloads.items()
+        ])  # fmt: skip
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with db.session() as session:
+        found = dict(session.execute(select(Job.kind, Job.task_id)).tuples().all())
+    assert found == {"callback.task": "a" * 24, "callback.batch": None}
