@@ -27,6 +27,7 @@ from quorum.db.bulk import insert_rows
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
 from quorum.db.models import Annotation, Base, Batch, Job, Project, Task, TaskTag
+from quorum.db.search import search_text
 from quorum.services.accounts import users
 
 DIALECT = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
@@ -115,7 +116,7 @@ def _seed(db: Database) -> str:
             tasks.append((
                 task_id, projects[0] if mine else projects[1],
                 batch_ids[i * 10 // N] if mine else None, status, params, 0, {}, 0, i % 100 == 3,
-                response, confidence, created, created, completed,
+                response, confidence, created, created, completed, search_text(params),
             ))  # fmt: skip
             if i % 10 == 0:
                 tags.append((task_id, "hot"))
@@ -123,7 +124,7 @@ def _seed(db: Database) -> str:
         insert_rows(s, tables[Task.__tablename__], (
             "id", "project_id", "batch_id", "status", "params", "param_version", "metadata",
             "priority", "is_gold", "response", "confidence", "created_at", "updated_at",
-            "completed_at",
+            "completed_at", "search_text",
         ), tasks)  # fmt: skip
         insert_rows(s, tables[TaskTag.__tablename__], ("task_id", "tag"), tags)
         insert_rows(s, tables[Job.__tablename__], (

@@ -278,6 +278,10 @@ class Task(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=TaskStatus.pending)
     params: Mapped[dict[str, Any]] = mapped_column()
+    # The values of `params`, what the task browser's text search reads (quorum.db.search);
+    # on PostgreSQL a trigram index serves it (migration 0013, not declared here: SQLite has
+    # none).
+    search_text: Mapped[str | None] = mapped_column(Text)
     param_version: Mapped[int] = mapped_column(Integer, default=0)
     instruction: Mapped[str | None] = mapped_column(Text)
     unique_id: Mapped[str | None] = mapped_column(String(400))

@@ -12,14 +12,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import column, select, table, text
 
 from quorum.db.migrate import alembic_config, has_schema
-from quorum.db.models import Base, Job, JsonType, Project, ProjectAnnotator
+from quorum.db.models import Base, Job, JsonType, Project, ProjectAnnotator, Task
 from quorum.services.accounts import users
 from quorum.services.projects import catalog
 from quorum.services.projects.policy import QualityPolicy
+from quorum.services.tasks import creation
 
-# Alembic cannot compare indexes on expressions (`priority DESC`); the queue index is checked
-# by the claim tests using it instead.
-EXPRESSION_INDEXES = {"ix_tasks_queue"}
+# Alembic cannot compare indexes on expressions (`priority DESC`) or PostgreSQL's own (the
+# trigram index of text search, which the models leave out); the claim tests check the queue
+# index by using it, and the test of text search below the trigram one.
+EXPRESSION_INDEXES = {"ix_tasks_queue", "ix_tasks_search_trgm"}
 COUNTERS = (
     "served", "gold_served", "answered", "skipped", "gold_answered", "gold_correct",
     "shown_gold_answered", "shown_gold_correct", "time_spent_s",
@@ -153,3 +155,31 @@ def test_stored_task_callbacks_get_their_task_id(db):
     with db.session() as session:
         found = dict(session.execute(select(Job.kind, Job.task_id)).tuples().all())
     assert found == {"callback.task": "a" * 24, "callback.batch": None}
+
+
+def test_stored_tasks_are_searched_by_their_values(db, client, accounts):
+    """Tasks stored before `search_text` existed get it from their params' values, keys left
+    out; on PostgreSQL a trigram index serves the search."""
+    cfg = alembic_config()
+    with db.session(write=True) as s:
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        [task_id] = creation.create_tasks(s, "p", [{"attachment": "A Grey TABBY, 3 years"}])
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with db.session() as session:
+        stored = session.scalar(select(Task.search_text).where(Task.id == task_id))
+    assert sorted(stored.splitlines()) == sorted(["a grey tabby, 3 years", "text", "a", "b"])
+    headers = accounts["manager"].headers
+    found = client.get("/api/tasks", params={"text": "grey tabby"}, headers=headers).json()
+    assert [t["task_id"] for t in found["docs"]] == [task_id]
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = conn.execute(
+                text("EXPLAIN SELECT id FROM tasks WHERE search_text LIKE :words"),
+                {"words": "%tabby%"},
+            ).scalars()
+            assert "ix_tasks_search_trgm" in "\n".join(plan)

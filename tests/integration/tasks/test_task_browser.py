@@ -100,6 +100,8 @@ def test_each_filter(client, accounts, world):
     assert _ids(client, accounts, text="TABBY") == only(0, 2)
     assert _ids(client, accounts, text="100%_") == only(6)  # LIKE's wildcards are literal
     assert _ids(client, accounts, text="%") == only(6)
+    # Values only: no task matches the name of a key its data holds.
+    assert _ids(client, accounts, text="attach") == _ids(client, accounts, text="categor") == []
     assert _ids(client, accounts, text="tabby", project="q") != []
     assert _ids(client, accounts, text="tabby", tags="hot", status="completed") == only(0)
 
