@@ -3,10 +3,12 @@ a project of 100,000 tasks, through a live server, on SQLite and PostgreSQL.
 
 Setup writes the rows straight through the bulk insert path (quorum.db.bulk): 100,000 tasks over
 ten batches and a month of creation times, 60% completed with a confidence, 5% canceled, 1% gold,
-10% tagged `hot`; two answers by one of 20 annotators on every completed task; and a second
-project of 10,000 tasks the filters must skip. Each case is asked for 50 tasks, a few times after
-one warm-up request; the figures are the median and the slowest, in milliseconds (target:
-under 200 ms). `python bench/bench_task_browser.py [sqlite|postgresql] [N]`.
+10% tagged `hot`; two answers by one of 20 annotators on every completed task; a second
+project of 10,000 tasks the filters must skip; and 100,000 finished callback jobs (one or two
+per completed task), which a task's detail reads its callback history from. Each listing case
+is asked for 50 tasks, a few times after one warm-up request, and the detail of a completed and
+of a pending task likewise; the figures are the median and the slowest, in milliseconds
+(target: under 200 ms). `python bench/bench_task_browser.py [sqlite|postgresql] [N]`.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from _harness import empty_database, serving
 from quorum.db.bulk import insert_rows
 from quorum.db.engine import Database
 from quorum.db.migrate import upgrade
-from quorum.db.models import Annotation, Base, Batch, Project, Task, TaskTag
+from quorum.db.models import Annotation, Base, Batch, Job, Project, Task, TaskTag
+from quorum.db.search import search_text
 from quorum.services.accounts import users
 
 DIALECT = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
 OTHER = N // 10
+JOBS = N
 ANNOTATORS = 20
 TARGET_MS = 200
 REPEAT = 5
@@ -112,7 +116,7 @@ def _seed(db: Database) -> str:
             tasks.append((
                 task_id, projects[0] if mine else projects[1],
                 batch_ids[i * 10 // N] if mine else None, status, params, 0, {}, 0, i % 100 == 3,
-                response, confidence, created, created, completed,
+                response, confidence, created, created, completed, search_text(params),
             ))  # fmt: skip
             if i % 10 == 0:
                 tags.append((task_id, "hot"))
@@ -120,9 +124,13 @@ def _seed(db: Database) -> str:
         insert_rows(s, tables[Task.__tablename__], (
             "id", "project_id", "batch_id", "status", "params", "param_version", "metadata",
             "priority", "is_gold", "response", "confidence", "created_at", "updated_at",
-            "completed_at",
+            "completed_at", "search_text",
         ), tasks)  # fmt: skip
         insert_rows(s, tables[TaskTag.__tablename__], ("task_id", "tag"), tags)
+        insert_rows(s, tables[Job.__tablename__], (
+            "kind", "task_id", "payload", "status", "run_at", "attempts", "created_at",
+            "updated_at", "finished_at",
+        ), _callback_jobs(tasks))  # fmt: skip
         insert_rows(s, tables[Annotation.__tablename__], (
             "task_id", "user_id", "response", "time_spent_s", "created_at",
         ), answers)  # fmt: skip
@@ -130,16 +138,30 @@ def _seed(db: Database) -> str:
     return key
 
 
-def _time(client: httpx.Client, params: dict[str, str]) -> tuple[list[float], int]:
-    query = {"project": "bench", "limit": "50", **params}
-    client.get("/api/tasks", params=query).raise_for_status()  # warm-up
+def _callback_jobs(tasks: list[tuple]) -> list[tuple]:
+    """`JOBS` delivered callbacks, cycling over the completed tasks (the first few get two)."""
+    done = [(t[0], t[13]) for t in tasks if t[3] == "completed"]
+    url = "https://example.com/callback"
+    jobs = []
+    for n in range(JOBS):
+        task_id, at = done[n % len(done)]
+        payload = {"task_id": task_id, "event": "completed", "url": url}
+        jobs.append(("callback.task", task_id, payload, "succeeded", at, 1, at, at, at))
+    return jobs
+
+
+def _time(
+    client: httpx.Client, path: str, params: dict[str, str], count: str
+) -> tuple[list[float], int]:
+    """Times of `REPEAT` requests after a warm-up, and how many `count` items the last gave."""
+    client.get(path, params=params).raise_for_status()  # warm-up
     times, found = [], 0
     for _ in range(REPEAT):
         started = time.perf_counter()
-        response = client.get("/api/tasks", params=query)
+        response = client.get(path, params=params)
         times.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
-        found = len(response.json()["docs"])
+        found = len(response.json()[count])
     return times, found
 
 
@@ -162,8 +184,18 @@ def main() -> dict:
                 timeout=30,
             ) as client,
         ):
-            for name, params in CASES.items():
-                times, found = _time(client, params)
+            requests = [
+                ("/api/tasks", {"project": "bench", "limit": "50", **params}, "docs", name)
+                for name, params in CASES.items()
+            ]
+            for status in ("completed", "pending"):
+                [task] = client.get(
+                    "/api/tasks", params={"project": "bench", "status": status, "limit": "1"}
+                ).json()["docs"]
+                path = f"/api/tasks/{task['task_id']}/detail"
+                requests.append((path, {}, "history", f"detail ({status})"))
+            for path, query, count, name in requests:
+                times, found = _time(client, path, query, count)
                 cases[name] = {
                     "median_ms": round(statistics.median(times), 1),
                     "max_ms": round(max(times), 1),
@@ -174,6 +206,7 @@ def main() -> dict:
         "benchmark": f"task_browser_{DIALECT}",
         "tasks": N,
         "other_project_tasks": OTHER,
+        "callback_jobs": JOBS,
         "seed_s": round(seed_s, 1),
         "target_ms": TARGET_MS,
         "slowest_median_ms": slowest,

@@ -75,6 +75,36 @@ def test_the_sdk_pages_through_a_sort(web):
             q.list_tasks(project=PROJECT, sort="best")
 
 
+def test_the_sdk_filters_inspects_and_acts_on_tasks(web):
+    """Our SDK filters the listing as the browser does, reads a task's detail, sends a
+    completed task to review and reopens it, against a live server."""
+    ids = _seed(web.db_url)
+    with make.session_at(web.db_url) as s:
+        key = users.create_api_key(s, "boss")
+    with QuorumClient(web.url, key) as q:
+        unsure = q.list_tasks(project=PROJECT, confidence_max=0.6, sort="-confidence")
+        assert [t["task_id"] for t in unsure["docs"]] == [ids[TEXTS[1]]]
+        answered = q.list_tasks(project=PROJECT, annotator="a1", status="pending")["docs"]
+        assert [t["task_id"] for t in answered] == [ids[TEXTS[2]]]
+        waiting = q.task_detail(ids[TEXTS[2]])
+        assert [a["annotator"] for a in waiting["answers"]] == ["a1", "a2"]
+        assert waiting["pending"]["answered"] == 2 and waiting["actions"]["cancel"]
+        done = ids[TEXTS[0]]
+        assert q.task_detail(done)["actions"] == {
+            "reopen": True, "send_to_review": True, "cancel": False
+        }  # fmt: skip
+        assert q.send_to_review(done)["review_status"] == "pending"
+        assert q.task_detail(done)["actions"]["send_to_review"] is False
+        reopened = q.reopen_task(done)
+        assert reopened["status"] == "pending" and reopened["response"] is None
+        with pytest.raises(QuorumError, match="only completed tasks") as refused:
+            q.send_to_review(done)
+        assert refused.value.status == 400
+        with pytest.raises(QuorumError) as missing:
+            q.task_detail("0" * 24)
+        assert missing.value.status == 404
+
+
 def _no_axe_violations(page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -203,18 +203,36 @@ class QuorumClient:
     def get_task(self, task_id: str) -> dict:
         return self._request("GET", f"/api/tasks/{_seg(task_id)}")
 
-    def list_tasks(self, *, limit: int = 100, cursor: str | None = None, **filters: Any) -> dict:
-        """One page: `docs`, `has_more`, `next_cursor`. Filters as in `iter_tasks`."""
-        params = _params({**filters, "limit": limit, "cursor": cursor})
+    def list_tasks(
+        self,
+        *,
+        limit: int = 100,
+        cursor: str | None = None,
+        sort: str | None = None,
+        **filters: Any,
+    ) -> dict:
+        """One page of task summaries: `docs`, `has_more`, `next_cursor` (pass it back as
+        `cursor` for the next page). Filters and `sort` as in `iter_tasks`."""
+        params = _params({**filters, "sort": sort, "limit": limit, "cursor": cursor})
         return self._request("GET", "/api/tasks", params=params)
 
-    def iter_tasks(self, *, page_size: int = 500, **filters: Any) -> Iterator[dict]:
-        """Every task matching the filters (project, batch, status, tags, unique_id,
-        created_after/before, completed_after/before, updated_after/before, is_gold,
-        confidence_min/max, disagreement_min, annotator, text), in the order `sort` names."""
+    def iter_tasks(
+        self, *, page_size: int = 500, sort: str | None = None, **filters: Any
+    ) -> Iterator[dict]:
+        """Every task matching all the filters given, page by page.
+
+        Filters: project, batch, status, tags (a list: tasks with all of them), unique_id (a
+        list), created_after/before, completed_after/before, updated_after/before (datetimes),
+        is_gold, confidence_min/max, disagreement_min (1 - confidence), annotator (a user name:
+        tasks they answered), text (words in the task's data, case-insensitive).
+        `sort`: -created (the default), created, -completed, completed, -confidence,
+        confidence, -disagreement, disagreement; the last six list only the tasks that have
+        a completion time or a confidence. Pages follow keyset cursors, so a deep page costs
+        what the first does and a task changed meanwhile is never listed twice.
+        """
         cursor = None
         while True:
-            page = self.list_tasks(limit=page_size, cursor=cursor, **filters)
+            page = self.list_tasks(limit=page_size, cursor=cursor, sort=sort, **filters)
             yield from page["docs"]
             cursor = page["next_cursor"]
             if not page["has_more"]:
@@ -222,6 +240,25 @@ class QuorumClient:
 
     def count_tasks(self, **filters: Any) -> int:
         return self._request("GET", "/api/tasks/count", params=_params(filters))["total"]
+
+    def task_detail(self, task_id: str) -> dict:
+        """One task as a manager inspects it: `task` (the whole task, gold included), `answers`
+        (each with its annotator's weight and agreement with the consensus), `consensus` and
+        `confidence` (so far, for a pending task), `pending` (why it is not done: answers in
+        and wanted, open leases, reasons in words; None once done), `history` (events oldest
+        first: created, answered, skipped, completed, reviewed, callback) and `actions` (which
+        of reopen, send_to_review, cancel its status allows)."""
+        return self._request("GET", f"/api/tasks/{_seg(task_id)}/detail")
+
+    def reopen_task(self, task_id: str) -> dict:
+        """Send a completed, failed or canceled task back to the queue for one more answer (a
+        canceled one for the answers it still waited for). Its response, confidence, review
+        status and count of review rejections are dropped; returns the task."""
+        return self._request("POST", f"/api/tasks/{_seg(task_id)}/reopen")
+
+    def send_to_review(self, task_id: str) -> dict:
+        """Put a completed task in its project's review queue; returns the task."""
+        return self._request("POST", f"/api/tasks/{_seg(task_id)}/send-to-review")
 
     def cancel_task(self, task_id: str, *, clear_unique_id: bool = False) -> dict:
         params = {"clear_unique_id": "true"} if clear_unique_id else None

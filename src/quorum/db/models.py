@@ -278,6 +278,10 @@ class Task(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=TaskStatus.pending)
     params: Mapped[dict[str, Any]] = mapped_column()
+    # The values of `params`, what the task browser's text search reads (quorum.db.search);
+    # on PostgreSQL a trigram index serves it (migration 0013, not declared here: SQLite has
+    # none).
+    search_text: Mapped[str | None] = mapped_column(Text)
     param_version: Mapped[int] = mapped_column(Integer, default=0)
     instruction: Mapped[str | None] = mapped_column(Text)
     unique_id: Mapped[str | None] = mapped_column(String(400))
@@ -477,11 +481,21 @@ class Job(Base):
             sqlite_where=text("status = 'queued'"),
             postgresql_where=text("status = 'queued'"),
         ),
+        # A task's callbacks, for its history; most jobs are about no task.
+        Index(
+            "ix_jobs_task",
+            "task_id",
+            sqlite_where=text("task_id IS NOT NULL"),
+            postgresql_where=text("task_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(PkType, primary_key=True)
     kind: Mapped[str] = mapped_column(String(100))
     unique_key: Mapped[str | None] = mapped_column(String(200))
+    # The task a job is about (a task's callback), so a task's jobs are found by an index
+    # rather than by reading every payload; no foreign key: the record outlives the task.
+    task_id: Mapped[str | None] = mapped_column(String(24))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     run_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -73,11 +73,17 @@ def _new_job(kind: str, payload: dict[str, Any], run_at: dt.datetime | None) -> 
 
 
 def enqueue(
-    session: Session, kind: str, payload: dict[str, Any], *, run_at: dt.datetime | None = None
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    run_at: dt.datetime | None = None,
+    task_id: str | None = None,
 ) -> int:
-    """Add a job and return its id. The caller commits: the job exists if and only if the
-    change that asked for it commits (the outbox pattern)."""
-    row = _new_job(kind, payload, run_at)
+    """Add a job and return its id; `task_id` names the task it is about, if any. The caller
+    commits: the job exists if and only if the change that asked for it commits (the outbox
+    pattern)."""
+    row = {**_new_job(kind, payload, run_at), "task_id": task_id}
     return session.execute(insert(_jobs).values(row).returning(_jobs.c.id)).scalar_one()
 
 

@@ -12,14 +12,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import column, select, table, text
 
 from quorum.db.migrate import alembic_config, has_schema
-from quorum.db.models import Base, JsonType, Project, ProjectAnnotator
+from quorum.db.models import Base, Job, JsonType, Project, ProjectAnnotator, Task
 from quorum.services.accounts import users
 from quorum.services.projects import catalog
 from quorum.services.projects.policy import QualityPolicy
+from quorum.services.tasks import creation
 
-# Alembic cannot compare indexes on expressions (`priority DESC`); the queue index is checked
-# by the claim tests using it instead.
-EXPRESSION_INDEXES = {"ix_tasks_queue"}
+# Alembic cannot compare indexes on expressions (`priority DESC`) or PostgreSQL's own (the
+# trigram index of text search, which the models leave out); the claim tests check the queue
+# index by using it, and the test of text search below the trigram one.
+EXPRESSION_INDEXES = {"ix_tasks_queue", "ix_tasks_search_trgm"}
 COUNTERS = (
     "served", "gold_served", "answered", "skipped", "gold_answered", "gold_correct",
     "shown_gold_answered", "shown_gold_correct", "time_spent_s",
@@ -125,3 +127,59 @@ def test_an_annotator_record_starts_from_the_servers_defaults(db):
         counters = [getattr(record, name) for name in COUNTERS]
         assert counters == [0] * len(COUNTERS) and record.blocked is False
         assert (record.gold_after, record.skill, record.blocked_reason) == (None, None, None)
+
+
+def test_stored_task_callbacks_get_their_task_id(db):
+    """Callback jobs queued before the column existed name their task in it after the
+    migration, so the task's history still finds them; other jobs name none."""
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+    jobs = table("jobs", column("kind"), column("payload", JsonType), column("status"),
+                 column("run_at"), column("attempts"), column("created_at"),
+                 column("updated_at"))  # fmt: skip
+    now = dt.datetime(2026, 1, 1)
+    payloads = {
+        "callback.task": {"task_id": "a" * 24, "event": "completed", "url": "https://x.test/"},
+        "callback.batch": {"batch_id": 1, "url": "https://x.test/"},
+    }
+    with db.engine.begin() as conn:
+        conn.execute(jobs.insert(), [
+            {"kind": kind, "payload": payload, "status": "succeeded", "run_at": now,
+             "attempts": 1, "created_at": now, "updated_at": now}
+            for kind, payload in payloads.items()
+        ])  # fmt: skip
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with db.session() as session:
+        found = dict(session.execute(select(Job.kind, Job.task_id)).tuples().all())
+    assert found == {"callback.task": "a" * 24, "callback.batch": None}
+
+
+def test_stored_tasks_are_searched_by_their_values(db, client, accounts):
+    """Tasks stored before `search_text` existed get it from their params' values, keys left
+    out; on PostgreSQL a trigram index serves the search."""
+    cfg = alembic_config()
+    with db.session(write=True) as s:
+        catalog.create_project(s, "p", "categorization", params={"categories": ["a", "b"]})
+        [task_id] = creation.create_tasks(s, "p", [{"attachment": "A Grey TABBY, 3 years"}])
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with db.session() as session:
+        stored = session.scalar(select(Task.search_text).where(Task.id == task_id))
+    assert sorted(stored.splitlines()) == sorted(["a grey tabby, 3 years", "text", "a", "b"])
+    headers = accounts["manager"].headers
+    found = client.get("/api/tasks", params={"text": "grey tabby"}, headers=headers).json()
+    assert [t["task_id"] for t in found["docs"]] == [task_id]
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = conn.execute(
+                text("EXPLAIN SELECT id FROM tasks WHERE search_text LIKE :words"),
+                {"words": "%tabby%"},
+            ).scalars()
+            assert "ix_tasks_search_trgm" in "\n".join(plan)

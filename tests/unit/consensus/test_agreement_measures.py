@@ -7,7 +7,8 @@ import pytest
 
 from quorum import tasktypes
 from quorum.services.consensus import agreement
-from quorum.services.consensus.base import Measure
+from quorum.services.consensus.base import Measure, ParsedScore
+from quorum.services.consensus.measures import evaluate, pairwise
 from quorum.services.consensus.registry import BY_AGGREGATOR
 
 
@@ -142,3 +143,21 @@ def test_a_measure_is_a_pair_score_or_a_whole_one():
         Measure("nothing", "computes nothing")
     with pytest.raises(ValueError, match="either"):
         Measure("both", "", pair=lambda a, b: 1.0, whole=lambda tasks: (1.0, 0))
+
+
+def test_scores_sharing_a_parse_parse_each_answer_once():
+    """Two pair scores over the same parse (as the shape measures are) and the per-annotator
+    agreement by one of them: each answer is parsed once, and each score sees parsed values."""
+    parsed: list[int] = []
+
+    def parse(response: dict) -> int:
+        parsed.append(response["n"])
+        return response["n"]
+
+    same = ParsedScore(parse, lambda a, b: float(a == b))
+    close = ParsedScore(parse, lambda a, b: 1 / (1 + abs(a - b)))
+    tasks = [[(0, {"n": 1}), (1, {"n": 1}), (2, {"n": 3})], [(0, {"n": 2}), (1, {"n": 4})]]
+    values, per = evaluate([pairwise("same", "", same), pairwise("close", "", close)], same, tasks)
+    assert sorted(parsed) == [1, 1, 2, 3, 4]
+    assert values == [(pytest.approx((1 / 3 + 0) / 2), 2), (pytest.approx((5 / 9 + 1 / 3) / 2), 2)]
+    assert per[2] == (0.0, 2) and same({"n": 5}, {"n": 5}) == 1.0

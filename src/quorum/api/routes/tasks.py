@@ -187,7 +187,9 @@ def _filter(
     confidence_max: float | None = Query(None, ge=0, le=1),
     disagreement_min: float | None = Query(None, ge=0, le=1, description="1 - confidence"),
     annotator: str | None = Query(None, description="tasks this user (a name) answered"),
-    text: str | None = Query(None, max_length=200, description="words in the task's data"),
+    text: str | None = Query(
+        None, max_length=200, description="words in the task's data (its values)"
+    ),
 ) -> queries.TaskFilter:
     return queries.TaskFilter(
         project=project,

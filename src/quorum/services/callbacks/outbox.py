@@ -50,7 +50,8 @@ def enqueue_task_event(session: Session, task_id: str, event: str, url: str | No
         raise ValueError(f"unknown task event {event!r}; one of {', '.join(TASK_EVENTS)}")
     if url is None:
         return None
-    return jobs.enqueue(session, TASK_CALLBACK, {"task_id": task_id, "event": event, "url": url})
+    payload = {"task_id": task_id, "event": event, "url": url}
+    return jobs.enqueue(session, TASK_CALLBACK, payload, task_id=task_id)
 
 
 def enqueue_batch_callback(session: Session, batch_id: int) -> int | None:

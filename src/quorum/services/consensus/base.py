@@ -29,6 +29,20 @@ PairScore = Callable[[dict[str, Any], dict[str, Any]], float]
 
 
 @dataclass(frozen=True, slots=True)
+class ParsedScore:
+    """A pair score that first turns each answer into something it compares (shapes into
+    coordinate arrays, say). Called on two answers it parses both; the dashboard's measures
+    (quorum.services.consensus.measures) parse each answer once for every score sharing the
+    same `parse`, then `compare` the parsed pairs."""
+
+    parse: Callable[[dict[str, Any]], Any]
+    compare: Callable[[Any, Any], float]
+
+    def __call__(self, a: dict[str, Any], b: dict[str, Any]) -> float:
+        return self.compare(self.parse(a), self.parse(b))
+
+
+@dataclass(frozen=True, slots=True)
 class Measure:
     """One agreement measure a task type's dashboard shows: what it is called, what it means in
     plain words, and how it is computed over a sample of tasks with several answers: either the

@@ -19,7 +19,7 @@ from scipy.linalg import block_diag
 
 from quorum.quality import fuse, polygon_boxes
 from quorum.quality.geometry import box_iou, matched_iou, point_similarity
-from quorum.services.consensus.base import Measure, Verdict
+from quorum.services.consensus.base import Measure, ParsedScore, Verdict
 from quorum.services.consensus.measures import pairwise
 from quorum.services.consensus.votes import (
     FloatArray,
@@ -132,30 +132,51 @@ def _attribute_agreement(a: dict[str, Any], b: dict[str, Any]) -> float:
     return sum(same) / len(same) if same else 1.0
 
 
-def shape_agreement(expected: dict[str, Any], response: dict[str, Any]) -> float:
-    """Object F1: objects of one kind and label that match count, each by the share of its
-    attributes that agree."""
+@dataclass(frozen=True)
+class _Shapes:
+    """One answer's objects by kind, each kind's drawn once (None: none of that kind), and
+    how many objects it has in all."""
+
+    kinds: dict[str, tuple[list[dict[str, Any]], _Drawn | None]]
+    count: int
+
+
+def _shapes(response: dict[str, Any]) -> _Shapes:
+    kinds = {}
+    for kind in KINDS:
+        objects = _of_kind(response, kind)
+        kinds[kind] = (objects, _drawn(kind, objects) if objects else None)
+    return _Shapes(kinds, len(response["annotations"]))
+
+
+def _agreement(expected: _Shapes, response: _Shapes) -> float:
     credit = 0.0
     for kind in KINDS:
-        a, b = _of_kind(expected, kind), _of_kind(response, kind)
-        if not (a and b):  # nothing of this kind to match
+        (a, drawn_a), (b, drawn_b) = expected.kinds[kind], response.kinds[kind]
+        if drawn_a is None or drawn_b is None:  # nothing of this kind to match
             continue
-        rows, cols, _ = _drawn(kind, a).pairs(_drawn(kind, b))
+        rows, cols, _ = drawn_a.pairs(drawn_b)
         credit += sum(_attribute_agreement(a[i], b[j]) for i, j in zip(rows, cols, strict=True))
-    return f1(credit, len(expected["annotations"]), len(response["annotations"]))
+    return f1(credit, expected.count, response.count)
 
 
-def shape_iou(a: dict[str, Any], b: dict[str, Any]) -> float:
-    """Mean IoU of two answers' objects (points: closeness within the tolerance), objects of
-    different kinds or labels never matching."""
+def _iou(a: _Shapes, b: _Shapes) -> float:
     blocks = []
     for kind in KINDS:
-        mine, theirs = _of_kind(a, kind), _of_kind(b, kind)
-        if mine and theirs:
-            blocks.append(_drawn(kind, mine).pairs(_drawn(kind, theirs))[2])
+        (mine, drawn_mine), (theirs, drawn_theirs) = a.kinds[kind], b.kinds[kind]
+        if drawn_mine is not None and drawn_theirs is not None:
+            blocks.append(drawn_mine.pairs(drawn_theirs)[2])
         else:  # nothing of this kind to match: its objects count, unmatched
             blocks.append(np.zeros((len(mine), len(theirs))))
     return matched_iou(block_diag(*blocks))
+
+
+shape_agreement = ParsedScore(_shapes, _agreement)
+"""Object F1: objects of one kind and label that match count, each by the share of its
+attributes that agree."""
+shape_iou = ParsedScore(_shapes, _iou)
+"""Mean IoU of two answers' objects (points: closeness within the tolerance), objects of
+different kinds or labels never matching."""
 
 
 def shape_measures(_params: dict[str, Any]) -> list[Measure]:
@@ -224,5 +245,6 @@ def shapes(
         "links": [],
         "global_attributes": {},
     }
-    agreement = [shape_agreement(consensus, r) for r in responses]
+    fused = _shapes(consensus)
+    agreement = [_agreement(fused, _shapes(r)) for r in responses]
     return Verdict(consensus, support(agreement, accuracies))

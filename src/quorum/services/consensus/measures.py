@@ -15,7 +15,7 @@ import numpy as np
 from quorum.quality import krippendorff_alpha
 from quorum.quality.agreement import PairwiseAgreement, pairwise_agreement
 from quorum.quality.encode import Answers
-from quorum.services.consensus.base import Answered, Measure, PairScore
+from quorum.services.consensus.base import Answered, Measure, PairScore, ParsedScore
 
 ALPHA_EXPLANATION = (
     "Agreement between annotators beyond what chance alone would give: 1 is perfect, 0 is no "
@@ -28,8 +28,21 @@ SAME_ANSWER = (
 )
 
 
-def pairs_of(tasks: Sequence[Answered], score: PairScore) -> PairwiseAgreement:
-    """`score` for every pair of answers to each task, averaged by the engine."""
+def pairs_of(
+    tasks: Sequence[Answered], score: PairScore, parsed: dict[Callable, list] | None = None
+) -> PairwiseAgreement:
+    """`score` for every pair of answers to each task, averaged by the engine. A score that
+    parses answers (`ParsedScore`) parses each once; `parsed` keeps them, by parse, for the
+    next score sharing that parse."""
+    if not isinstance(score, ParsedScore):
+        return _pairs_of(tasks, score)
+    parsed = {} if parsed is None else parsed
+    if score.parse not in parsed:
+        parsed[score.parse] = [[(w, score.parse(r)) for w, r in answers] for answers in tasks]
+    return _pairs_of(parsed[score.parse], score.compare)
+
+
+def _pairs_of(tasks: Sequence[Sequence[tuple[int, Any]]], score: Callable) -> PairwiseAgreement:
     rows = [
         (t, a, b, score(first, second))
         for t, answers in enumerate(tasks)
@@ -70,12 +83,14 @@ def evaluate(
 ) -> tuple[list[tuple[float, int]], dict[int, tuple[float, int]]]:
     """Each measure's (value, tasks used) over `tasks`, and each annotator's mean `agreement`
     with the others who answered the same tasks with the number of answer pairs it rests on
-    (annotators in no pair are left out). Each pair score runs once over the pairs."""
+    (annotators in no pair are left out). Each pair score runs once over the pairs, and each
+    answer is parsed once for all the scores sharing a parse."""
     scored: dict[PairScore, PairwiseAgreement] = {}
+    parsed: dict[Callable, list] = {}
 
     def pairs(score: PairScore) -> PairwiseAgreement:
         if score not in scored:
-            scored[score] = pairs_of(tasks, score)
+            scored[score] = pairs_of(tasks, score, parsed)
         return scored[score]
 
     values = []

@@ -192,9 +192,7 @@ def _history(session: Session, task: Task, view: dict) -> list[dict[str, Any]]:
             detail += f" ({a['comment']})"
         events.append(_event(a["audited_at"], "reviewed", a["audited_by"], detail))
     callbacks = session.execute(
-        select(Job)
-        .where(Job.kind == TASK_CALLBACK, Job.payload["task_id"].as_string() == task.id)
-        .order_by(Job.id)
+        select(Job).where(Job.task_id == task.id, Job.kind == TASK_CALLBACK).order_by(Job.id)
     ).scalars()
     for job in callbacks:
         detail = f"{job.payload.get('event')} to {job.payload.get('url')}: {job.status}"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.db.bulk import insert_rows
 from quorum.db.models import Base, GoldAnswer, Project, Task, TaskTag, utcnow
+from quorum.db.search import search_text
 from quorum.db.statuses import BatchStatus, TaskStatus
 from quorum.services.errors import Conflict, InvalidRequest
 from quorum.services.ids import new_ids
@@ -196,7 +197,7 @@ class _Fixed:
 TASK_COLUMNS = (
     "id", "project_id", "batch_id", "status", "params", "param_version", "instruction",
     "unique_id", "metadata", "priority", "callback_url", "is_gold", "created_by", "created_at",
-    "updated_at", "needed", "held", "batch_priority",
+    "updated_at", "needed", "held", "batch_priority", "search_text",
 )  # fmt: skip
 
 
@@ -212,7 +213,7 @@ def _insert_chunk(
             task_id, fixed.project_id, batch_id, TaskStatus.pending, r.params, fixed.param_version,
             r.instruction, r.unique_id, r.metadata, r.priority, r.callback_url,
             r.expected_response is not None, fixed.created_by, fixed.now, fixed.now,
-            fixed.needed, batch_id in fixed.staging, fixed.ranks[batch_id],
+            fixed.needed, batch_id in fixed.staging, fixed.ranks[batch_id], search_text(r.params),
         ))  # fmt: skip
         if r.tags:
             tags.extend((task_id, t) for t in r.tags)

@@ -24,11 +24,16 @@ def cancel_task(session: Session, task_id: str, *, clear_unique_id: bool = False
 
 
 def reopen_task(session: Session, task_id: str) -> None:
-    """A manager sends a finished task back to the queue (quorum.services.tasks.lifecycle)."""
+    """A manager sends a finished task back to the queue (quorum.services.tasks.lifecycle).
+
+    A manager's reopen is a fresh start: the rejections the task had in review are forgotten
+    too, or a task failed past the project's rejection limit would fail again on the next one.
+    (Review's own reopen, after a rejection, keeps counting.)"""
     task = get_task_row(session, task_id)
     lifecycle.reopen(session, task)
     task.review_status = None
     task.low_confidence = False
+    task.rejections = 0
     session.commit()
 
 

@@ -10,10 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from quorum.db.models import Annotation, Audit, Batch, GoldAnswer, Project, Task, TaskTag, User
+from quorum.db.search import contains_text
 from quorum.db.statuses import TaskStatus
 from quorum.services.errors import InvalidRequest, NotFound
 from quorum.services.tasks.ordering import DEFAULT_SORT, order_for
@@ -45,7 +46,7 @@ class TaskFilter:
     disagreement_min: float | None = None
     # Tasks this user answered (a user name).
     annotator: str | None = None
-    # Words in the task's params (its data), case-insensitive.
+    # Words in the values of the task's params (its data, keys left out), case-insensitive.
     text: str | None = None
 
 
@@ -140,7 +141,7 @@ def _apply_answers(session: Session, query: Select, f: TaskFilter) -> Select:
         answered = select(Annotation.task_id).where(Annotation.user_id == user_id)
         query = query.where(Task.id.in_(answered))
     if f.text:
-        query = query.where(cast(Task.params, Text).icontains(f.text, autoescape=True))
+        query = query.where(contains_text(f.text))
     return query
 
 

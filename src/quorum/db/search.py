@@ -1,0 +1,39 @@
+"""The text a task's data is searched by: the values in its params, never their keys.
+
+Searching the params' JSON as text would find every key too ("cat" matches each task whose
+params hold `categories`). The values, lower-cased and one a line, are stored with the task
+(`tasks.search_text`) when it is created, so a search is one LIKE on a plain column: cheap on
+SQLite, and on PostgreSQL served by a trigram index (migration 0013) however rare the words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+from quorum.db.models import Task
+
+
+def search_text(params: Any) -> str:
+    """Every string and number in `params`, at any depth, lower-cased, one a line."""
+    values: list[str] = []
+    pending = [params]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(reversed(list(value.values())))
+        elif isinstance(value, list):
+            pending.extend(reversed(value))
+        elif isinstance(value, str):
+            values.append(value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            values.append(str(value))
+    return "\n".join(values).lower()
+
+
+def contains_text(words: str) -> ColumnElement[bool]:
+    """Tasks whose data's values hold `words` (case-insensitive; `%` and `_` are literal).
+    The pattern is one bound value, which PostgreSQL's planner matches against the index."""
+    escaped = words.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return Task.search_text.like(f"%{escaped}%", escape="/")
