@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     port: int = 8080
     # Upper bound on one uploaded or posted body (bytes): uploads are bounded by default.
     max_upload_bytes: int = 512 * 1024 * 1024
+    # Upper bound on one JSON request body that the server parses whole (a task, a project, …;
+    # bulk arrays and files are uploads): a larger one is refused with 413 before it is read.
+    max_json_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
     # Upper bound on one string of a task record (UTF-8 bytes): a text or attachment larger than
     # this is refused at import, naming its record and field, not stored as a task no browser
     # can show.

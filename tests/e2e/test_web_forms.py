@@ -78,6 +78,49 @@ def test_project_form_shows_label_errors_next_to_the_field(login, web, axe):
     page.wait_for_url("**/manage/tickets")
 
 
+def test_a_cross_field_policy_error_shows_next_to_its_input(login, web, axe):
+    page = login("boss")
+    page.allow_console_error(REFUSED)
+    page.goto("/projects/new")
+    page.get_by_label("Task type").select_option("categorization")
+    page.get_by_label("Name").fill("overlaps")
+    page.get_by_label("Categories").fill("Bug\nQuestion")
+    page.get_by_label("Answers per task, at least").fill("4")  # above the default at most (3)
+    page.get_by_role("button", name="Create project").click()
+    most = page.get_by_label("Answers per task, at most")
+    expect(most).to_have_attribute("aria-invalid", "true")
+    expect(most).to_have_accessible_description(
+        "must be at least min_overlap (4) a task whose consensus is unsure gets more answers, "
+        "up to this many"
+    )
+    expect(page.get_by_label("Answers per task, at least")).not_to_have_attribute(
+        "aria-invalid", "true"
+    )
+    expect(page.locator("#form-error")).to_have_text("Not saved: see the marked fields.")
+    page.shot("form-policy-error")
+    axe(page)
+    most.fill("4")
+    expect(most).not_to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Create project").click()
+    page.wait_for_url("**/manage/overlaps")
+
+
+def test_labels_with_structure_are_shown_not_flattened(login, web, axe):
+    page = login("boss")
+    page.goto("/manage/street")  # box and point each have their own objects to annotate
+    panel = page.locator("section", has=page.get_by_role("heading", name="Labels"))
+    editor = panel.get_by_label("Objects to annotate")
+    expect(editor).to_have_value("car\nperson\nlight")
+    expect(editor).not_to_be_editable()
+    expect(editor).to_have_accessible_description(
+        "Not editable here: box, point each have their own objects to annotate, which one list "
+        "would make the same; change params.geometries instead."
+    )
+    expect(panel.get_by_role("button", name="Save labels")).to_be_hidden()
+    page.shot("labels-locked")
+    axe(page)
+
+
 def test_labels_are_edited_on_the_project_page(login, web, axe):
     page = login("boss")
     page.goto("/manage/feedback")

@@ -165,11 +165,24 @@ def test_manager_groups_members_and_routes_a_batch_to_them(login, web):
     group.get_by_label("Add a member to experts").fill("ann")
     group.get_by_role("button", name="Add").click()
     page.get_by_role("button", name="Remove ann from experts").wait_for()
-    page.get_by_role("button", name="Remove ann from experts").click()
-    expect(page.get_by_role("button", name="Remove ann from experts")).to_have_count(0)
     group.get_by_label("Serve a batch only to experts").fill("tricky")
     group.get_by_role("button", name="Route").click()
     expect(group).to_contain_text("Batches: tricky")
+    remove = page.get_by_role("button", name="Remove ann from experts")
+    remove.click()  # confirmed first, saying what it does
+    dialog = page.get_by_role("dialog", name="Remove from a group")
+    expect(dialog).to_contain_text(
+        "Remove ann from experts? The batches routed to it (tricky) are no longer served to ann"
+    )
+    expect(dialog).to_contain_text("ann stays a member of the project")
+    page.shot("group-member-confirm")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(remove).to_be_focused()
+    expect(remove).to_be_visible()  # still in the group
+    remove.click()
+    dialog.get_by_role("button", name="Remove").click()
+    expect(remove).to_have_count(0)
+    expect(group.get_by_role("button", name="Remove ann2 from experts")).to_be_visible()
     page.shot("groups")
 
     def next_for(name: str) -> str | None:

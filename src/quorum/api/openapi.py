@@ -3,8 +3,9 @@
 One place knows which errors an operation can answer, read from the route itself: 400 when it
 takes parameters or a body, 401 when it needs a caller, 403 when a role check guards it or it
 writes (a browser session's write needs its CSRF token), 404 when its path (or a `project` or
-`batch` query parameter) names a resource, 413 when it reads its body raw (an `openapi_extra`
-request body, read by `deps.read_body` within the upload limit). A route adds what only its
+`batch` query parameter) names a resource, 413 when it takes a body (a JSON document within
+`QUORUM_MAX_JSON_BYTES`, or an `openapi_extra` request body read raw by `deps.read_body` within
+the upload limit). A route adds what only its
 service knows (409 for a name taken, 403 for a membership check, 404 for a name in its body)
 as `responses=` with a description. Every 4xx gets the `Error` schema here. FastAPI's 422,
 which this server never answers, is taken out, and so is the success of a JSON route without
@@ -33,7 +34,8 @@ DESCRIPTIONS = {
     "session's write came without its CSRF token",
     404: "a resource named in the request does not exist (or the caller may not see it)",
     409: "conflicts with the current state",
-    413: "the body is larger than the server's upload limit",
+    413: "the body is larger than the server's limit for it (QUORUM_MAX_JSON_BYTES for a JSON "
+    "document, QUORUM_MAX_UPLOAD_BYTES for an upload)",
 }
 # Query parameters that name a project or a batch, which must exist.
 NAMING_QUERY = frozenset({"project", "batch"})
@@ -83,8 +85,8 @@ def _statuses(route: APIRoute) -> set[int]:
             statuses.add(403)  # a browser session's write without its CSRF token
     if any(lowest_role(rule) != Role.annotator for rule in rules):
         statuses.add(403)
-    if "requestBody" in (route.openapi_extra or {}):
-        statuses.add(413)  # a body documented by hand is read raw, within the upload limit
+    if route.body_field is not None or "requestBody" in (route.openapi_extra or {}):
+        statuses.add(413)  # a body is read within its bound (`safe_input.bounded_receive`)
     if dependant.path_params or any(
         q.name in NAMING_QUERY for d in [dependant, *calls] for q in d.query_params
     ):

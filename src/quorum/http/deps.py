@@ -14,20 +14,16 @@ from typing import Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.types import Message, Receive
+from starlette.types import Receive
 
 from quorum.db.engine import Database
 from quorum.http import cookie_auth
-from quorum.http.safe_input import SafeRequest
+from quorum.http.safe_input import SafeRequest, bounded_receive
 from quorum.services.accounts import permissions, users
 from quorum.services.accounts.users import Principal
-from quorum.services.errors import Forbidden, ServiceError, Unauthorized
+from quorum.services.errors import Forbidden, Unauthorized
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class BodyTooLarge(ServiceError):
-    status = 413
 
 
 async def get_db(request: Request) -> Database:
@@ -151,25 +147,10 @@ SPOOL_BYTES = 1 << 20
 
 
 def limited_receive(request: Request) -> Receive:
-    """The request's ASGI `receive`, raising BodyTooLarge (413) as soon as the body passes the
-    configured bound (at once if Content-Length says it will): every way a body is read goes
-    through it."""
+    """The request's ASGI `receive` within the upload bound (`QUORUM_MAX_UPLOAD_BYTES`): every
+    way a raw body is read goes through it."""
     limit = request.app.state.settings.max_upload_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
-    seen = 0
-
-    async def receive() -> Message:
-        nonlocal seen
-        message = await request.receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise BodyTooLarge(f"body is larger than the limit of {limit} bytes")
-        return message
-
-    return receive
+    return bounded_receive(request, limit, "QUORUM_MAX_UPLOAD_BYTES")
 
 
 def bounded(request: Request) -> Request:

@@ -17,6 +17,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
+from starlette.types import Message, Receive
 
 from quorum.formats import safe_json
 from quorum.formats.safe_json import INT64_MAX, INT64_MIN, UnsafeJSON, text_problem
@@ -30,6 +31,34 @@ class BadInput(HTTPException):
     def __init__(self, loc: str, msg: str) -> None:
         super().__init__(400, f"{loc}: {msg}")
         self.loc, self.msg = loc, msg
+
+
+class BodyTooLarge(HTTPException):
+    """413: the body passes the bound of its kind (`setting` names the variable that sets it)."""
+
+    def __init__(self, limit: int, setting: str) -> None:
+        super().__init__(413, f"body: larger than the limit of {limit:,} bytes ({setting})")
+
+
+def bounded_receive(request: Request, limit: int, setting: str) -> Receive:
+    """The request's ASGI `receive`, raising BodyTooLarge as soon as the body passes `limit`:
+    at once, before reading any of it, if Content-Length says it will; else at the chunk that
+    passes it, so no more than `limit` bytes are ever held."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(limit, setting)
+    seen = 0
+
+    async def receive() -> Message:
+        nonlocal seen
+        message = await request.receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(limit, setting)
+        return message
+
+    return receive
 
 
 def parse_json(raw: bytes | bytearray) -> Any:
@@ -77,13 +106,20 @@ def check_params(request: Request) -> None:
 
 
 class SafeRoute(APIRoute):
-    """The route class every router uses (a test holds the app to it)."""
+    """The route class every router uses (a test holds the app to it). A body that FastAPI
+    parses as one JSON document (a route with a body model) is bounded by
+    `QUORUM_MAX_JSON_BYTES`; a body an endpoint reads raw is bounded as it reads it (`deps`)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        parses_json = self.body_field is not None
 
         async def safe_handler(request: Request) -> Response:
             check_params(request)
-            return await handler(SafeRequest(request.scope, request.receive))
+            receive = request.receive
+            if parses_json:
+                limit = request.app.state.settings.max_json_bytes
+                receive = bounded_receive(request, limit, "QUORUM_MAX_JSON_BYTES")
+            return await handler(SafeRequest(request.scope, receive))
 
         return safe_handler

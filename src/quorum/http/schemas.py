@@ -109,6 +109,11 @@ class ProjectLabels(BaseModel):
     title: str
     labels: list[str]
     effect: str = Field(description="what changing them means for existing tasks and answers")
+    locked: str | None = Field(
+        None,
+        description="why these labels cannot be edited as one list (nested choices, labels "
+        "that differ per shape; PUT refuses them with 409), or null",
+    )
 
 
 class LabelsChanged(ProjectLabels):

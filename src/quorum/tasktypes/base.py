@@ -71,6 +71,9 @@ class LabelSet:
     `field` is the params key; `title` names it on forms; `noun` is one label, for messages.
     `read(value)` lists the labels held in the field's value, one string each; `write(labels,
     value)` puts such a list back, keeping what else the value held (a label's description).
+    `structure(value)` says why a value holds more than such a list keeps (nested choices,
+    labels that differ per shape), or None: the flat editor refuses such a value, rather than
+    `write` flattening it.
     """
 
     field: str
@@ -78,6 +81,7 @@ class LabelSet:
     noun: str
     read: Callable[[Any], list[str]]
     write: Callable[[list[str], Any], Any]
+    structure: Callable[[Any], str | None] = lambda _: None
 
     @property
     def missing(self) -> str:

@@ -25,6 +25,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    TypeAdapter,
     model_validator,
 )
 from typing_extensions import TypedDict
@@ -45,7 +46,7 @@ from quorum.tasktypes.checks import (
     unique,
     untagged,
 )
-from quorum.tasktypes.labels import LabelList, leaves
+from quorum.tasktypes.labels import LabelList, Labels, leaves
 
 Coordinate = Annotated[float, Field(ge=0)]
 
@@ -300,10 +301,17 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return {"annotations": annotations, "links": [], "global_attributes": {}}
 
 
+_LABELS: TypeAdapter[list[Any]] = TypeAdapter(Labels)
+
+
+def _shape_labels(value: Any) -> dict[str, list[Any]]:
+    """Each enabled geometry's `objects_to_annotate`, as given (strings or nested choices)."""
+    return {k: g.get("objects_to_annotate") or [] for k, g in value.items() if isinstance(g, dict)}
+
+
 def _read_labels(value: Any) -> list[str]:
     """The leaf labels of every enabled geometry, each once, in order."""
-    geometries = Geometries.model_validate(value)
-    found = (leaves(g.objects_to_annotate) for _, g in geometries if g is not None)
+    found = (leaves(_LABELS.validate_python(labels)) for labels in _shape_labels(value).values())
     return list(dict.fromkeys(label for labels in found for label in labels))
 
 
@@ -311,6 +319,23 @@ def _write_labels(labels: list[str], value: Any) -> dict[str, Any]:
     """`labels` for every enabled geometry (a box when none is), other settings kept."""
     geometries = {k: g for k, g in (value or {}).items() if isinstance(g, dict)} or {"box": {}}
     return {kind: {**g, "objects_to_annotate": labels} for kind, g in geometries.items()}
+
+
+def _structure(value: Any) -> str | None:
+    """Why one flat list cannot stand for these labels: `_write_labels` would flatten nested
+    choices and give every geometry the same list."""
+    shapes = _shape_labels(value or {})
+    if any(not isinstance(label, str) for labels in shapes.values() for label in labels):
+        return (
+            "these objects to annotate nest choices (subchoices), which one list per line "
+            "would flatten; change params.geometries instead"
+        )
+    if len({tuple(labels) for labels in shapes.values()}) > 1:
+        return (
+            f"{', '.join(shapes)} each have their own objects to annotate, which one list "
+            "would make the same; change params.geometries instead"
+        )
+    return None
 
 
 TYPE = TaskType(
@@ -326,5 +351,6 @@ TYPE = TaskType(
         "object label",
         read=_read_labels,
         write=_write_labels,
+        structure=_structure,
     ),
 )

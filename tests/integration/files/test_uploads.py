@@ -48,7 +48,8 @@ def test_oversized_chunked_bodies_get_413_and_leave_nothing(client, accounts, sm
             for piece in part
         ),
     )
-    assert upload.status_code == 413 and "limit of 4194304 bytes" in upload.json()["error"]
+    assert upload.status_code == 413
+    assert "limit of 4,194,304 bytes (QUORUM_MAX_UPLOAD_BYTES)" in upload.json()["error"]
     assert not list((small_bound.data_dir / "files").glob("*"))
 
     lines = (b'{"attachment": "a review"}\n' * 200_000)[:big]

@@ -89,7 +89,7 @@ def test_changing_labels_says_what_happens_to_existing_tasks_and_answers(
 
     assert client.get("/api/projects/p/labels", headers=boss).json() == {
         "project": "p", "field": "categories", "title": "Categories", "labels": ["cat", "dog"],
-        "effect": EFFECT,
+        "effect": EFFECT, "locked": None,
     }  # fmt: skip
     changed = client.put("/api/projects/p/labels", headers=boss, json={"labels": ["cat", "puppy"]})
     assert changed.status_code == 200, changed.text
@@ -139,3 +139,86 @@ def test_entity_labels_keep_their_descriptions_and_comparisons_have_none(client,
         )
         assert r.status_code == 400 and r.json()["errors"][0]["loc"] == "labels"
     assert client.get("/api/projects/nope/labels", headers=boss).status_code == 404
+
+
+def test_replacing_params_cannot_drop_the_labels(client, boss):
+    make.api_project(client, boss, "p", params={"categories": ["cat", "dog"]})
+
+    def post(**body):
+        return client.post("/api/projects/p/params", headers=boss, json=body)
+
+    for body in ({"params": {"instruction": "new"}}, {"params": {}, "instruction": "x"}):
+        r = post(**body)  # a replacement without categories: refused, nothing written
+        assert r.status_code == 400, r.text
+        assert r.json()["errors"] == [
+            {"loc": "params.categories", "msg": "give at least one category"}
+        ]
+    r = post(params={"categories": []}, patch=True)
+    assert r.status_code == 400 and r.json()["errors"][0]["loc"] == "params.categories"
+    project = client.get("/api/projects/p", headers=boss).json()
+    assert len(project["param_history"]) == 1
+    r = post(params={}, patch=True, instruction="kept")  # the dashboard's instruction save
+    assert r.status_code == 200 and r.json()["params"] == {"categories": ["cat", "dog"]}
+    r = post(params={"categories": ["a", "b"]})
+    assert r.status_code == 200 and r.json()["params"] == {"categories": ["a", "b"]}
+    geometries = {"box": {"objects_to_annotate": ["car"]}}
+    make.api_project(client, boss, "img", "imageannotation", params={"geometries": geometries})
+    r = client.post(
+        "/api/projects/img/params",
+        headers=boss,
+        json={"params": {"geometries": {"box": {"objects_to_annotate": []}}}},
+    )
+    assert r.status_code == 400
+    assert r.json()["errors"] == [
+        {"loc": "params.geometries", "msg": "give at least one object label"}
+    ]
+
+
+def test_a_project_scale_made_without_labels_takes_changes_that_leave_them_alone(client, boss):
+    made = client.post("/v1/projects", headers=boss, json={"name": "s", "type": "categorization"})
+    assert made.status_code == 200, made.text
+    for body in ({"params": {}, "patch": True, "instruction": "read"}, {"params": {}}):
+        r = client.post("/api/projects/s/params", headers=boss, json=body)
+        assert r.status_code == 200, r.text
+    r = client.post("/api/projects/s/params", headers=boss, json={"params": {"categories": []}})
+    assert r.status_code == 400 and r.json()["errors"][0]["loc"] == "params.categories"
+    make.api_project(client, boss, "p", params={"categories": ["cat", "dog"]})
+    r = client.post("/v1/projects/p/setParams", headers=boss, json={"instruction": "Scale's"})
+    assert r.status_code == 200, r.text  # Scale's face replaces, as Scale does
+    assert client.get("/api/projects/p", headers=boss).json()["params"] == {}
+
+
+NESTED = {
+    "box": {
+        "objects_to_annotate": [
+            {"choice": "vehicle", "subchoices": ["car", "truck"]},
+            "person",
+        ]
+    },
+    "polygon": {"objects_to_annotate": ["road"]},
+}
+
+
+@pytest.mark.parametrize(
+    ("geometries", "reason"),
+    [
+        (NESTED, "nest choices"),
+        ({"box": NESTED["polygon"], "point": {"objects_to_annotate": ["pole"]}}, "box, point"),
+    ],
+)
+def test_structured_image_labels_are_shown_not_flattened(client, boss, geometries, reason):
+    make.api_project(client, boss, "img", "imageannotation", params={"geometries": geometries})
+    view = client.get("/api/projects/img/labels", headers=boss).json()
+    assert reason in view["locked"] and "params.geometries" in view["locked"]
+    r = client.put("/api/projects/img/labels", headers=boss, json={"labels": ["car"]})
+    assert r.status_code == 409, r.text
+    assert r.json()["errors"] == [{"loc": "labels", "msg": view["locked"]}]
+    project = client.get("/api/projects/img", headers=boss).json()
+    assert project["params"]["geometries"] == geometries and len(project["param_history"]) == 1
+    if reason == "nest choices":
+        assert view["labels"] == ["car", "truck", "person", "road"]
+    flat = {"box": {"objects_to_annotate": ["a"]}, "line": {"objects_to_annotate": ["a"]}}
+    make.api_project(client, boss, "same", "imageannotation", params={"geometries": flat})
+    assert client.get("/api/projects/same/labels", headers=boss).json()["locked"] is None
+    r = client.put("/api/projects/same/labels", headers=boss, json={"labels": ["a", "b"]})
+    assert r.status_code == 200 and r.json()["locked"] is None

@@ -9,6 +9,7 @@ from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import Conflict, InvalidRequest, NotFound
 from quorum.services.projects import catalog
 from quorum.services.tasks import creation, queries
+from quorum.tasktypes.base import FieldError
 
 CATS = {"categories": ["positive", "negative"]}
 
@@ -52,7 +53,14 @@ def test_duplicate_and_invalid_projects(db):
             catalog.create_project(
                 s, "q", "categorization", policy={"min_overlap": 3, "max_overlap": 2}
             )
-        assert "max_overlap must be at least min_overlap" in str(err.value.errors)
+        assert err.value.errors == [
+            FieldError("policy.max_overlap", "must be at least min_overlap (3)")
+        ]
+        with pytest.raises(InvalidRequest) as err:  # the default max_overlap (3) is checked too
+            catalog.create_project(s, "q", "categorization", policy={"min_overlap": 4})
+        assert err.value.errors == [
+            FieldError("policy.max_overlap", "must be at least min_overlap (4)")
+        ]
         with pytest.raises(InvalidRequest, match="invalid quality policy"):
             catalog.create_project(s, "q", "categorization", policy={"gold_rat": 0.1})
         assert [p["name"] for p in catalog.list_projects(s, Principal(0, "x", Role.admin))] == ["p"]

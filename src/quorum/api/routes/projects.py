@@ -141,7 +141,8 @@ def set_params(
     _: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
-    return catalog.set_params(
+    """A new params version; a project with labels keeps at least one (400 naming the field)."""
+    return labels.set_params(
         session, name, body.params, instruction=body.instruction, patch=body.patch
     )
 
@@ -174,6 +175,7 @@ def get_labels(
     "/api/projects/{name}/labels",
     operation_id="setProjectLabels",
     response_model=schemas.LabelsChanged,
+    responses={409: {"description": "the labels have more structure than one list keeps"}},
 )
 def set_labels(
     name: str,

@@ -32,7 +32,8 @@ def parse_policy(policy: dict[str, Any] | None, base: dict[str, Any] | None = No
         errors = [
             FieldError(".".join(["policy", *map(str, e["loc"])]), e["msg"]) for e in exc.errors()
         ]
-        raise InvalidRequest("invalid quality policy", errors=errors) from None
+        message = "; ".join(map(str, errors))
+        raise InvalidRequest(f"invalid quality policy: {message}", errors=errors) from None
 
 
 def _check_defaults(task_type: str, params: dict[str, Any]) -> None:
@@ -221,6 +222,11 @@ def list_projects(session: Session, principal: Principal) -> list[dict]:
     ]
 
 
+def next_params(current: dict[str, Any], params: dict[str, Any], patch: bool) -> dict[str, Any]:
+    """The params a change leaves: `patch` keeps the current keys not given."""
+    return {**current, **params} if patch else params
+
+
 def set_params(
     session: Session,
     name: str,
@@ -234,7 +240,7 @@ def set_params(
     latest = current_params(session, project.id)
     params = dict(params or {})
     instruction = params.pop("instruction", None) if instruction is None else instruction
-    new_params = {**latest.params, **params} if patch else params
+    new_params = next_params(latest.params, params, patch)
     _check_defaults(project.task_type, new_params)
     session.add(
         ProjectParams(

@@ -12,7 +12,8 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 if TYPE_CHECKING:
     from quorum.db.models import Project
@@ -34,6 +35,7 @@ class QualityPolicy(BaseModel):
         default=3,
         ge=1,
         le=100,
+        validate_default=True,
         title="Answers per task, at most",
         description="a task whose consensus is unsure gets more answers, up to this many",
     )
@@ -109,11 +111,17 @@ class QualityPolicy(BaseModel):
         "workflow); otherwise they serve their tasks at once",
     )
 
-    @model_validator(mode="after")
-    def _overlap_order(self) -> QualityPolicy:
-        if self.max_overlap < self.min_overlap:
-            raise ValueError("max_overlap must be at least min_overlap")
-        return self
+    @field_validator("max_overlap")
+    @classmethod
+    def _overlap_order(cls, value: int, info: ValidationInfo) -> int:
+        """On the field, not the model, so the error names `max_overlap` (and the form puts it
+        next to that input); fields validate in order, so `min_overlap` is known here."""
+        low = info.data.get("min_overlap")
+        if low is not None and value < low:
+            raise PydanticCustomError(
+                "overlap_order", "must be at least min_overlap ({low})", {"low": low}
+            )
+        return value
 
 
 def policy_from(stored: Mapping[str, Any] | None) -> QualityPolicy:

@@ -1,16 +1,26 @@
 // A project's groups on its dashboard: named groups of members, to which batches are routed
-// (only a group's members are served a batch routed to it).
+// (only a group's members are served a batch routed to it). Removing a member is confirmed first
+// (confirmDialog), saying what it does.
 
 import { actor, api, errorText } from "./api.js";
-import { h } from "./dom.js";
+import { confirmDialog, h } from "./dom.js";
 
 const names = (text) => text.split(",").map((n) => n.trim()).filter(Boolean);
 
 export function groupsPanel(base, section) {
   const list = h("ul", { id: "groups", class: "stack" });
   const error = h("p", { class: "error", role: "alert", id: "groups-error" });
+  const confirmRemove = confirmDialog({ id: "confirm-remove-group-member", title: "Remove from a group", action: "Remove", danger: true });
 
   const act = actor(error, load);
+
+  async function removeMember(g, user, button) {
+    const routed = g.batches.length ? ` The batches routed to it (${g.batches.join(", ")}) are no longer served to ${user}, unless through another of their groups.` : "";
+    const sure = await confirmRemove(`Remove ${user} from ${g.name}?${routed} ${user} stays a member `
+      + "of the project; answers already given stay.");
+    if (!sure) { button.focus(); return; }
+    await act(() => api("PATCH", `${base}/groups/${encodeURIComponent(g.name)}`, { remove: [user] }));
+  }
 
   function groupItem(g) {
     const path = `${base}/groups/${encodeURIComponent(g.name)}`;
@@ -35,7 +45,7 @@ export function groupsPanel(base, section) {
       h("h3", {}, g.name),
       h("p", {}, "Members: ", g.members.length ? g.members.map((m, i) => [i ? ", " : "", m.user, " ",
         h("button", { type: "button", class: "link", "aria-label": `Remove ${m.user} from ${g.name}`,
-          onclick: () => act(() => api("PATCH", path, { remove: [m.user] })) }, "×")]) : "none"),
+          onclick: (event) => removeMember(g, m.user, event.currentTarget) }, "×")]) : "none"),
       h("p", { class: "muted" }, `Batches: ${g.batches.length ? g.batches.join(", ") : "none"}`),
       addForm, routeForm,
       h("button", { type: "button", "aria-label": `Delete group ${g.name}`,

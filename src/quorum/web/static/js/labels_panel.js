@@ -16,15 +16,18 @@ export function labelsPanel(base, title, section) {
   const confirmRemoval = confirmDialog({ id: "confirm-labels", title: "Remove labels", action: "Save labels", danger: true });
   let current = [];
 
+  const save = h("button", { type: "submit", class: "primary" }, "Save labels");
+
+  // Labels with more structure than one list (view.locked says which) are shown, not edited.
   function show(view) {
     current = view.labels;
     input.value = current.join("\n");
-    effect.textContent = `One per line. ${view.effect}`;
+    input.readOnly = save.hidden = Boolean(view.locked);
+    effect.textContent = view.locked ? `Not editable here: ${view.locked}.` : `One per line. ${view.effect}`;
   }
 
   const form = h("form", { class: "stack" },
-    h("label", { for: input.id }, title), input, effect,
-    h("button", { type: "submit", class: "primary" }, "Save labels"), saved, error);
+    h("label", { for: input.id }, title), input, effect, save, saved, error);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     errors.clear();
