@@ -88,6 +88,9 @@ def test_requester_works_remotely_from_an_empty_folder(live_server, manager_key,
     listed = _ok(cli("projects", "list"))
     assert "reviews" in listed and listed.strip().endswith("1 project")
     _ok(cli("projects", "create", "other", "--type", "categorization", "--params", params))
+    unlabeled = cli("projects", "create", "unlabeled", "--type", "categorization")
+    assert unlabeled.returncode == 1
+    assert unlabeled.stderr.strip() == "error: params.categories: give at least one category"
     assert _ok(cli("projects", "list")).strip().endswith("2 projects")
     added = _ok(cli("projects", "add-member", "reviews", "ann", "--role", "annotator"))
     assert added.strip() == "ann is an annotator of reviews"

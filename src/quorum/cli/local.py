@@ -12,7 +12,7 @@ from quorum.formats.importers import FormatError, reader_for
 from quorum.services.accounts.users import Principal, Role
 from quorum.services.errors import InvalidRequest
 from quorum.services.exports import export
-from quorum.services.projects import catalog
+from quorum.services.projects import catalog, labels
 from quorum.services.tasks import batches, creation, queries
 
 OPERATOR = Principal(user_id=0, name="cli", role=Role.admin)
@@ -33,7 +33,7 @@ class Local:
         self, name: str, type: str, params: dict, policy: dict, instruction: str
     ) -> dict:
         with self.db.session(write=True) as session:
-            return catalog.create_project(
+            return labels.create_project(
                 session, name, type, params=params, policy=policy, instruction=instruction
             )
 
