@@ -46,7 +46,14 @@ def test_operator_and_requester_flow(live_server, tmp_path):
     _ok(cli("projects", "add-member", "reviews", "ann", "--role", "annotator"))
     assert "reviews" in _ok(cli("projects", "list"))
 
-    duplicate = cli("projects", "create", "reviews", "--type", "categorization")
+    no_labels = cli("projects", "create", "unlabeled", "--type", "categorization")
+    assert no_labels.returncode == 1
+    assert no_labels.stderr.strip() == "error: params.categories: give at least one category"
+    assert "unlabeled" not in _ok(cli("projects", "list"))
+    duplicate = cli(
+        "projects", "create", "reviews", "--type", "categorization",
+        "--params", '{"categories": ["a", "b"]}',
+    )  # fmt: skip
     assert duplicate.returncode == 1
     assert duplicate.stderr.strip().splitlines() == [
         "error: a project named 'reviews' already exists"

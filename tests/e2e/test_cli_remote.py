@@ -18,6 +18,7 @@ from quorum import tasktypes
 from quorum.client import QuorumClient, QuorumError
 from quorum.formats.exporters import EXPORTERS
 from quorum.formats.importers import READERS
+from quorum.quality import METHODS
 
 QUORUM = str(Path(sys.executable).parent / "quorum")
 PASSWORD = "a long password"
@@ -88,6 +89,9 @@ def test_requester_works_remotely_from_an_empty_folder(live_server, manager_key,
     listed = _ok(cli("projects", "list"))
     assert "reviews" in listed and listed.strip().endswith("1 project")
     _ok(cli("projects", "create", "other", "--type", "categorization", "--params", params))
+    unlabeled = cli("projects", "create", "unlabeled", "--type", "categorization")
+    assert unlabeled.returncode == 1
+    assert unlabeled.stderr.strip() == "error: params.categories: give at least one category"
     assert _ok(cli("projects", "list")).strip().endswith("2 projects")
     added = _ok(cli("projects", "add-member", "reviews", "ann", "--role", "annotator"))
     assert added.strip() == "ann is an annotator of reviews"
@@ -231,6 +235,7 @@ def test_help_speaks_plainly_and_lists_the_registries(tmp_path):
     assert ", ".join(tasktypes.names()) in " ".join(create.split())
     assert ", ".join(READERS) in " ".join(_ok(_run(folder, env, "import", "--help")).split())
     assert ", ".join(EXPORTERS) in " ".join(_ok(_run(folder, env, "export", "--help")).split())
+    assert ", ".join(METHODS) in " ".join(_ok(_run(folder, env, "aggregate", "--help")).split())
     for command in (["serve"], ["worker"], ["users", "create"], ["aggregate"], ["export"]):
         assert "<bool>" not in _ok(_run(folder, env, *command, "--help")), command
     assert list(folder.iterdir()) == []

@@ -31,12 +31,12 @@ def _simulate(*args: str, env: dict[str, str] | None = None) -> dict:
 def test_adaptive_overlap_buys_fewer_answers_than_fixed(live_server):
     live_server.cli("users", "create", "boss", "--role", "admin")
     key = live_server.cli("users", "create-key", "boss").stdout.splitlines()[-1]
-    report = _simulate(
-        "--url", live_server.url, "--api-key", key, "--dataset", str(RTE),
+    report = _simulate(  # the server and key from QUORUM_URL and QUORUM_API_KEY
+        "--dataset", str(RTE),
         "--project", "rte", "--tasks", "60", "--annotators", "10", "--seed", "3",
         "--min-overlap", "2", "--max-overlap", "5", "--confidence-target", "0.8",
         "--compare-fixed", "5",
-        env=live_server.env,
+        env={**live_server.env, "QUORUM_URL": live_server.url, "QUORUM_API_KEY": key},
     )  # fmt: skip
     assert (report["tasks"], report["gold_tasks"], report["annotators"]) == (60, 0, 10)
     adaptive, fixed = report["runs"]

@@ -1,5 +1,6 @@
 """The requester's calls (`quorum.cli.requester.Requester`) on the local database, as its
-operator: each call is one service use case in its own session."""
+operator: each call is one service use case in its own session, importing only the services
+it runs (a listing does not load the importers, exporters and the PostgreSQL driver)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from quorum.cli.common import Progress, open_db
-from quorum.formats.importers import FormatError, reader_for
 from quorum.services.accounts.users import Principal, Role
-from quorum.services.errors import InvalidRequest
-from quorum.services.exports import export
-from quorum.services.projects import catalog
-from quorum.services.tasks import batches, creation, queries
 
 OPERATOR = Principal(user_id=0, name="cli", role=Role.admin)
 
@@ -26,34 +22,46 @@ class Local:
         self.db.dispose()
 
     def list_projects(self) -> list[dict]:
+        from quorum.services.projects import catalog
+
         with self.db.session() as session:
             return catalog.list_projects(session, OPERATOR)
 
     def create_project(
         self, name: str, type: str, params: dict, policy: dict, instruction: str
     ) -> dict:
+        from quorum.services.projects import labels
+
         with self.db.session(write=True) as session:
-            return catalog.create_project(
+            return labels.create_project(
                 session, name, type, params=params, policy=policy, instruction=instruction
             )
 
     def change_params(
         self, project: str, params: dict | None, instruction: str | None, patch: bool
     ) -> dict:
+        from quorum.services.projects import catalog
+
         with self.db.session(write=True) as session:
             return catalog.set_params(
                 session, project, params, instruction=instruction, patch=patch
             )
 
     def set_archived(self, project: str, archived: bool) -> dict:
+        from quorum.services.projects import catalog
+
         with self.db.session(write=True) as session:
             return catalog.change_project(session, project, {"archived": archived})
 
     def add_member(self, project: str, user: str, role: str) -> dict:
+        from quorum.services.projects import catalog
+
         with self.db.session(write=True) as session:
             return catalog.add_member(session, project, user, role)
 
     def remove_member(self, project: str, user: str) -> None:
+        from quorum.services.projects import catalog
+
         with self.db.session(write=True) as session:
             catalog.remove_member(session, project, user)
 
@@ -61,6 +69,10 @@ class Local:
         self, project: str, file: Path, fmt: str, batch: str | None, progress: Progress
     ) -> int:
         """Read every record first (a bad line imports nothing), then create them all."""
+        from quorum.formats.importers import FormatError, reader_for
+        from quorum.services.errors import InvalidRequest
+        from quorum.services.tasks import creation
+
         lines: list[int] = []
         records: list[object] = []
         with file.open("rb") as stream:
@@ -86,27 +98,39 @@ class Local:
         return len(ids)
 
     def count_tasks(self, project: str, status: str | None) -> int:
+        from quorum.services.tasks import queries
+
         with self.db.session() as session:
             return queries.count_tasks(session, queries.TaskFilter(project=project, status=status))
 
     def export(self, project: str, fmt: str, status: str | None) -> Iterator[bytes]:
+        from quorum.services.exports import export
+
         with self.db.session() as session:
             chunks, _ = export.export_chunks(session, project, fmt, status=status)
             yield from chunks
 
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict:
+        from quorum.services.tasks import queries
+
         with self.db.session() as session:
             return queries.list_tasks(session, queries.TaskFilter(**filters), limit=limit)
 
     def create_batch(self, project: str, name: str, callback_url: str | None) -> dict:
+        from quorum.services.tasks import batches
+
         with self.db.session(write=True) as session:
             return batches.create_batch(session, project, name, callback_url=callback_url)
 
     def list_batches(self, project: str | None, status: str | None, limit: int) -> dict:
+        from quorum.services.tasks import batches
+
         with self.db.session() as session:
             docs, total = batches.list_batches(session, project=project, status=status, limit=limit)
         return {"docs": docs, "total": total, "has_more": len(docs) < total}
 
     def finalize_batch(self, name: str) -> dict:
+        from quorum.services.tasks import batches
+
         with self.db.session(write=True) as session:
             return batches.finalize_batch(session, name)

@@ -1,7 +1,7 @@
 """`quorum aggregate` and `quorum agreement`: the quality engine on CSV files, no server.
 
 NumPy and the engine are imported inside the commands, so that the rest of the CLI starts
-without them.
+without them (`quorum.quality` itself loads them only when a name is used).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ParamSpec, TextIO
 import typer
 
 from quorum.cli.common import plural
+from quorum.quality import METHOD_NAMES
 
 if TYPE_CHECKING:
     from quorum.quality import Answers, Encoded
@@ -134,8 +135,8 @@ def aggregate_command(
         "ds",
         "--method",
         "-m",
-        help="Truth-inference method, e.g. mv (majority vote) or ds (Dawid-Skene); an unknown "
-        "name lists them all.",
+        help=f"Truth-inference method: {', '.join(METHOD_NAMES)} (mv: majority vote, ds: "
+        "Dawid-Skene).",
     ),
     gold: Path | None = typer.Option(None, "--gold", help="CSV with header task,label."),
     out: Path | None = typer.Option(None, "--out", "-o", help="task,label,confidence CSV."),
@@ -154,10 +155,10 @@ def aggregate_command(
     """
     import numpy as np
 
-    from quorum.quality import METHODS, NO_GOLD, aggregate
+    from quorum.quality import NO_GOLD, aggregate
 
-    if method not in METHODS:
-        raise CliError(f"unknown method '{method}'; choose from {', '.join(METHODS)}")
+    if method not in METHOD_NAMES:
+        raise CliError(f"unknown method '{method}'; choose from {', '.join(METHOD_NAMES)}")
     encoded = load_labels(labels, gold)
     answers = encoded.answers
     fit_gold = None if score_only else encoded.gold

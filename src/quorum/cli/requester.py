@@ -19,15 +19,21 @@ from quorum.cli.common import Progress, fail
 if TYPE_CHECKING:
     from quorum.client import QuorumClient
 
-Url = Annotated[
-    str | None,
-    typer.Option(
+
+def url_option(without: str) -> Any:
+    """The --url option (QUORUM_URL), one definition for every command that takes it;
+    `without` says what the command works on when no URL is given."""
+    return typer.Option(
         "--url",
         envvar="QUORUM_URL",
-        help="a Quorum server to work on through its API; without it, the local database "
-        "(QUORUM_DATABASE_URL, else QUORUM_DATA_DIR/quorum.db)",
+        help=f"a Quorum server to work on through its API; without it, {without}",
         show_default=False,
-    ),
+    )
+
+
+Url = Annotated[
+    str | None,
+    url_option("the local database (QUORUM_DATABASE_URL, else QUORUM_DATA_DIR/quorum.db)"),
 ]
 ApiKey = Annotated[
     str | None,

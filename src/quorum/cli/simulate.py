@@ -1,8 +1,8 @@
 """`quorum simulate`: annotators of known quality label a real dataset through the HTTP API.
 
-With `--url` it works against a running server with an admin `--api-key`; without, it starts
-its own `quorum serve` on a throwaway SQLite data directory and a free loopback port, so one
-command measures the platform end to end.
+With `--url` (or QUORUM_URL) it works against a running server with an admin `--api-key`
+(QUORUM_API_KEY); without, it starts its own `quorum serve` on a throwaway SQLite data
+directory and a free loopback port, so one command measures the platform end to end.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from quorum.cli.common import parse_json_option, plural, reports_errors
+from quorum.cli.requester import ApiKey, url_option
 
 START_TIMEOUT_S = 60
 
@@ -130,8 +131,10 @@ def simulate_command(
         None, "--compare-fixed", min=1, help="also run the same crowd with overlap fixed at K"
     ),
     concurrency: int = typer.Option(1, "--concurrency", min=1, max=64, help="client threads"),
-    url: str | None = typer.Option(None, "--url", help="server to use (default: start one)"),
-    api_key: str | None = typer.Option(None, "--api-key", envvar="QUORUM_API_KEY"),
+    url: Annotated[
+        str | None, url_option("a server of its own on a throwaway SQLite database")
+    ] = None,
+    api_key: ApiKey = None,
 ) -> None:
     """Simulate annotators of known quality on a real dataset and report what Quorum bought:
     accuracy on gold, answers per task, and each annotator's estimated vs true accuracy.

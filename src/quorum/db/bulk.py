@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-import psycopg
 from sqlalchemy import JSON, Connection, Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -74,6 +73,8 @@ def _copy_rows(
     connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """PostgreSQL: COPY FROM STDIN, JSON columns sent as their text."""
+    import psycopg  # only a PostgreSQL server has the driver loaded (the CLI on SQLite does not)
+
     json_at = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
     quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in columns)
     statement = f"COPY {table.name} ({quoted}) FROM STDIN"

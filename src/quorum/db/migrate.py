@@ -1,21 +1,30 @@
-"""Alembic migrations shipped inside the package: `quorum db upgrade` and server start use them."""
+"""Alembic migrations shipped inside the package: `quorum db upgrade` and server start use them.
+
+Each migration file is named for its revision (`0011_….py` is revision "0011", following
+"0010"), so the newest revision is known from the file names and a database already at it
+needs no Alembic: the command line's local commands skip its import (0.05 s) on every run.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from quorum.db.engine import make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url:
@@ -23,10 +32,27 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+def head_revision() -> str:
+    """The newest revision: the number that names the newest migration file."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision Alembic recorded in the database; None before the first migration (or
+    after a downgrade to the start)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database behind `engine` to `revision`."""
-    cfg = alembic_config()
     with engine.begin() as connection:
+        if revision == "head" and current_revision(connection) == head_revision():
+            return
+        from alembic import command
+
+        cfg = alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
@@ -42,6 +68,6 @@ def has_schema(url: str) -> bool:
     engine = make_engine(url, pool_size=1)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision() is not None
+            return current_revision(connection) is not None
     finally:
         engine.dispose()

@@ -4,6 +4,8 @@ stored data up to date."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -11,7 +13,14 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import column, select, table, text
 
-from quorum.db.migrate import alembic_config, has_schema
+from quorum.db.migrate import (
+    MIGRATIONS_DIR,
+    alembic_config,
+    current_revision,
+    has_schema,
+    head_revision,
+    upgrade,
+)
 from quorum.db.models import Base, Job, JsonType, Project, ProjectAnnotator, Task
 from quorum.services.accounts import users
 from quorum.services.projects import catalog
@@ -183,3 +192,32 @@ def test_stored_tasks_are_searched_by_their_values(db, client, accounts):
                 {"words": "%tabby%"},
             ).scalars()
             assert "ix_tasks_search_trgm" in "\n".join(plan)
+
+
+def test_the_newest_file_names_alembics_head_and_a_current_database_needs_no_alembic(db, db_url):
+    """`head_revision` reads the file names: each file is named for its revision, one after
+    the other. `upgrade` leaves a database at the head alone, without importing Alembic, and
+    brings one behind it up."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    revisions = {s.revision: s for s in scripts.walk_revisions()}
+    for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"):
+        number = path.name.split("_", 1)[0]
+        assert revisions[number].path == str(path)
+        previous = f"{int(number) - 1:04d}"
+        assert revisions[number].down_revision == (previous if previous in revisions else None)
+    assert len(revisions) == len(list((MIGRATIONS_DIR / "versions").glob("[0-9]*.py")))
+    assert head_revision() == scripts.get_current_head()
+    probe = (
+        "import sys; from quorum.db.engine import Database; from quorum.db.migrate import upgrade;"
+        f" upgrade(Database({db_url!r}).engine); assert 'alembic' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, timeout=60)
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")
+    with db.engine.connect() as conn:
+        assert current_revision(conn) != head_revision()
+    upgrade(db.engine)
+    with db.engine.connect() as conn:
+        assert current_revision(conn) == head_revision()

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from quorum.quality import aggregate, krippendorff_alpha
+from quorum.quality import METHODS, aggregate, krippendorff_alpha
 
 from .helpers import DATASETS, load_dataset
 
@@ -100,7 +100,19 @@ def test_bad_csv_is_a_one_line_error(tmp_path: Path, content: str, message: str)
 
 def test_unknown_method_and_missing_file_are_one_line_errors(tmp_path: Path) -> None:
     done = run("aggregate", RTE / "labels.csv", "--method", "psychic")
-    assert done.returncode != 0 and "unknown method 'psychic'" in done.stderr
+    assert done.returncode != 0
+    assert f"unknown method 'psychic'; choose from {', '.join(METHODS)}" in done.stderr
     assert done.stderr.count("\n") == 1
     missing = run("agreement", tmp_path / "nope.csv")
     assert missing.returncode != 0 and "nope.csv: cannot open" in missing.stderr
+
+
+def test_the_command_line_and_the_engine_package_load_without_numpy() -> None:
+    """`quorum --help` and every command needing no maths start without NumPy: the CLI reads
+    the method names from `quorum.quality`, which loads a name's module on first use."""
+    probe = (
+        "import sys, quorum.cli.main, quorum.quality as q; "
+        "assert q.METHOD_NAMES and 'numpy' not in sys.modules, 'numpy loaded'; "
+        "q.aggregate; assert 'numpy' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, timeout=60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -64,11 +66,24 @@ def list_users(_: Principal = Depends(manager), session: Session = Depends(get_s
     return users.list_users(session)
 
 
-@router.post("/api/users/{name}/role", operation_id="setUserRole", response_model=schemas.User)
+LOCKOUT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "it would take away the caller's own or the last admin"}
+}
+
+
+@router.post(
+    "/api/users/{name}/role",
+    operation_id="setUserRole",
+    response_model=schemas.User,
+    responses=LOCKOUT,
+)
 def set_role(
-    name: str, body: RoleIn, _: Principal = Depends(admin), session: Session = Depends(get_session)
+    name: str,
+    body: RoleIn,
+    principal: Principal = Depends(admin),
+    session: Session = Depends(get_session),
 ) -> dict:
-    return users.set_role(session, name, body.role)
+    return users.set_role(session, name, body.role, by=principal)
 
 
 @router.post("/api/users/{name}/keys", operation_id="createApiKey", response_model=schemas.ApiKey)
@@ -97,15 +112,18 @@ def revoke_sessions(
     return web_sessions.end_all(session, name)
 
 
-@router.patch("/api/users/{name}", operation_id="changeUser", response_model=schemas.User)
+@router.patch(
+    "/api/users/{name}", operation_id="changeUser", response_model=schemas.User, responses=LOCKOUT
+)
 def change_user(
     name: str,
     body: UserChange,
-    _: Principal = Depends(admin),
+    principal: Principal = Depends(admin),
     session: Session = Depends(get_session),
 ) -> dict:
-    """Deactivate or reactivate a user; their answers and history stay."""
-    return users.set_active(session, name, body.is_active)
+    """Deactivate or reactivate a user; their answers and history stay. An admin cannot
+    deactivate themselves, and nobody the last active admin."""
+    return users.set_active(session, name, body.is_active, by=principal)
 
 
 @router.post(

@@ -47,6 +47,7 @@ def invite(
     responses={
         403: {"description": "changing or giving the manager or admin role needs the admin role"},
         404: {"description": "no teammate with one of the emails"},
+        409: {"description": "it would take away the caller's own or the last admin role"},
     },
 )
 def set_role(

@@ -1,7 +1,8 @@
 """Categorical truth inference: one label per task from several workers' answers.
 
 Every method takes `Answers` (and optionally a gold array) and returns a `CategoricalResult`;
-`METHODS` is the registry the CLI and the services pick from by name.
+`METHODS` is the registry the CLI and the services pick from by name (its names, without
+NumPy, in `quorum.quality.method_names`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from quorum.quality.categorical.majority import (
 )
 from quorum.quality.categorical.result import CategoricalResult, argmax_labels
 from quorum.quality.encode import Answers
+from quorum.quality.method_names import METHOD_NAMES
 
 Method = Callable[..., CategoricalResult]
 
@@ -35,6 +37,8 @@ METHODS: dict[str, Method] = {
     "mace": mace,
     "ibcc": ibcc,
 }
+if tuple(METHODS) != METHOD_NAMES:
+    raise RuntimeError("categorical.METHODS and method_names.METHOD_NAMES list different methods")
 
 
 def aggregate(

@@ -116,9 +116,35 @@ def list_users(session: Session) -> list[dict]:
     return [_user_view(u) for u in session.scalars(select(User).order_by(User.id))]
 
 
-def set_role(session: Session, name: str, role: str) -> dict:
+def keep_an_admin(session: Session, user: User, by: Principal | None, change: str) -> None:
+    """Refuse (409) a change that takes an active admin away when it is the caller's own or
+    the last one: Quorum must never be left without an admin who can let people in. `change`
+    says what was asked with `{who}` for the user, e.g. "deactivate {who}"."""
+    if user.role != Role.admin or not user.is_active:
+        return
+    if by is not None and by.user_id == user.id:
+        raise Conflict(
+            f"you cannot {change.format(who='yourself')}: an admin cannot lock themselves "
+            "out (another admin can do it)"
+        )
+    admins = session.scalars(
+        select(User.id).where(User.role == Role.admin, User.is_active).with_for_update()
+    ).all()
+    if list(admins) == [user.id]:
+        raise Conflict(
+            f"cannot {change.format(who=user.name)}: {user.name} is the last active admin "
+            "(make another user an admin first)"
+        )
+
+
+def set_role(session: Session, name: str, role: str, *, by: Principal | None = None) -> dict:
+    """Give user `name` a role; `by` (the admin asking, if any) cannot take away their own
+    admin role, and nobody can take it from the last active admin."""
     user = get_user(session, name)
-    user.role = parse_role(role).value
+    new = parse_role(role)
+    if new is not Role.admin:
+        keep_an_admin(session, user, by, "take the admin role from {who}")
+    user.role = new.value
     session.commit()
     return _user_view(user)
 
@@ -133,10 +159,13 @@ def set_password(session: Session, name: str, password: str) -> dict:
     return _user_view(user)
 
 
-def set_active(session: Session, name: str, active: bool) -> dict:
+def set_active(session: Session, name: str, active: bool, *, by: Principal | None = None) -> dict:
     """Deactivate (or reactivate) user `name`. A deactivated user's keys, password and
-    sessions stop working on the next request; their answers and history stay."""
+    sessions stop working on the next request; their answers and history stay. `by` (the
+    admin asking, if any) cannot deactivate themselves, nor anyone the last active admin."""
     user = get_user(session, name)
+    if not active:
+        keep_an_admin(session, user, by, "deactivate {who}")
     user.is_active = active
     if not active:
         user.sessions_not_before = utcnow()

@@ -105,6 +105,8 @@ def set_role(session: Session, principal: Principal, emails: Any, team_role: Any
             raise Forbidden(f"changing the role of {email!r} ({user.role}) needs the admin role")
         found.append(user)
     for user in found:
+        if role is not Role.admin:
+            users.keep_an_admin(session, user, principal, "take the admin role from {who}")
         user.role = role.value
     session.commit()
     return [_teammate(u) for u in found]
