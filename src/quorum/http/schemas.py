@@ -306,7 +306,7 @@ class TaskTags(BaseModel):
     tags: list[str]
 
 
-class Claim(BaseModel):
+class TaskShown(BaseModel):
     assignment_id: int
     task_id: str | None = Field(
         None, description="managers only: workers' handle is the assignment"
@@ -314,7 +314,23 @@ class Claim(BaseModel):
     type: str
     params: Json
     instruction: str | None
+
+
+class Claim(TaskShown):
     lease_expires_at: dt.datetime
+
+
+class PreviousAnswer(TaskShown):
+    response: Json = Field(description="the caller's answer, to correct")
+    submitted_at: dt.datetime
+    correctable_until: dt.datetime
+
+
+class Corrected(BaseModel):
+    assignment_id: int
+    task_id: str | None = Field(None, description="managers only")
+    status: str = Field(description="corrected")
+    correctable_until: dt.datetime
 
 
 class AssignmentDone(BaseModel):
