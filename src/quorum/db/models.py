@@ -346,6 +346,8 @@ class Annotation(Base):
         Index("ix_annotations_task", "task_id", "id"),
         # An annotator's answers; the task browser lists the tasks one answered.
         Index("ix_annotations_user_task", "user_id", "task_id"),
+        # An annotator's answers newest first: the one they may still correct.
+        Index("ix_annotations_user_newest", "user_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(PkType, primary_key=True)

@@ -1,7 +1,9 @@
 """corrections of an annotator's previous answer
 
 An annotator may correct their most recent answer in a project for a while; the answer is
-replaced and its former response kept here, so the task's history shows the correction.
+replaced and its former response kept here, so the task's history shows the correction. Finding
+that newest answer walks an annotator's answers newest first along `ix_annotations_user_newest`
+(without it, every answer they ever gave is read and sorted).
 
 Revision ID: 0012
 Revises: 0011
@@ -41,8 +43,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_corrections_task", "corrections", ["task_id", "id"])
+    op.create_index("ix_annotations_user_newest", "annotations", ["user_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_annotations_user_newest", table_name="annotations")
     op.drop_index("ix_corrections_task", table_name="corrections")
     op.drop_table("corrections")
