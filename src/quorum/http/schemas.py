@@ -345,6 +345,7 @@ class ReviewAnswer(BaseModel):
     time_spent_s: float | None
     agreement: float | None
     agrees: bool
+    corrected: bool = Field(False, description="its annotator corrected it after answering")
 
 
 class ReviewItem(BaseModel):

@@ -155,6 +155,8 @@ def test_a_completed_task_goes_to_review_when_its_label_changes(client, accounts
         assert (tasks["same"].review_status, tasks["changed"].review_status) == (None, "pending")
     queue = ok(client.post("/api/projects/p/reviews/next", headers=boss))
     assert queue["task_id"] == ids["changed"]
+    [answer] = queue["answers"]  # the reviewer sees which answer was corrected
+    assert answer["corrected"] and answer["response"] == {"category": "b"}
     for name, detail in (("same", None), ("changed", "after completion")):
         page = ok(client.get(f"/api/tasks/{ids[name]}/detail", headers=boss))
         [event] = [e for e in page["history"] if e["event"] == "corrected"]
