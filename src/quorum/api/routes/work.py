@@ -38,6 +38,7 @@ def _for_caller(work: Callable[..., Any]) -> Callable[..., Any]:
 
 _claim_next = _for_caller(assignments.claim_next)
 _submit = _for_caller(assignments.submit)
+_correct = _for_caller(corrections.correct)
 _working = caller_for(permissions.can_work)
 _holding_caller = caller_for(permissions.holds_assignment)
 _holding = require(permissions.is_signed_in, then=permissions.holds_assignment)
@@ -155,14 +156,12 @@ def previous_answer(
         },
     },
 )
-def correct(
+async def correct(
     assignment_id: DbInt,
     body: SubmitIn,
-    principal: Principal = Depends(_holding),
-    session: Session = Depends(get_session),
-) -> dict | None:  # as_seen_by's type; never None here
-    """Replace the caller's most recent answer in its project, validated as a submission."""
-    return assignments.as_seen_by(
-        principal,
-        corrections.correct(session, principal, assignment_id, body.response, body.time_spent_s),
-    )
+    caller: Principal | str = Depends(_holding_caller),
+    db: Database = Depends(get_db),
+) -> dict:
+    """Replace the caller's most recent answer in its project, validated as a submission (on
+    the submission's own path: one write transaction that also resolves an API key)."""
+    return await db.run_write(_correct, caller, assignment_id, body.response, body.time_spent_s)
