@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     callback_timeout_s: float = 10.0
     # Finished jobs (callback deliveries included) are deleted this many days after finishing.
     job_retention_days: float = Field(default=14.0, gt=0)
+    # Seconds during which an annotator may correct their most recent answer in a project
+    # (until they submit another there).
+    correction_window_s: float = Field(default=600.0, gt=0)
     # Signs browser session cookies; unset, a random key is kept in the data directory.
     # Servers on several machines must share one.
     secret_key: str | None = None

@@ -110,3 +110,8 @@ def time_param(conn: Connection, value: dt.datetime) -> Any:
     if conn.dialect.name == "sqlite":
         return value.isoformat(" ", "microseconds")
     return value
+
+
+def time_value(value: Any) -> dt.datetime:
+    """A timestamp column as read: SQLite hands back its text, PostgreSQL a datetime."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value

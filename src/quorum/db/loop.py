@@ -21,6 +21,7 @@ from quorum.db.models import (
     Assignment,
     Base,
     Batch,
+    Correction,
     GoldAnswer,
     Project,
     ProjectAnnotator,
@@ -38,6 +39,7 @@ _members, _records = _tables[ProjectMember.__tablename__], _tables[ProjectAnnota
 _tasks, _batches = _tables[Task.__tablename__], _tables[Batch.__tablename__]
 _gold, _annotations = _tables[GoldAnswer.__tablename__], _tables[Annotation.__tablename__]
 _assignments = _tables[Assignment.__tablename__]
+_corrections = _tables[Correction.__tablename__]
 
 _USER: BindParameter[int] = bindparam("user")
 _PROJECT: BindParameter[int] = bindparam("project")
@@ -260,4 +262,93 @@ COMPLETE = Statement(
         completed_at=_NOW,
         updated_at=_NOW,
     )
+)
+
+# An annotator's newest answer in a project (what they may correct), its task as the claim
+# showed it, and what deciding the correction needs: nothing here depends on whether the task
+# is gold but the expected response, which only the server reads.
+_LATEST_ANSWER = (
+    select(
+        _annotations.c.id.label("annotation_id"),
+        _annotations.c.assignment_id,
+        _annotations.c.task_id,
+        _annotations.c.response,
+        _annotations.c.created_at,
+        _tasks.c.params,
+        _tasks.c.instruction,
+        _tasks.c.status.label("task_status"),
+        _tasks.c.is_gold,
+        _tasks.c.answered,
+        _tasks.c.active,
+        _tasks.c.needed,
+        _tasks.c.batch_id,
+        _tasks.c.response.label("task_response"),
+        TASK_CALLBACK_URL.label("callback_url"),
+        _gold.c.expected_response,
+    )
+    .select_from(
+        _annotations.join(_tasks, _tasks.c.id == _annotations.c.task_id)
+        .join(_projects, _projects.c.id == _tasks.c.project_id)
+        .outerjoin(_batches, _batches.c.id == _tasks.c.batch_id)
+        .outerjoin(_gold, _gold.c.task_id == _tasks.c.id)
+    )
+    .where(_annotations.c.user_id == _USER, _tasks.c.project_id == _PROJECT)
+    .order_by(_annotations.c.id.desc())
+    .limit(1)
+)
+LATEST_ANSWER = Statement(_LATEST_ANSWER)
+LATEST_ANSWER_LOCKED = Statement(_LATEST_ANSWER.with_for_update(of=_tasks))
+# Who holds an assignment, in which project, with their record there.
+HOLDER = Statement(
+    select(
+        _assignments.c.user_id,
+        _assignments.c.project_id,
+        _projects.c.task_type,
+        _projects.c.policy,
+        _records.c.blocked,
+    )
+    .select_from(
+        _assignments.join(_projects, _projects.c.id == _assignments.c.project_id).outerjoin(
+            _records,
+            and_(
+                _records.c.project_id == _assignments.c.project_id,
+                _records.c.user_id == _assignments.c.user_id,
+            ),
+        )
+    )
+    .where(_assignments.c.id == _ASSIGNMENT)
+)
+CORRECT = Statement(
+    update(_annotations)
+    .where(_annotations.c.id == bindparam("annotation"))
+    .values(
+        response=bindparam("response"),
+        time_spent_s=func.coalesce(_annotations.c.time_spent_s, 0.0) + bindparam("seconds"),
+    )
+)
+NEW_CORRECTION = Statement(
+    insert(_corrections)
+    .inline()
+    .values(
+        annotation_id=bindparam("annotation"),
+        task_id=_TASK,
+        user_id=_USER,
+        previous_response=bindparam("previous"),
+        sent_to_review=bindparam("review"),
+        created_at=_NOW,
+    )
+)
+COUNT_CORRECTION = Statement(
+    update(_records)
+    .where(_MY_RECORD)
+    .values(
+        time_spent_s=_records.c.time_spent_s + bindparam("seconds"),
+        gold_correct=_records.c.gold_correct + bindparam("delta"),
+    )
+    .returning(_records.c.gold_answered, _records.c.gold_correct)
+)
+TO_REVIEW = Statement(
+    update(_tasks)
+    .where(_tasks.c.id == _TASK)
+    .values(review_status=bindparam("review"), updated_at=_NOW)
 )

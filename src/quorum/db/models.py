@@ -350,6 +350,8 @@ class Annotation(Base):
         Index("ix_annotations_task", "task_id", "id"),
         # An annotator's answers; the task browser lists the tasks one answered.
         Index("ix_annotations_user_task", "user_id", "task_id"),
+        # An annotator's answers newest first: the one they may still correct.
+        Index("ix_annotations_user_newest", "user_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(PkType, primary_key=True)
@@ -360,6 +362,22 @@ class Annotation(Base):
     )
     response: Mapped[dict[str, Any]] = mapped_column()
     time_spent_s: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Correction(Base):
+    """An annotator's answer as it was before they corrected it (quorum.services.labeling.
+    corrections); the task's history shows it, and whether the task went to review for it."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_task", "task_id", "id"),)
+
+    id: Mapped[int] = mapped_column(PkType, primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    previous_response: Mapped[dict[str, Any]] = mapped_column()
+    sent_to_review: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -311,7 +311,7 @@ class TaskTags(BaseModel):
     tags: list[str]
 
 
-class Claim(BaseModel):
+class TaskShown(BaseModel):
     assignment_id: int
     task_id: str | None = Field(
         None, description="managers only: workers' handle is the assignment"
@@ -319,7 +319,23 @@ class Claim(BaseModel):
     type: str
     params: Json
     instruction: str | None
+
+
+class Claim(TaskShown):
     lease_expires_at: dt.datetime
+
+
+class PreviousAnswer(TaskShown):
+    response: Json = Field(description="the caller's answer, to correct")
+    submitted_at: dt.datetime
+    correctable_until: dt.datetime
+
+
+class Corrected(BaseModel):
+    assignment_id: int
+    task_id: str | None = Field(None, description="managers only")
+    status: str = Field(description="corrected")
+    correctable_until: dt.datetime
 
 
 class AssignmentDone(BaseModel):
@@ -334,6 +350,7 @@ class ReviewAnswer(BaseModel):
     time_spent_s: float | None
     agreement: float | None
     agrees: bool
+    corrected: bool = Field(False, description="its annotator corrected it after answering")
 
 
 class ReviewItem(BaseModel):

@@ -160,6 +160,9 @@ def _request(method, path, world):
             "json": {"response": {"category": "a"}}
         },
         ("POST", "/api/assignments/{assignment_id}/skip"): {"json": {"reason": "x"}},
+        ("POST", "/api/assignments/{assignment_id}/correct"): {
+            "json": {"response": {"category": "b"}}
+        },
         ("POST", "/api/tasks/{task_id}/review"): {"json": {"decision": "accept"}},
         ("POST", "/api/tasks/{task_id}/audit"): {"json": {"accepted": True}},
         ("POST", "/api/markdown"): {"json": {"texts": ["*x*"]}},
@@ -211,11 +214,12 @@ def _request(method, path, world):
 @pytest.fixture
 def world(db, accounts, client, tmp_path):
     """Project `p`, worked on by the annotator and the reviewer (member roles as named), with a
-    batch and groups; its tasks: one the annotator completed (for review and audit routes),
-    three leased to the annotator (one each to submit, skip and release), and two pending (one
-    for the native routes, one for Scale's). Project `q`, worked on by the annotator alone,
-    uses a file that another annotator uploaded. A failed job, and an outsider: an annotator
-    of no project. Uploaded files go to a temporary data directory."""
+    batch and groups; its tasks: one the annotator completed (for review and audit routes, and
+    to correct), one the reviewer answered, three leased to the annotator (one each to submit,
+    skip and release), and two pending (one for the native routes, one for Scale's). Project
+    `q`, worked on by the annotator alone, uses a file that another annotator uploaded. A
+    failed job, and an outsider: an annotator of no project. Uploaded files go to a temporary
+    data directory."""
     settings = client.app.state.settings
     settings.data_dir = tmp_path
     member_roles = {"annotator": "annotator", "reviewer": "reviewer"}
@@ -238,11 +242,16 @@ def world(db, accounts, client, tmp_path):
         annotator = principals["annotator"]
         claimed = assignments.claim_next(s, annotator, "p")
         assignments.submit(s, annotator, claimed["assignment_id"], {"category": "a"})
+        # The reviewer answers too, so that each worker has a previous answer to correct.
+        creation.create_tasks(s, "p", [{"attachment": "reviewed", "priority": 8}])
+        reviewers = assignments.claim_next(s, principals["reviewer"], "p")
+        assignments.submit(s, principals["reviewer"], reviewers["assignment_id"], {"category": "a"})
         creation.create_tasks(s, "p", [{"attachment": f"leased {i}"} for i in range(3)])
         leases = {
             action: assignments.claim_next(s, annotator, "p")["assignment_id"]
             for action in ("submit", "skip", "release")
         }
+        leases["correct"] = claimed["assignment_id"]
         [task_id, v1] = creation.create_tasks(s, "p", [{"attachment": "x"}, {"attachment": "y"}])
         catalog.create_project(s, "q", "categorization", params={"categories": ["a", "b"]})
         catalog.add_member(s, "q", "annotator", "annotator")

@@ -147,3 +147,50 @@ def test_gold_placement_is_reproducible_and_differs_by_annotator():
     assert run != [gold_due(k, 2, policy, "other", 7) for k in range(2, 400)]
     assert 0.22 < run.count(CHECK) / len(run) < 0.38
     assert gold_due(0, 0, policy, "s", 7) == gold_due(1, 1, policy, "s", 7) == QUALIFICATION
+
+
+def _seen(response) -> tuple:
+    """What a correction's answer shows, less what differs from one task to the next anyway
+    (the assignment's number, the task's data, the clock)."""
+    body = response.json()
+    varying = {"assignment_id", "params", "submitted_at", "correctable_until"}
+    return response.status_code, orjson.dumps(
+        {k: v for k, v in body.items() if k not in varying}, option=orjson.OPT_SORT_KEYS
+    )
+
+
+def test_correcting_the_previous_answer_tells_nothing(client, accounts, project, db):
+    """An annotator who, after every answer, looks at it again, corrects it with a bad answer,
+    then a good one, and tries to correct the one before it sees the same answers (status,
+    body, error) whether the task was gold or not."""
+    me = accounts["annotator"].headers
+    seen: dict[bool, set] = {True: set(), False: set()}
+    before = None
+    for k in range(CLAIMS):
+        claimed = client.post("/api/projects/blind/next", headers=me).json()
+        aid = claimed["assignment_id"]
+        with db.session() as s:
+            is_gold = s.get(Assignment, aid).is_gold
+        answer = {"category": "cat" if k % 3 else "dog"}
+        done = client.post(f"/api/assignments/{aid}/submit", headers=me, json={"response": answer})
+        assert done.status_code == 200
+
+        def correct(assignment_id: int, response: object):
+            return client.post(f"/api/assignments/{assignment_id}/correct", headers=me,
+                               json={"response": response, "time_spent_s": 1.0})  # fmt: skip
+
+        shown = client.get("/api/projects/blind/previous", headers=me)
+        assert shown.status_code == 200 and shown.json()["assignment_id"] == aid
+        assert shown.json()["params"] == claimed["params"]
+        observed = [
+            _seen(shown),
+            _seen(correct(aid, {"category": "zebra"})),
+            _seen(correct(aid, {"category": "cat"})),
+            _seen(client.get("/api/projects/blind/previous", headers=me)),
+        ]
+        seen[is_gold].update((i, o) for i, o in enumerate(observed))
+        if before is not None:  # one step back only, gold or not
+            stale_id, stale_gold = before
+            seen[stale_gold].add(("stale", _seen(correct(stale_id, {"category": "cat"}))))
+        before = (aid, is_gold)
+    assert seen[True] and seen[True] == seen[False]

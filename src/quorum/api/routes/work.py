@@ -1,4 +1,5 @@
-"""The annotator loop: next task, submit, skip, release (members who annotate or review)."""
+"""The annotator loop: next task, submit, skip, release, and correcting one's previous answer
+(members who annotate or review)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from quorum.http.safe_input import DbInt
 from quorum.http.wire import JSONRoute
 from quorum.services.accounts import permissions, users
 from quorum.services.accounts.users import Principal
-from quorum.services.labeling import assignments
+from quorum.services.labeling import assignments, corrections
 
 router = APIRouter(tags=["annotator"], route_class=JSONRoute)
 
@@ -37,9 +38,11 @@ def _for_caller(work: Callable[..., Any]) -> Callable[..., Any]:
 
 _claim_next = _for_caller(assignments.claim_next)
 _submit = _for_caller(assignments.submit)
+_correct = _for_caller(corrections.correct)
 _working = caller_for(permissions.can_work)
 _holding_caller = caller_for(permissions.holds_assignment)
 _holding = require(permissions.is_signed_in, then=permissions.holds_assignment)
+_worker = require(permissions.is_signed_in, then=permissions.can_work)
 
 
 class SubmitIn(BaseModel):
@@ -117,3 +120,48 @@ def release(
     session: Session = Depends(get_session),
 ) -> dict | None:  # as_seen_by's type; never None here
     return assignments.as_seen_by(principal, assignments.release(session, principal, assignment_id))
+
+
+@router.get(
+    "/api/projects/{project}/previous",
+    operation_id="getPreviousAnswer",
+    response_model=schemas.PreviousAnswer,
+    responses={
+        403: {"description": "the caller does not annotate or review the project, or is blocked"},
+        404: {
+            "description": "no such project, or the caller has no answer there that can still "
+            "be corrected"
+        },
+    },
+)
+def previous_answer(
+    project: str,
+    principal: Principal = Depends(_worker),
+    session: Session = Depends(get_session),
+) -> dict | None:  # as_seen_by's type; never None here
+    """The caller's most recent answer in the project, while it can be corrected, with its
+    task as the workspace shows it."""
+    return assignments.as_seen_by(principal, corrections.previous(session, principal, project))
+
+
+@router.post(
+    "/api/assignments/{assignment_id}/correct",
+    operation_id="correctAssignment",
+    response_model=schemas.Corrected,
+    responses={
+        403: {"description": "the caller is blocked from the project"},
+        409: {
+            "description": "the assignment is another annotator's, or its answer is no longer "
+            "the caller's most recent in the project or its correction window has closed"
+        },
+    },
+)
+async def correct(
+    assignment_id: DbInt,
+    body: SubmitIn,
+    caller: Principal | str = Depends(_holding_caller),
+    db: Database = Depends(get_db),
+) -> dict:
+    """Replace the caller's most recent answer in its project, validated as a submission (on
+    the submission's own path: one write transaction that also resolves an API key)."""
+    return await db.run_write(_correct, caller, assignment_id, body.response, body.time_spent_s)

@@ -42,7 +42,7 @@ class _WorkerContext:
     released: int | None
 
 
-def _worker_context(conn: Connection, principal: Principal, project_name: str) -> _WorkerContext:
+def worker_context(conn: Connection, principal: Principal, project_name: str) -> _WorkerContext:
     """The project, its newest instruction, the caller's member role and their record, in one
     query. Only members who annotate or review may work; blocked ones may not."""
     row = loop.WORKER_CONTEXT.one(conn, {"user": principal.user_id, "project": project_name})
@@ -70,7 +70,7 @@ def expire_leases(conn: Connection, project_id: int, now: dt.datetime) -> None:
 def claim_next(session: Session, principal: Principal, project_name: str) -> dict | None:
     """Hand the caller the next task of the project, or None when nothing is left for them."""
     conn = session.connection()
-    ctx = _worker_context(conn, principal, project_name)
+    ctx = worker_context(conn, principal, project_name)
     served = ctx.served or 0
     now = utcnow()
     expire_leases(conn, ctx.project_id, now)
@@ -149,12 +149,22 @@ def _claimed(
     expires: dt.datetime,
 ) -> dict:
     return {
+        **task_shown(ctx, assignment_id, task_id, params, instruction),
+        "lease_expires_at": expires,
+    }
+
+
+def task_shown(
+    ctx: _WorkerContext, assignment_id: int, task_id: str, params: Any, instruction: str | None
+) -> dict:
+    """A task as the workspace shows it (a claim, the previous answer to correct): the task's own
+    instruction, else the project's newest."""
+    return {
         "assignment_id": assignment_id,
         "task_id": task_id,
         "type": ctx.task_type,
         "params": hot.json_value(params),
         "instruction": instruction or ctx.instruction,
-        "lease_expires_at": expires,
     }
 
 
@@ -183,8 +193,7 @@ def submit(
     time_spent_s: float | None = None,
 ) -> dict:
     """Record the caller's answer; the task may complete or ask for one more answer."""
-    if time_spent_s is not None and not 0 <= time_spent_s <= 86_400:
-        raise InvalidRequest("time_spent_s must be between 0 and 86400 seconds")
+    check_time_spent(time_spent_s)
     conn = session.connection()
     row = loop.SUBMITTED.one(conn, {"aid": assignment_id})
     _check_own(row, principal, assignment_id)
@@ -199,11 +208,7 @@ def submit(
             f"the lease on assignment {assignment_id} expired and the task went to someone else"
         )
     params = hot.json_value(row.params)
-    try:
-        response = tasktypes.get(row.task_type).validate_response(params, response)
-    except TaskValidationError as exc:
-        err = exc.prefixed("response")
-        raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
+    response = valid_response(row.task_type, params, response)
     now = hot.time_param(conn, utcnow())
     mine = {"project": row.project_id, "user": principal.user_id, "seconds": time_spent_s or 0.0}
     loop.NEW_ANNOTATION.run(conn, {
@@ -235,6 +240,20 @@ def submit(
         "task_id": row.task_id,
         "status": AssignmentStatus.submitted,
     }
+
+
+def check_time_spent(time_spent_s: float | None) -> None:
+    if time_spent_s is not None and not 0 <= time_spent_s <= 86_400:
+        raise InvalidRequest("time_spent_s must be between 0 and 86400 seconds")
+
+
+def valid_response(task_type: str, params: dict[str, Any], response: Any) -> dict[str, Any]:
+    """The answer as the task type validates it, or the 400 naming what is wrong."""
+    try:
+        return tasktypes.get(task_type).validate_response(params, response)
+    except TaskValidationError as exc:
+        err = exc.prefixed("response")
+        raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
 
 
 def _check_own(row: Any, principal: Principal, assignment_id: int) -> None:

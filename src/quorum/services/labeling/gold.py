@@ -83,7 +83,19 @@ def score_answer(
     score = gold_score(tasktypes.get(task_type), expected, response)
     mine = {"project": project_id, "user": user_id, "score": score}
     record = loop.COUNT_GOLD.one(conn, mine)
-    answered, correct = record.gold_answered, record.gold_correct
+    judge(session, project_id, policy, user_id, record.gold_answered, record.gold_correct)
+
+
+def judge(
+    session: Session,
+    project_id: int,
+    policy: QualityPolicy,
+    user_id: int,
+    answered: int,
+    correct: float,
+) -> None:
+    """Block an annotator whose gold record `correct` of `answered` fails the qualification or
+    the minimum accuracy (caller commits)."""
     reason = None
     qualifying = policy.qualification_count
     if qualifying and answered == qualifying and correct / answered < policy.qualification_pass:

@@ -25,7 +25,7 @@ from quorum.services.tasks import lifecycle
 _review_sample = random.Random()
 
 # More answers than a pending task can gather (overlap is at most 100, plus late answers).
-_ALL = 1000
+ALL_ANSWERS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ def after_answer(
 ) -> None:
     """Decide a pending task's fate after a new answer (caller commits)."""
     conn = session.connection()
-    result = consensus(conn, project_id, task_type, task.params, task.id, limit=_ALL)
+    result = consensus(conn, project_id, task_type, task.params, task.id, limit=ALL_ANSWERS)
     sure = result.confidence >= policy.confidence_target
     if task.answered >= policy.min_overlap and sure:
         complete(session, policy, task, result.response, result.confidence, low=False)

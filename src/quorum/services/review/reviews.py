@@ -15,7 +15,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Annotation, Audit, Project, ProjectMember, Task, User, utcnow
+from quorum.db.models import (
+    Annotation,
+    Audit,
+    Correction,
+    Project,
+    ProjectMember,
+    Task,
+    User,
+    utcnow,
+)
 from quorum.db.statuses import ReviewStatus, TaskStatus
 from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
@@ -48,11 +57,15 @@ def _reviewer_of(session: Session, principal: Principal, project: Project) -> No
 
 def _review_view(session: Session, project: Project, task: Task) -> dict:
     answers = session.execute(
-        select(User.name, Annotation.response, Annotation.time_spent_s)
+        select(User.name, Annotation.id, Annotation.response, Annotation.time_spent_s)
         .join(User, User.id == Annotation.user_id)
         .where(Annotation.task_id == task.id)
         .order_by(Annotation.id)
     ).all()
+    # An answer its annotator corrected (after completion, it is what sent the task here).
+    corrected = set(
+        session.scalars(select(Correction.annotation_id).where(Correction.task_id == task.id))
+    )
     kind = tasktypes.get(project.task_type)
     scores = [
         round(gold_score(kind, task.response, a.response), 3) if task.response else None
@@ -71,6 +84,7 @@ def _review_view(session: Session, project: Project, task: Task) -> dict:
                 "time_spent_s": a.time_spent_s,
                 "agreement": score,
                 "agrees": score is not None and score >= AGREES_AT,
+                "corrected": a.id in corrected,
             }
             for a, score in zip(answers, scores, strict=True)
         ],

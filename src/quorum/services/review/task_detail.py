@@ -18,6 +18,7 @@ from quorum.db.models import (
     Annotation,
     Assignment,
     Batch,
+    Correction,
     Job,
     Project,
     ProjectAnnotator,
@@ -31,6 +32,7 @@ from quorum.services.consensus import gold_score, verdict
 from quorum.services.errors import InvalidRequest
 from quorum.services.labeling.overlap import accuracy
 from quorum.services.projects.policy import QualityPolicy, policy_of
+from quorum.services.tasks import lifecycle
 from quorum.services.tasks.lifecycle import REOPENABLE
 from quorum.services.tasks.queries import get_task_row, task_view
 
@@ -168,7 +170,8 @@ def _pending(
 
 
 def _history(session: Session, task: Task, view: dict) -> list[dict[str, Any]]:
-    """Everything that happened to the task, oldest first."""
+    """Everything that happened to the task, oldest first; an answer corrected by its annotator
+    is shown as it is now, the correction as an event."""
     creator = session.get(User, task.created_by) if task.created_by is not None else None
     events: list[dict[str, Any]] = [
         _event(task.created_at, "created", creator.name if creator else None, None)
@@ -184,6 +187,14 @@ def _history(session: Session, task: Task, view: dict) -> list[dict[str, Any]]:
     )
     for name, at, reason in skips:
         events.append(_event(at, "skipped", name, reason))
+    corrections = session.execute(
+        select(User.name, Correction.created_at, Correction.sent_to_review)
+        .join(User, User.id == Correction.user_id)
+        .where(Correction.task_id == task.id)
+    )
+    for name, at, reviewed in corrections:
+        detail = "after completion: the label changed, sent to review" if reviewed else None
+        events.append(_event(at, "corrected", name, detail))
     if task.completed_at is not None:
         events.append(_event(task.completed_at, "completed", None, _confidence(task.confidence)))
     for a in view["audits"]:
@@ -219,6 +230,5 @@ def send_to_review(session: Session, task_id: str) -> None:
         raise InvalidRequest(
             f"task {task_id} is {task.status}; only completed tasks can be sent to review"
         )
-    task.review_status = ReviewStatus.pending
-    task.updated_at = utcnow()
+    lifecycle.send_to_review(session, task_id)
     session.commit()

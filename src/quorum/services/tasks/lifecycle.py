@@ -58,6 +58,15 @@ def complete(
     _check_batch(session, batch_id)
 
 
+def send_to_review(session: Session, task_id: str) -> None:
+    """Put a completed task in its project's review queue (caller commits); its status and
+    response stay as they are until a reviewer decides."""
+    conn = session.connection()
+    loop.TO_REVIEW.run(conn, {
+        "tid": task_id, "review": ReviewStatus.pending, "now": hot.time_param(conn, utcnow()),
+    })  # fmt: skip
+
+
 def cancel(session: Session, task: Task) -> None:
     """pending -> canceled (no callback: the requester asked for it)."""
     if task.status != TaskStatus.pending:

@@ -17,6 +17,7 @@ export function answersPanel(kind, item) {
       h("span", { class: "verdict" }, a.agrees ? "agrees" : "differs",
         a.agreement === null ? "" : ` (${pct(a.agreement)})`),
       h("span", { class: "what" }, kind.summary(a.response, item.params)),
+      a.corrected ? h("span", { class: "muted" }, " (corrected by its annotator)") : null,
       a.time_spent_s ? h("span", { class: "muted" }, ` ${Math.round(a.time_spent_s)} s`) : null))),
     item.audits.length ? h("p", { class: "muted" }, `Earlier verdicts: ${item.audits.map((x) => x.audit_result).join(", ")}`) : null);
 }
