@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import orjson
 import pytest
@@ -108,7 +109,9 @@ def _post_raw(app, path: str, headers: dict[str, str], size: int, declared: bool
             (b"content-type", b"application/json"), *length,
         ],
     }  # fmt: skip
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: a session-wide event loop (Playwright's) may run in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], orjson.loads(body), asked[0]
