@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from quorum.services.accounts import users
 from quorum.services.callbacks import settings as callback_settings
 from tests.callback_receiver import receiver
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.web_data import PASSWORD
 from tests.factories import session_at
 
@@ -31,14 +32,6 @@ def _admin(web) -> dict[str, str]:
         users.create_user(s, "root", "admin", password=PASSWORD)
         key = users.create_api_key(s, "root")
     return {"Authorization": f"Bearer {key}"}
-
-
-def _no_axe_violations(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    found = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
-    assert not found, found
 
 
 def _password_login(web, name: str) -> int:
@@ -107,7 +100,7 @@ def test_admin_creates_a_user_and_controls_their_access(login, web):
     assert page.evaluate("navigator.clipboard.readText()") == key
     assert me(kept).json()["name"] == "carol"
     page.shot("admin-users")
-    _no_axe_violations(page)
+    assert_accessible(page)
     page.reload()  # the key is shown once: now only its prefix is listed
     page.get_by_role("button", name="Manage carol").click()
     expect(page.locator(f'#keys tr[data-key="{key[:12]}"] th')).to_have_text(f"{key[:12]}…")
@@ -166,7 +159,7 @@ def test_a_callback_that_gave_up_is_listed_and_retried(login, web):
         expect(row).to_contain_text(rx.url)
         expect(page.get_by_role("button", name="More jobs")).to_be_hidden()  # one page holds all
         page.shot("admin-jobs")
-        _no_axe_violations(page)
+        assert_accessible(page)
 
         row.get_by_role("button", name=f"Retry job {job['id']}").click()
         expect(row.locator(".job-status")).to_have_text("queued")

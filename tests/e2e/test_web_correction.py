@@ -12,6 +12,7 @@ from quorum.db.engine import Database
 from quorum.db.models import Annotation, Assignment, Correction
 from quorum.services.projects import catalog
 from quorum.services.tasks import creation
+from tests.e2e.accessibility import assert_accessible
 
 BANNER = "Correcting your previous answer"
 
@@ -42,13 +43,6 @@ def _state(db_url: str) -> tuple[list[dict], list[str], int]:
     return answers, statuses, corrections
 
 
-def _axe(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in found]
-
-
 def test_go_back_correct_and_return(login, fix):
     page = login("ann")
     page.allow_console_error("404")  # asking for a previous answer before there is one
@@ -67,7 +61,7 @@ def test_go_back_correct_and_return(login, fix):
     expect(page.get_by_role("note")).to_have_text(BANNER)
     expect(page.get_by_text("message 0")).to_be_visible()
     expect(page.locator("#cat-0")).to_be_checked()  # the answer given, to change
-    assert _axe(page) == []
+    assert_accessible(page)
     page.shot("workspace-correcting-previous")
     page.keyboard.press("2")
     page.keyboard.press("Enter")
@@ -88,7 +82,7 @@ def test_go_back_correct_and_return(login, fix):
     expect(page.get_by_role("note")).to_have_count(0)
     expect(page.get_by_text("message 1")).to_be_visible()
     expect(page.locator("#cat-1")).to_be_checked()  # the choice made before going back
-    assert _axe(page) == []
+    assert_accessible(page)
     page.keyboard.press("Enter")
     expect(page.get_by_text("message 2")).to_be_visible()
     answers, _, corrections = _state(fix.db_url)

@@ -5,19 +5,13 @@ both, and the axe rules with zero violations on both."""
 
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from quorum.services.tasks import creation
 from tests import factories as make
+from tests.e2e.accessibility import assert_accessible
 
 TWO_EACH = {"min_overlap": 2, "max_overlap": 2, "confidence_target": 0.01}
-
-
-def _violations(page) -> list:
-    page.wait_for_load_state("networkidle")
-    found = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in found]
 
 
 def test_new_project_dashboard_says_what_to_do_next(login, web):
@@ -32,7 +26,7 @@ def test_new_project_dashboard_says_what_to_do_next(login, web):
     assert upload.get_attribute("href") == "#h-upload-tasks"
     assert page.locator("svg.chart").count() == 0 and page.locator(".tile").count() == 0
     page.shot("dashboard-get-started")
-    assert _violations(page) == []
+    assert_accessible(page)
     upload.click()
     assert page.url.endswith("#h-upload-tasks")
 
@@ -90,11 +84,11 @@ def test_dashboard_with_answers_shows_agreement_measures(login, web):
         row = page.locator("#annotators tbody tr", has_text=name)
         expect(row).to_contain_text("75% (4 pairs)")
     page.shot("dashboard-agreement")
-    assert _violations(page) == []
+    assert_accessible(page)
 
     page.goto("/manage/spans")
     span_f1 = page.locator("#agreement tr", has_text="Span F1 between annotators")
     expect(span_f1).to_contain_text("0.83")  # F1 2/3 on the first text, 1 on the second
     expect(page.locator("#agreement tr")).to_have_count(2)  # the header and span F1
     page.shot("dashboard-agreement-spans")
-    assert _violations(page) == []
+    assert_accessible(page)

@@ -7,26 +7,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from quorum.db.engine import Database
 from quorum.services.projects import catalog
+from tests.e2e.accessibility import assert_accessible
 
 REFUSED = r"status of 400"  # Chromium's console line for the refusals these tests provoke
-
-
-@pytest.fixture
-def axe():
-    from axe_playwright_python.sync_playwright import Axe
-
-    checker = Axe()
-
-    def check(page) -> None:
-        violations = checker.run(page).response["violations"]
-        assert not violations, [(v["id"], v["nodes"][0]["target"]) for v in violations]
-
-    return check
 
 
 def _members(db_url: str, project: str) -> dict[str, str]:
@@ -37,7 +24,7 @@ def _members(db_url: str, project: str) -> dict[str, str]:
     return found
 
 
-def test_project_form_shows_label_errors_next_to_the_field(login, web, axe):
+def test_project_form_shows_label_errors_next_to_the_field(login, web):
     page = login("boss")
     page.allow_console_error(REFUSED)
     page.goto("/projects/new")
@@ -58,7 +45,7 @@ def test_project_form_shows_label_errors_next_to_the_field(login, web, axe):
     expect(page.locator("#form-error")).to_have_text("Not saved: see the marked fields.")
     expect(categories).to_be_focused()
     page.shot("form-label-error")
-    axe(page)
+    assert_accessible(page)
 
     categories.fill("Bug")
     expect(categories).not_to_have_attribute("aria-invalid", "true")
@@ -78,7 +65,7 @@ def test_project_form_shows_label_errors_next_to_the_field(login, web, axe):
     page.wait_for_url("**/manage/tickets")
 
 
-def test_a_cross_field_policy_error_shows_next_to_its_input(login, web, axe):
+def test_a_cross_field_policy_error_shows_next_to_its_input(login, web):
     page = login("boss")
     page.allow_console_error(REFUSED)
     page.goto("/projects/new")
@@ -98,14 +85,14 @@ def test_a_cross_field_policy_error_shows_next_to_its_input(login, web, axe):
     )
     expect(page.locator("#form-error")).to_have_text("Not saved: see the marked fields.")
     page.shot("form-policy-error")
-    axe(page)
+    assert_accessible(page)
     most.fill("4")
     expect(most).not_to_have_attribute("aria-invalid", "true")
     page.get_by_role("button", name="Create project").click()
     page.wait_for_url("**/manage/overlaps")
 
 
-def test_labels_with_structure_are_shown_not_flattened(login, web, axe):
+def test_labels_with_structure_are_shown_not_flattened(login, web):
     page = login("boss")
     page.goto("/manage/street")  # box and point each have their own objects to annotate
     panel = page.locator("section", has=page.get_by_role("heading", name="Labels"))
@@ -118,10 +105,10 @@ def test_labels_with_structure_are_shown_not_flattened(login, web, axe):
     )
     expect(panel.get_by_role("button", name="Save labels")).to_be_hidden()
     page.shot("labels-locked")
-    axe(page)
+    assert_accessible(page)
 
 
-def test_labels_are_edited_on_the_project_page(login, web, axe):
+def test_labels_are_edited_on_the_project_page(login, web):
     page = login("boss")
     page.goto("/manage/feedback")
     panel = page.locator("section", has=page.get_by_role("heading", name="Labels"))
@@ -135,7 +122,7 @@ def test_labels_are_edited_on_the_project_page(login, web, axe):
     dialog = page.get_by_role("dialog", name="Remove labels")
     expect(dialog).to_contain_text("Remove Shipping?")
     page.shot("labels-confirm")
-    axe(page)
+    assert_accessible(page)
     dialog.get_by_role("button", name="Cancel").click()
     expect(panel.get_by_role("status")).to_have_text("")
     panel.get_by_role("button", name="Save labels").click()
@@ -149,7 +136,7 @@ def test_labels_are_edited_on_the_project_page(login, web, axe):
     dialog.get_by_role("button", name="Save labels").click()
     expect(editor).to_have_accessible_description(re.compile("^give at least one category"))
     page.shot("labels-error")
-    axe(page)
+    assert_accessible(page)
     editor.fill("Defect")
     expect(editor).not_to_have_attribute("aria-invalid", "true")
     page.goto("/manage/preferences")  # a comparison has no labels to edit
@@ -157,7 +144,7 @@ def test_labels_are_edited_on_the_project_page(login, web, axe):
     expect(page.get_by_role("heading", name="Labels")).to_have_count(0)
 
 
-def test_member_removal_and_role_changes_are_confirmed(login, web, axe):
+def test_member_removal_and_role_changes_are_confirmed(login, web):
     page = login("boss")
     page.goto("/manage/feedback")
     members = page.locator("#members")
@@ -167,7 +154,7 @@ def test_member_removal_and_role_changes_are_confirmed(login, web, axe):
     dialog = page.get_by_role("dialog", name="Change a role")
     expect(dialog).to_contain_text("ann becomes a reviewer of feedback instead of an annotator.")
     page.shot("member-role-confirm")
-    axe(page)
+    assert_accessible(page)
     dialog.get_by_role("button", name="Cancel").click()
     expect(role).to_have_value("annotator")
     assert _members(web.db_url, "feedback")["ann"] == "annotator"
@@ -188,7 +175,7 @@ def test_member_removal_and_role_changes_are_confirmed(login, web, axe):
     page.shot("members")
 
 
-def test_a_failed_upload_looks_failed_and_can_be_retried(login, web, tmp_path, axe):
+def test_a_failed_upload_looks_failed_and_can_be_retried(login, web, tmp_path):
     page = login("boss")
     page.allow_console_error(REFUSED)
     page.goto("/manage/feedback")
@@ -202,7 +189,7 @@ def test_a_failed_upload_looks_failed_and_can_be_retried(login, web, tmp_path, a
     expect(page.locator("#upload-progress")).to_have_class("failed")
     expect(page.locator("#upload-result")).to_have_text("")
     page.shot("upload-failed")
-    axe(page)
+    assert_accessible(page)
     sent = []
     page.on("request", lambda r: "/tasks/import" in r.url and sent.append(r.url))
     page.get_by_role("button", name="Retry upload").click()  # the same file: refused again

@@ -12,6 +12,7 @@ from quorum.services.accounts import users
 from quorum.services.labeling import assignments
 from quorum.services.tasks import creation
 from tests import factories as make
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.web_data import PROJECTS
 
 PROJECT = "names"
@@ -105,14 +106,6 @@ def test_the_sdk_filters_inspects_and_acts_on_tasks(web):
         assert missing.value.status == 404
 
 
-def _no_axe_violations(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.wait_for_load_state("networkidle")
-    violations = Axe().run(page).response["violations"]
-    assert not violations, [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
-
-
 def test_filter_open_a_task_and_act_on_it(login, web):
     ids = _seed(web.db_url)
     page = login("boss")
@@ -141,7 +134,7 @@ def test_filter_open_a_task_and_act_on_it(login, web):
     expect(rows).to_have_count(1)
     assert "text=lovelace" in page.url and "status=pending" in page.url
     page.shot("task-browser")
-    _no_axe_violations(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Clear").click()
     expect(rows).to_have_count(5)
     page.go_back()  # the address kept the filters: back to them
@@ -165,7 +158,7 @@ def test_filter_open_a_task_and_act_on_it(login, web):
     expect(history).to_have_count(3)
     expect(history.nth(1)).to_contain_text("answered by a1")
     page.shot("task-page")
-    _no_axe_violations(page)
+    assert_accessible(page)
 
     # Cancel asks first; Esc keeps the task, the confirmation cancels it; then it is reopened.
     page.get_by_role("button", name="Cancel task…").click()
@@ -228,7 +221,7 @@ def test_answers_drawn_as_boxes_and_transcripts(login, web):
     expect(cards.nth(0).locator("rect.shape")).to_have_count(2)
     expect(cards.nth(1).locator("rect.shape")).to_have_count(1)
     page.shot("task-page-image")
-    _no_axe_violations(page)
+    assert_accessible(page)
     page.goto(f"/manage/{VOICE['name']}-two/tasks/{voice}")
     expect(page.locator(".answer-card")).to_have_count(2)
     transcripts = page.locator(".answer-card textarea")
@@ -239,4 +232,4 @@ def test_answers_drawn_as_boxes_and_transcripts(login, web):
     expect(changed.locator("ins")).to_have_count(1)
     expect(changed.locator("del")).to_have_count(1)
     page.shot("task-page-transcripts")
-    _no_axe_violations(page)
+    assert_accessible(page)

@@ -13,6 +13,7 @@ from quorum.db.engine import Database
 from quorum.db.models import Annotation
 from quorum.services.projects import catalog
 from quorum.services.tasks import creation
+from tests.e2e.accessibility import assert_accessible
 
 LONG = "https://example.com/" + "x" * 600  # one word far wider than the page
 
@@ -48,13 +49,6 @@ def _open(page, project: str, selector: str) -> None:
     page.locator(f"{selector} :focus, {selector}:focus").wait_for()
 
 
-def _axe(page) -> list:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    return [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in found]
-
-
 def test_digits_and_letters_never_land_in_a_field_the_page_focused(login):
     page = login("ann")
     _open(page, "preferences", ".comparison")
@@ -73,7 +67,7 @@ def test_digits_and_letters_never_land_in_a_field_the_page_focused(login):
     page.get_by_label("Justification (required)").click()  # a field the annotator chose: digits
     page.keyboard.type("5 stars")
     assert page.locator("#justification").input_value() == "5 stars"
-    assert _axe(page) == []
+    assert_accessible(page)
     page.shot("workspace-comparison-scales")
 
     _open(page, "rubric", ".textcollection")
@@ -89,7 +83,7 @@ def test_digits_and_letters_never_land_in_a_field_the_page_focused(login):
     after = "(l) => getComputedStyle(l, '::after').content"
     assert page.locator("label[for=f-harmful-0-yes]").evaluate(after) == '" ✓"'
     assert page.locator("label[for=f-harmful-0-no]").evaluate(after) == "none"
-    assert _axe(page) == []
+    assert_accessible(page)
 
 
 def test_image_edits_undo_and_redo_and_shapes_carry_their_labels(login):
@@ -109,7 +103,7 @@ def test_image_edits_undo_and_redo_and_shapes_carry_their_labels(login):
     point = page.locator("svg.surface circle.shape").bounding_box()
     assert point["width"] >= 14 and point["height"] >= 14  # radius 7 px on screen
     page.shot("workspace-image-labels")
-    assert _axe(page) == []
+    assert_accessible(page)
 
     page.keyboard.press("Control+z")  # the relabel
     expect(tags).to_have_text(["1 car", "2 light"])
@@ -185,7 +179,7 @@ def test_the_same_words_under_two_labels_are_flagged_and_block_submit(login, web
     expect(flagged.first).to_contain_text("Same words under another label")
     assert page.locator(".ner-text .tok.duplicate").count() == 2
     page.shot("workspace-ner-duplicate")
-    assert _axe(page) == []
+    assert_accessible(page)
     page.keyboard.press("Enter")
     expect(page.locator("#task-error")).to_contain_text("marked under two labels")
     assert _answers(web.db_url) == []
@@ -210,4 +204,4 @@ def test_long_words_wrap_and_the_chosen_category_is_marked_without_colour(login,
     other = page.locator(".choice label", has_text="Spam")
     assert other.evaluate("(l) => getComputedStyle(l, '::after').content") == "none"
     page.shot("workspace-category-chosen")
-    assert _axe(page) == []
+    assert_accessible(page)
