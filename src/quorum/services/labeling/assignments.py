@@ -256,11 +256,16 @@ def valid_response(task_type: str, params: dict[str, Any], response: Any) -> dic
         raise InvalidRequest(f"invalid response: {err}", errors=err.errors) from None
 
 
-def _check_own(row: Any, principal: Principal, assignment_id: int) -> None:
+def check_holder(row: Any, principal: Principal, assignment_id: int) -> None:
+    """The assignment `row` exists and was leased to the caller (404 / 409 otherwise)."""
     if row is None:
         raise NotFound(f"no assignment {assignment_id}")
     if not permissions.holds_assignment(principal, row.user_id):
         raise Conflict(f"assignment {assignment_id} belongs to another annotator")
+
+
+def _check_own(row: Any, principal: Principal, assignment_id: int) -> None:
+    check_holder(row, principal, assignment_id)
     if row.status not in (*HOLDING, AssignmentStatus.expired):
         raise Conflict(f"assignment {assignment_id} is already {row.status}")
 

@@ -26,12 +26,12 @@ from quorum.config import get_settings
 from quorum.db import hot, loop
 from quorum.db.models import utcnow
 from quorum.db.statuses import TaskStatus
-from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.consensus import gold_score
 from quorum.services.errors import Conflict, Forbidden, NotFound
 from quorum.services.labeling import gold, overlap
 from quorum.services.labeling.assignments import (
+    check_holder,
     check_time_spent,
     task_shown,
     valid_response,
@@ -84,10 +84,7 @@ def correct(
     check_time_spent(time_spent_s)
     conn = session.connection()
     holder = loop.HOLDER.one(conn, {"aid": assignment_id})
-    if holder is None:
-        raise NotFound(f"no assignment {assignment_id}")
-    if not permissions.holds_assignment(principal, holder.user_id):
-        raise Conflict(f"assignment {assignment_id} belongs to another annotator")
+    check_holder(holder, principal, assignment_id)
     if holder.blocked:
         raise Forbidden("you are blocked from this project")
     mine = {"user": principal.user_id, "project": holder.project_id}
