@@ -21,12 +21,9 @@ def boss(client, accounts):
 
 
 @pytest.fixture
-def small_limit(monkeypatch):
-    monkeypatch.setenv("QUORUM_MAX_TEXT_BYTES", "1000")
-    get_settings.cache_clear()
-    yield 1000
-    monkeypatch.undo()
-    get_settings.cache_clear()
+def small_limit(settings_env):
+    settings_env(QUORUM_MAX_TEXT_BYTES="1000")
+    return 1000
 
 
 def _count(client, boss) -> int:
