@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -197,41 +198,56 @@ class LiveServer:
 
 @contextmanager
 def serve(db_url: str, env: dict[str, str]) -> Iterator[LiveServer]:
-    """`quorum serve` in a subprocess on a free loopback port, with environment `env`."""
+    """`quorum serve` in a subprocess on a free loopback port, with environment `env`.
+
+    A 500 in a browser test shows up only as a console error, so the traceback the server
+    logged is printed at the end, into the test's captured output, shown when the test fails.
+    """
     port = _free_port()
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "quorum"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "quorum"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            yield _started(process, f"http://127.0.0.1:{port}", db_url, env, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            if "Traceback" in (text := _tail(log, 8000)):
+                print(f"--- server log ---\n{text}", file=sys.stderr)
+
+
+def _started(process, url: str, db_url: str, env: dict[str, str], log) -> LiveServer:
     deadline = time.monotonic() + 30
     while True:
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
+                return LiveServer(url, db_url, env, process)
         except httpx.TransportError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(f"server did not start: {process.stderr.read().decode()[-2000:]}")
+            process.wait()
+            raise RuntimeError(f"server did not start: {_tail(log, 2000)}")
         time.sleep(0.1)
-    try:
-        yield LiveServer(url, db_url, env, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+
+
+def _tail(log, chars: int) -> str:
+    log.seek(0)
+    return log.read()[-chars:].decode(errors="replace")
 
 
 @pytest.fixture
