@@ -17,7 +17,7 @@ import pytest
 from quorum import tasktypes
 from quorum.client import QuorumClient, QuorumError
 from quorum.formats.exporters import EXPORTERS
-from quorum.formats.importers import READERS
+from quorum.formats.importers import IMPORTERS
 from quorum.quality import METHODS
 
 QUORUM = str(Path(sys.executable).parent / "quorum")
@@ -233,7 +233,7 @@ def test_help_speaks_plainly_and_lists_the_registries(tmp_path):
     assert "<bool>" not in top and "projects" in top and "batches" in top
     create = _ok(_run(folder, env, "projects", "create", "--help"))
     assert ", ".join(tasktypes.names()) in " ".join(create.split())
-    assert ", ".join(READERS) in " ".join(_ok(_run(folder, env, "import", "--help")).split())
+    assert ", ".join(IMPORTERS) in " ".join(_ok(_run(folder, env, "import", "--help")).split())
     assert ", ".join(EXPORTERS) in " ".join(_ok(_run(folder, env, "export", "--help")).split())
     assert ", ".join(METHODS) in " ".join(_ok(_run(folder, env, "aggregate", "--help")).split())
     for command in (["serve"], ["worker"], ["users", "create"], ["aggregate"], ["export"]):

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 Progress = Callable[[int], None]  # hears how far a long command got
+# Which tasks an export takes: `status`, `min_confidence`, `below` (services.exports.Selection).
+Selection = dict[str, Any]
+# How an import files its tasks: `batch`, and `as_` (what the file's labels become).
+ImportOptions = dict[str, Any]
 
 # Said in the help of every command that works on the local database.
 DATABASE_HELP = (

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import typer
 
-from quorum.cli.common import Init, plural, progress_bar, reports_errors
-from quorum.cli.requester import ApiKey, Url, connect
+from quorum.cli.common import Init, Selection, fail, plural, progress_bar, reports_errors
+from quorum.cli.requester import ApiKey, Requester, Url, connect
 from quorum.formats.exporters import EXPORTERS
-from quorum.formats.importers import READERS, guess_format
+from quorum.formats.importers import IMPORTERS, guess_format
 
 
 @reports_errors
@@ -22,19 +22,28 @@ def import_file(
     project: str = typer.Option(..., help="project to import into"),
     batch: str | None = typer.Option(None, help="batch to put the tasks in"),
     format: str | None = typer.Option(
-        None, help=f"one of {', '.join(READERS)}; else from the file's extension"
+        None, help=f"one of {', '.join(IMPORTERS)}; else from the file's extension"
+    ),
+    as_: str = typer.Option(
+        "tasks",
+        "--as",
+        help="what the labels the file carries become: tasks (dropped), hypothesis "
+        "(pre-labels annotators start from) or gold",
     ),
     url: Url = None,
     api_key: ApiKey = None,
     init: Init = False,
 ) -> None:
-    """Import tasks from a file of task records; a file with any bad record imports nothing."""
+    """Import tasks from a file; a file with any bad record imports nothing."""
+    if as_ not in ("tasks", "hypothesis", "gold"):
+        fail(f"--as must be tasks, hypothesis or gold, not {as_!r}")
     fmt = format or guess_format(file.name)
+    options = {"batch": batch, "as_": as_}
     with (
         closing(connect(url, api_key, init=init)) as requester,
         progress_bar(f"importing {file.name}", file.stat().st_size, in_bytes=True) as update,
     ):
-        created = requester.import_file(project, file, fmt, batch, update)
+        created = requester.import_file(project, file, fmt, options, update)
     print(f"imported {plural(created, 'task')} into {project}")
 
 
@@ -44,30 +53,50 @@ def export_file(
     format: str = typer.Option("jsonl", help=f"one of {', '.join(EXPORTERS)}"),
     out: Path | None = typer.Option(None, help="output file (default: standard output)"),
     status: str | None = typer.Option(None, help="only tasks with this status"),
+    min_confidence: float | None = typer.Option(
+        None, min=0, max=1, help="only tasks whose label is at least this confident"
+    ),
+    below_to: Path | None = typer.Option(
+        None, help="with --min-confidence: write the other tasks to this file (else left out)"
+    ),
     url: Url = None,
     api_key: ApiKey = None,
     init: Init = False,
 ) -> None:
-    """Export a project's tasks with their annotations, streaming, one task a line; says how
-    many it wrote (on standard error when the export goes to standard output)."""
+    """Export a project's tasks with their consensus labels and annotations, streaming; says
+    what it wrote (on standard error when the export goes to standard output)."""
+    if below_to is not None and min_confidence is None:
+        fail("--below-to needs --min-confidence")
+    selection = {"status": status, "min_confidence": min_confidence}
     with closing(connect(url, api_key, init=init)) as requester:
-        total = requester.count_tasks(project, status)
-        chunks = requester.export(project, format, status)
-        first = next(chunks, b"")  # a refused export fails here, before any file is made
-        tmp = None if out is None else out.with_name(out.name + ".part")
-        written = 0
-        with (
-            progress_bar(f"exporting {project}", total) as update,
-            nullcontext(sys.stdout.buffer) if tmp is None else tmp.open("wb") as stream,
-        ):
-            for chunk in chain([first], chunks):
-                stream.write(chunk)
-                written += chunk.count(b"\n")
-                update(written)
-            stream.flush()
+        _export_one(requester, project, format, selection, out)
+        if below_to is not None:
+            _export_one(requester, project, format, {**selection, "below": True}, below_to)
+
+
+def _export_one(
+    requester: Requester, project: str, fmt: str, selection: Selection, out: Path | None
+) -> None:
+    """One export into `out` (standard output if None), written whole or not at all."""
+    by_line = EXPORTERS[fmt].one_line_per_task if fmt in EXPORTERS else False
+    total = requester.count_tasks(project, selection["status"]) if by_line else 0
+    chunks = requester.export(project, fmt, selection)
+    first = next(chunks, b"")  # a refused export fails here, before any file is made
+    tmp = None if out is None else out.with_name(out.name + ".part")
+    lines = size = 0
+    with (
+        progress_bar(f"exporting {project}", total or None, in_bytes=not by_line) as update,
+        nullcontext(sys.stdout.buffer) if tmp is None else tmp.open("wb") as stream,
+    ):
+        for chunk in chain([first], chunks):
+            size += stream.write(chunk)
+            lines += chunk.count(b"\n")
+            update(lines if by_line else size)
+        stream.flush()
     if tmp is not None and out is not None:
         tmp.replace(out)
+    what = plural(lines, "task") if by_line else f"{size:,} bytes"
     print(
-        f"wrote {plural(written, 'task')} to {out or 'standard output'}",
+        f"wrote {what} to {out or 'standard output'}",
         file=sys.stderr if out is None else sys.stdout,
     )

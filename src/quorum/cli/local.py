@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from quorum.cli.common import Progress, open_db
+from quorum.cli.common import ImportOptions, Progress, Selection, open_db
 from quorum.services.accounts.users import Principal, Role
 
 OPERATOR = Principal(user_id=0, name="cli", role=Role.admin)
@@ -66,35 +66,24 @@ class Local:
             catalog.remove_member(session, project, user)
 
     def import_file(
-        self, project: str, file: Path, fmt: str, batch: str | None, progress: Progress
+        self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int:
-        """Read every record first (a bad line imports nothing), then create them all."""
-        from quorum.formats.importers import FormatError, reader_for
-        from quorum.services.errors import InvalidRequest
-        from quorum.services.tasks import creation
+        """Read every record first (a bad record imports nothing), then create them all."""
+        from quorum.formats.importers import ImportAs
+        from quorum.services.tasks import file_import
 
-        lines: list[int] = []
-        records: list[object] = []
-        with file.open("rb") as stream:
-            try:
-                for line, record in reader_for(fmt)(stream):
-                    lines.append(line)
-                    records.append(record)
-                    if len(lines) % 5000 == 0:
-                        progress(stream.tell())
-            except FormatError as exc:
-                raise InvalidRequest(
-                    f"{file}, line {exc.line}: {exc.msg}; nothing was imported"
-                ) from None
-        progress(file.stat().st_size)
-        with self.db.session(write=True) as session:
-            ids = creation.create_tasks(
+        with file.open("rb") as stream, self.db.session(write=True) as session:
+            ids = file_import.import_stream(
                 session,
                 project,
-                records,
-                batch=batch,
-                describe=lambda i: f"{file}, line {lines[i]}",
+                stream,
+                fmt=fmt,
+                name=str(file),
+                as_=ImportAs(options["as_"]),
+                batch=options["batch"],
+                read_progress=progress,
             )
+        progress(file.stat().st_size)
         return len(ids)
 
     def count_tasks(self, project: str, status: str | None) -> int:
@@ -103,11 +92,11 @@ class Local:
         with self.db.session() as session:
             return queries.count_tasks(session, queries.TaskFilter(project=project, status=status))
 
-    def export(self, project: str, fmt: str, status: str | None) -> Iterator[bytes]:
+    def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]:
         from quorum.services.exports import export
 
         with self.db.session() as session:
-            chunks, _ = export.export_chunks(session, project, fmt, status=status)
+            chunks, _ = export.export_chunks(session, project, fmt, export.Selection(**selection))
             yield from chunks
 
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 
-from quorum.cli.common import Progress, fail
+from quorum.cli.common import ImportOptions, Progress, Selection, fail
 
 if TYPE_CHECKING:
     from quorum.client import QuorumClient
@@ -58,10 +58,10 @@ class Requester(Protocol):
     def add_member(self, project: str, user: str, role: str) -> dict: ...
     def remove_member(self, project: str, user: str) -> None: ...
     def import_file(
-        self, project: str, file: Path, fmt: str, batch: str | None, progress: Progress
+        self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int: ...
     def count_tasks(self, project: str, status: str | None) -> int: ...
-    def export(self, project: str, fmt: str, status: str | None) -> Iterator[bytes]: ...
+    def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]: ...
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict: ...
     def create_batch(self, project: str, name: str, callback_url: str | None) -> dict: ...
     def list_batches(self, project: str | None, status: str | None, limit: int) -> dict: ...
@@ -116,15 +116,23 @@ class Remote:
         self.q.remove_member(project, user)
 
     def import_file(
-        self, project: str, file: Path, fmt: str, batch: str | None, progress: Progress
+        self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int:
-        return len(self.q.import_file(project, file, batch=batch, format=fmt, progress=progress))
+        created = self.q.import_file(
+            project,
+            file,
+            batch=options["batch"],
+            format=fmt,
+            as_=options["as_"],
+            progress=progress,
+        )
+        return len(created)
 
     def count_tasks(self, project: str, status: str | None) -> int:
         return self.q.count_tasks(project=project, status=status)
 
-    def export(self, project: str, fmt: str, status: str | None) -> Iterator[bytes]:
-        return self.q.export_bytes(project, format=fmt, status=status)
+    def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]:
+        return self.q.export_bytes(project, format=fmt, **selection)
 
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict:
         return self.q.list_tasks(limit=limit, **filters)

@@ -178,17 +178,19 @@ class QuorumClient:
         *,
         batch: str | None = None,
         format: str | None = None,
+        as_: str = "tasks",
         progress: Callable[[int], None] | None = None,
     ) -> list[str]:
-        """Upload a file of task records: `format` jsonl, csv or json, else from the file name.
-        All or none are created; returns their ids. `progress(n)` hears the bytes sent so far."""
+        """Upload a file of tasks: `format` (jsonl, csv, coco, …) else from the file name;
+        `as_` says what labels the file carries become (tasks, hypothesis or gold). All or
+        none are created; returns their ids. `progress(n)` hears the bytes sent so far."""
         if isinstance(file, (str, Path)):
             with Path(file).open("rb") as stream:
                 return self.import_file(
-                    project, stream, batch=batch, format=format, progress=progress
+                    project, stream, batch=batch, format=format, as_=as_, progress=progress
                 )
         name = Path(getattr(file, "name", "tasks.jsonl")).name
-        params = _params({"filename": name, "batch": batch, "format": format})
+        params = _params({"filename": name, "batch": batch, "format": format, "as": as_})
         headers = {}
         with suppress(OSError, ValueError):
             headers["Content-Length"] = str(os.fstat(file.fileno()).st_size - file.tell())
@@ -304,8 +306,22 @@ class QuorumClient:
 
     # export --------------------------------------------------------------------------------
     @contextmanager
-    def _export(self, project: str, format: str, status: str | None) -> Iterator[httpx.Response]:
-        params = _params({"format": format, "status": status})
+    def _export(
+        self,
+        project: str,
+        format: str,
+        status: str | None,
+        min_confidence: float | None = None,
+        below: bool = False,
+    ) -> Iterator[httpx.Response]:
+        params = _params(
+            {
+                "format": format,
+                "status": status,
+                "min_confidence": min_confidence,
+                "below": "true" if below else None,
+            }
+        )
         path = f"/api/projects/{_seg(project)}/export"
         with self._http.stream("GET", path, params=params) as response:
             if response.status_code != 200:
@@ -323,18 +339,34 @@ class QuorumClient:
                     yield orjson.loads(line)
 
     def export_bytes(
-        self, project: str, *, format: str = "jsonl", status: str | None = None
+        self,
+        project: str,
+        *,
+        format: str = "jsonl",
+        status: str | None = None,
+        min_confidence: float | None = None,
+        below: bool = False,
     ) -> Iterator[bytes]:
         """Stream the project's export in any format, as the server encodes it, chunk by
-        chunk (an error answer raises before the first chunk)."""
-        with self._export(project, format, status) as response:
+        chunk (an error answer raises before the first chunk). With `min_confidence`, only
+        tasks labelled at least that confidently; `below` asks for the others instead."""
+        with self._export(project, format, status, min_confidence, below) as response:
             yield from response.iter_bytes()
 
     def export_to(
-        self, project: str, out: str | Path, *, format: str = "jsonl", status: str | None = None
+        self,
+        project: str,
+        out: str | Path,
+        *,
+        format: str = "jsonl",
+        status: str | None = None,
+        min_confidence: float | None = None,
+        below: bool = False,
     ) -> int:
         """Write the project's export to a file; returns the bytes written."""
-        chunks = self.export_bytes(project, format=format, status=status)
+        chunks = self.export_bytes(
+            project, format=format, status=status, min_confidence=min_confidence, below=below
+        )
         size = 0
         first = next(chunks, b"")  # an error answer raises here, before the file is opened
         with Path(out).open("wb") as stream:

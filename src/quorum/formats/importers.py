@@ -1,14 +1,21 @@
-"""Reading task records from JSONL, CSV or a JSON array, keeping each record's line number.
+"""Reading task records from files, keeping where in the file each record came from.
 
-Records are yielded one at a time so that a file is read in one pass; a malformed line raises
-`FormatError` naming the file's line (and the CSV column).
+An importer is registered here by format name (`IMPORTERS`), its reader named by import path
+and loaded on first use. A reader yields `Item`s one at a time, so a file is read in one pass:
+a task record (params plus the envelope keys of `services.tasks.records`) and, for formats that
+carry labels (a COCO file's boxes), the label as a response of the task type, which the caller
+makes a pre-label or a gold answer (`as_record`). A malformed record raises `FormatError`
+naming where it is (a line, an image, a column).
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import IO, Any
 
 from quorum.formats import safe_json
@@ -18,10 +25,71 @@ Record = tuple[int, Any]  # (line number, record)
 
 
 class FormatError(ValueError):
-    def __init__(self, line: int, msg: str) -> None:
-        self.line = line
+    """A record that cannot be read; `where` says where it is ("line 3", "image 17")."""
+
+    def __init__(self, line: int | str, msg: str) -> None:
+        self.where = line if isinstance(line, str) else f"line {line}"
         self.msg = msg
-        super().__init__(f"line {line}: {msg}")
+        super().__init__(f"{self.where}: {msg}")
+
+
+class ImportAs(StrEnum):
+    """What the labels a file carries become: nothing (plain tasks), pre-labels shown to
+    annotators (`hypothesis`), or the expected answers of gold tasks."""
+
+    tasks = "tasks"
+    hypothesis = "hypothesis"
+    gold = "gold"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One record read from a file; `label` is the response the file gives it, if any."""
+
+    where: str
+    record: dict[str, Any]
+    label: dict[str, Any] | None = None
+
+    def as_record(self, as_: ImportAs) -> Any:
+        if self.label is None or as_ is ImportAs.tasks:
+            return self.record
+        if as_ is ImportAs.hypothesis:
+            return {**self.record, "hypothesis": self.label}
+        return {**self.record, "gold": self.label}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportContext:
+    """What a reader may need beyond the bytes: a COCO category id becomes a label of the
+    project's, so it reads the project's type and newest default params."""
+
+    task_type: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+Reader = Callable[[IO[bytes], ImportContext], Iterable[Item]]
+
+
+@dataclass(frozen=True, slots=True)
+class Importer:
+    """One import format: `reader` is `module:function`, `extensions` name its files, and
+    `serves` lists the task types it can fill (None: every type)."""
+
+    name: str
+    extensions: tuple[str, ...]
+    reader: str
+    serves: frozenset[str] | None = None
+    summary: str = ""
+
+    def read(self, stream: IO[bytes], ctx: ImportContext) -> Iterable[Item]:
+        if self.serves is not None and ctx.task_type not in self.serves:
+            raise ValueError(
+                f"import format {self.name!r} does not fill {ctx.task_type} projects; "
+                f"it fills {', '.join(sorted(self.serves))}"
+            )
+        module, _, function = self.reader.partition(":")
+        reader: Reader = getattr(importlib.import_module(module), function)
+        return reader(stream, ctx)
 
 
 def read_jsonl(stream: IO[bytes]) -> Iterator[Record]:
@@ -108,26 +176,45 @@ def read_csv(stream: IO[bytes]) -> Iterator[Record]:
         raise FormatError(reader.line_num, f"not valid CSV ({exc})") from None
 
 
-READERS: dict[str, Callable[[IO[bytes]], Iterable[Record]]] = {
-    "jsonl": read_jsonl,
-    "csv": read_csv,
-    "json": read_json_array,
-}
+def _lines(read: Callable[[IO[bytes]], Iterable[Record]]) -> Reader:
+    """A reader of Quorum's own records, which carry no separate label."""
+
+    def items(stream: IO[bytes], ctx: ImportContext) -> Iterator[Item]:
+        for line, record in read(stream):
+            yield Item(f"line {line}", record)
+
+    return items
 
 
-def reader_for(fmt: str) -> Callable[[IO[bytes]], Iterable[Record]]:
+jsonl_items, csv_items, json_items = map(_lines, (read_jsonl, read_csv, read_json_array))
+
+IMPORTERS: dict[str, Importer] = {
+    i.name: i
+    for i in (
+        Importer("jsonl", (".jsonl", ".ndjson"), f"{__name__}:jsonl_items",
+                 summary="one task record (JSON object) per line"),
+        Importer("csv", (".csv",), f"{__name__}:csv_items",
+                 summary="a header of field names, one task per row"),
+        Importer("json", (".json",), f"{__name__}:json_items",
+                 summary="a JSON array of task records"),
+    )
+}  # fmt: skip
+
+
+def importer_for(fmt: str) -> Importer:
     try:
-        return READERS[fmt]
+        return IMPORTERS[fmt]
     except KeyError:
         raise ValueError(
-            f"unknown import format {fmt!r}; supported: {', '.join(READERS)}"
+            f"unknown import format {fmt!r}; supported: {', '.join(IMPORTERS)}"
         ) from None
 
 
 def guess_format(filename: str) -> str:
-    """The import format from a file name's extension (`.jsonl`, `.ndjson`, `.csv`, `.json`)."""
+    """The import format from a file name's extension (the first importer that claims it)."""
     lower = filename.lower()
-    for ext, fmt in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".csv", "csv"), (".json", "json")):
-        if lower.endswith(ext):
-            return fmt
-    raise ValueError(f"cannot tell the format of {filename!r}: use .jsonl, .csv or .json")
+    for importer in IMPORTERS.values():
+        if lower.endswith(importer.extensions):
+            return importer.name
+    known = ", ".join(e for i in IMPORTERS.values() for e in i.extensions)
+    raise ValueError(f"cannot tell the format of {filename!r}: use one of {known}")

@@ -10,7 +10,7 @@ from tests import factories as make
 
 from quorum import tasktypes
 from quorum.db.models import Annotation
-from quorum.formats.exporters import EXPORTERS
+from quorum.formats.exporters import EXPORTERS, Exporter, check_registry
 from quorum.services.exports import export
 from quorum.services.tasks import creation
 
@@ -30,9 +30,9 @@ def test_export_carries_annotations_tags_and_responses(db):
                 )
             )
         make.complete(s, ids[1], {"category": "a"}, confidence=0.93)
-        chunks, media_type = export.export_chunks(s, "p")
+        chunks, exporter = export.export_chunks(s, "p")
         lines = [orjson.loads(line) for line in b"".join(chunks).splitlines()]
-        assert media_type == "application/x-ndjson"
+        assert exporter.media_type == "application/x-ndjson"
         assert [line["task_id"] for line in lines] == ids
         assert lines[1]["status"] == "completed" and lines[1]["confidence"] == 0.93
         assert lines[1]["response"] == {"category": "a"} and lines[1]["tags"] == ["x"]
@@ -44,31 +44,73 @@ def test_export_carries_annotations_tags_and_responses(db):
         assert lines[0]["annotations"] == [] and lines[2]["annotations"] == []
         assert lines[0]["params"]["attachment"] == "t0"
         assert lines[0]["created_at"].endswith("Z")
-        only_done = b"".join(export.export_chunks(s, "p", status="completed")[0]).splitlines()
+        completed = export.Selection(status="completed")
+        only_done = b"".join(export.export_chunks(s, "p", selection=completed)[0]).splitlines()
         assert len(only_done) == 1
 
 
 def test_a_format_the_task_type_does_not_name_is_refused(db, client, accounts, monkeypatch):
     """Formats serve the task types that name them: another is a 400 naming the format."""
-    monkeypatch.setitem(EXPORTERS, "csv", (lambda tasks: iter([b"task_id\n"]), "text/csv"))
+    monkeypatch.setitem(
+        EXPORTERS, "tsv", Exporter("tsv", "text/tab-separated-values", "tsv", f"{__name__}:tsv")
+    )
     with db.session(write=True) as s:
         make.project(s)
     auth = (accounts["manager"].key, "")
-    refused = client.get("/api/projects/p/export?format=csv", auth=auth)
+    refused = client.get("/api/projects/p/export?format=tsv", auth=auth)
     assert refused.status_code == 400
-    assert refused.json()["error"] == (
-        "export format 'csv' does not serve categorization projects; they export as jsonl"
+    assert refused.json()["error"].startswith(
+        "export format 'tsv' does not serve categorization projects; they export as jsonl"
     )
     unknown = client.get("/api/projects/p/export?format=parquet", auth=auth)
     assert unknown.status_code == 400 and "'parquet'" in unknown.json()["error"]
     categorization = tasktypes.get("categorization")
-    named = dataclasses.replace(categorization, exporters=("jsonl", "csv"))
+    named = dataclasses.replace(categorization, exporters=(*categorization.exporters, "tsv"))
     monkeypatch.setitem(tasktypes._REGISTRY, "categorization", named)
-    served = client.get("/api/projects/p/export?format=csv", auth=auth)
+    served = client.get("/api/projects/p/export?format=tsv", auth=auth)
     assert served.status_code == 200, served.text
-    assert served.headers["content-type"].startswith("text/csv") and served.content == b"task_id\n"
+    assert served.headers["content-type"].startswith("text/tab-separated-values")
+    assert served.content == b"task_id\n"
+    assert served.headers["content-disposition"] == 'attachment; filename="p.tsv"'
 
 
-@pytest.mark.parametrize("name", tasktypes.names())
-def test_every_type_exports_in_formats_that_exist(name):
-    assert set(tasktypes.get(name).exporters) <= EXPORTERS.keys()
+def tsv(tasks, ctx):
+    yield b"task_id\n"
+
+
+def test_every_type_exports_in_formats_that_exist_and_serve_it():
+    check_registry(tasktypes.get(name) for name in tasktypes.names())
+
+
+def test_a_type_naming_a_format_that_does_not_serve_it_is_caught(monkeypatch):
+    comparison_only = dataclasses.replace(EXPORTERS["jsonl"], serves=frozenset({"comparison"}))
+    monkeypatch.setitem(EXPORTERS, "jsonl", comparison_only)
+    with pytest.raises(LookupError, match="names format 'jsonl', which serves only comparison"):
+        check_registry([tasktypes.get("categorization")])
+    unknown = dataclasses.replace(tasktypes.get("categorization"), exporters=("nope",))
+    with pytest.raises(LookupError, match="unknown format 'nope'"):
+        check_registry([unknown])
+
+
+def test_min_confidence_splits_the_export_in_two(db, client, accounts):
+    """The sure tasks in one export, the rest (unlabelled ones too) with `below`."""
+    with db.session(write=True) as s:
+        make.project(s)
+        ids = creation.create_tasks(s, "p", [{"attachment": f"t{i}"} for i in range(4)])
+        make.complete(s, ids[0], {"category": "a"}, confidence=0.95)
+        make.complete(s, ids[1], {"category": "a"}, confidence=0.6)
+        make.complete(s, ids[2], {"category": "a"}, confidence=0.8)
+    auth = (accounts["manager"].key, "")
+
+    def exported(**params):
+        answer = client.get("/api/projects/p/export", params=params, auth=auth)
+        assert answer.status_code == 200, answer.text
+        return [orjson.loads(line)["task_id"] for line in answer.content.splitlines()]
+
+    assert exported(min_confidence=0.8) == [ids[0], ids[2]]
+    assert exported(min_confidence=0.8, below="true") == [ids[1], ids[3]]
+    assert len(exported()) == 4
+    lonely = client.get("/api/projects/p/export?below=true", auth=auth)
+    assert lonely.status_code == 400 and "below needs min_confidence" in lonely.json()["error"]
+    out_of_range = client.get("/api/projects/p/export?min_confidence=1.5", auth=auth)
+    assert out_of_range.status_code == 400 and "min_confidence" in out_of_range.text

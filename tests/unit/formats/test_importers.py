@@ -23,7 +23,7 @@ def test_jsonl_skips_blank_lines_and_keeps_numbers():
 def test_jsonl_names_the_bad_line():
     with pytest.raises(FormatError) as err:
         list(read_jsonl(io.BytesIO(b'{"a": 1}\n{"a": \n')))
-    assert err.value.line == 2 and "not valid JSON" in str(err.value)
+    assert err.value.where == "line 2" and "not valid JSON" in str(err.value)
 
 
 def test_csv_types_lists_and_json_cells():
@@ -50,7 +50,7 @@ def test_csv_types_lists_and_json_cells():
 def test_csv_errors_name_line_and_column():
     with pytest.raises(FormatError, match="column 'priority'") as err:
         list(read_csv(io.BytesIO(b"attachment,priority\nx,1\ny,high\n")))
-    assert err.value.line == 3
+    assert err.value.where == "line 3"
     with pytest.raises(FormatError, match="has 3 cells, the header has 2") as err:
         list(read_csv(io.BytesIO(b"a,b\n1,2,3\n")))
     with pytest.raises(FormatError, match="empty column name"):
@@ -63,7 +63,7 @@ def test_csv_multiline_cells_report_the_right_line():
     data = b'attachment,priority\n"two\nlines",1\nz,bad\n'
     with pytest.raises(FormatError) as err:
         list(read_csv(io.BytesIO(data)))
-    assert err.value.line == 4
+    assert err.value.where == "line 4"
 
 
 def test_json_array_and_format_guessing():

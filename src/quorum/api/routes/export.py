@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from quorum.db.engine import Database
@@ -21,7 +21,7 @@ router = APIRouter(tags=["export"], route_class=JSONRoute)
 _EXPORT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "the project's tasks in the format asked for, streamed",
-        "content": {media: {"schema": {"type": "string"}} for _, media in EXPORTERS.values()},
+        "content": {e.media_type: {"schema": {"type": "string"}} for e in EXPORTERS.values()},
     }
 }
 
@@ -37,12 +37,17 @@ def export_project(
     request: Request,
     format: str = "jsonl",
     status: str | None = None,
+    min_confidence: float | None = Query(
+        None, ge=0, le=1, description="only tasks whose label is at least this confident"
+    ),
+    below: bool = Query(False, description="the other tasks: below min_confidence or unlabelled"),
     _: Principal = Depends(manager),
 ) -> StreamingResponse:
     db: Database = request.app.state.db
     session = db.session()
     try:
-        chunks, media_type = export.export_chunks(session, project, format, status=status)
+        selection = export.Selection(status, min_confidence, below)
+        chunks, exporter = export.export_chunks(session, project, format, selection)
     except Exception:
         session.close()
         raise
@@ -53,9 +58,9 @@ def export_project(
         finally:
             session.close()
 
-    filename = f"{project}.{format}".replace('"', "")
+    filename = f"{project}.{exporter.extension}".replace('"', "")
     return StreamingResponse(
         body(),
-        media_type=media_type,
+        media_type=exporter.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from quorum.api.openapi import UNIQUE_ID_TAKEN
-from quorum.formats.importers import FormatError, guess_format, reader_for
+from quorum.formats.importers import IMPORTERS, ImportAs, guess_format, importer_for
 from quorum.http import schemas
 from quorum.http.deps import get_session, manager, read_body, spooled_body
 from quorum.http.safe_input import parse_json
@@ -21,7 +21,7 @@ from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
 from quorum.services.labeling import test_mode
 from quorum.services.review import task_detail
-from quorum.services.tasks import creation, edits, ordering, queries
+from quorum.services.tasks import creation, edits, file_import, ordering, queries
 
 router = APIRouter(tags=["tasks"], route_class=JSONRoute)
 
@@ -119,9 +119,14 @@ async def create_tasks(
 async def import_tasks(
     project: str,
     request: Request,
-    format: str | None = Query(None, description="jsonl, csv or json; else from the file name"),
+    format: str | None = Query(None, description="the file's format; else from the file name"),
     filename: str | None = Query(None, description="the uploaded file's name"),
     batch: str | None = None,
+    as_: ImportAs = Query(
+        ImportAs.tasks,
+        alias="as",
+        description="what the labels a file carries become: pre-labels (hypothesis) or gold",
+    ),
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
@@ -129,22 +134,15 @@ async def import_tasks(
     name = filename or "body"
 
     def parse_and_create(body: IO[bytes]) -> list[str]:
-        try:
-            lines, records = [], []
-            for line, record in reader_for(fmt)(body):
-                lines.append(line)
-                records.append(record)
-        except FormatError as exc:
-            raise InvalidRequest(
-                f"{name}, line {exc.line}: {exc.msg}; nothing was imported"
-            ) from None
-        return creation.create_tasks(
+        return file_import.import_stream(
             session,
             project,
-            records,
+            body,
+            fmt=fmt,
+            name=name,
+            as_=as_,
             batch=batch,
             created_by=principal.user_id,
-            describe=lambda i: f"{name}, line {lines[i]}",
         )
 
     # Spooled to disk as it arrives and parsed from there, in a worker thread.
@@ -158,8 +156,7 @@ async def import_tasks(
 def _import_format(fmt: str | None, filename: str | None, content_type: str) -> str:
     try:
         if fmt:
-            reader_for(fmt)
-            return fmt
+            return importer_for(fmt).name
         if filename:
             return guess_format(filename)
     except ValueError as exc:
@@ -167,7 +164,9 @@ def _import_format(fmt: str | None, filename: str | None, content_type: str) -> 
     media = content_type.split(";")[0].strip().lower()
     if media in _CONTENT_TYPES:
         return _CONTENT_TYPES[media]
-    raise InvalidRequest("say the file's format: ?format=jsonl|csv|json or ?filename=NAME.jsonl")
+    raise InvalidRequest(
+        f"say the file's format: ?format={'|'.join(IMPORTERS)} or ?filename=NAME.jsonl"
+    )
 
 
 def _filter(

@@ -9,20 +9,21 @@ and re-encoding them was most of the cost of an export.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, or_, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
 from quorum.db.models import Annotation, Batch, Task, TaskTag, User
 from quorum.db.stream import stream_rows
-from quorum.formats.exporters import exporter_for
+from quorum.formats.exporters import ExportContext, Exporter, exporter_for
 from quorum.services.errors import InvalidRequest
-from quorum.services.projects.catalog import get_project
+from quorum.services.projects.catalog import current_params, get_project
 
 
 def _text(column: Any) -> Any:
@@ -43,12 +44,38 @@ def _grouped(rows: Any) -> Iterator[tuple[str, list[Any]]]:
         yield task_id, list(group)
 
 
-def iter_export(session: Session, project: str, *, status: str | None = None) -> Iterator[dict]:
-    """Every task of `project` (optionally of one status) as an export dict, oldest first."""
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which tasks an export carries. With `min_confidence`, only tasks whose label is at
+    least that confident; `below` turns it round (the rest, unlabelled ones included), so the
+    tasks left out of one export can be written to a file of their own."""
+
+    status: str | None = None
+    min_confidence: float | None = None
+    below: bool = False
+
+    def __post_init__(self) -> None:
+        if self.min_confidence is not None and not 0 <= self.min_confidence <= 1:
+            raise InvalidRequest("min_confidence must be between 0 and 1")
+        if self.below and self.min_confidence is None:
+            raise InvalidRequest("below needs min_confidence: the tasks below which confidence?")
+
+    def where(self) -> list[Any]:
+        clauses: list[Any] = []
+        if self.status is not None:
+            clauses.append(Task.status == self.status)
+        if self.min_confidence is not None:
+            sure = Task.confidence >= self.min_confidence
+            clauses.append(or_(Task.confidence.is_(None), ~sure) if self.below else sure)
+        return clauses
+
+
+def iter_export(
+    session: Session, project: str, selection: Selection = Selection()
+) -> Iterator[dict]:
+    """Every task of `project` that `selection` takes, as an export dict, oldest first."""
     proj = get_project(session, project)
-    where = [Task.project_id == proj.id]
-    if status is not None:
-        where.append(Task.status == status)
+    where = [Task.project_id == proj.id, *selection.where()]
     tasks = stream_rows(
         session,
         select(
@@ -133,12 +160,13 @@ def iter_export(session: Session, project: str, *, status: str | None = None) ->
 
 
 def export_chunks(
-    session: Session, project: str, fmt: str = "jsonl", *, status: str | None = None
-) -> tuple[Iterator[bytes], str]:
-    """The encoded export of `project` as an iterator of byte chunks, and its media type."""
+    session: Session, project: str, fmt: str = "jsonl", selection: Selection = Selection()
+) -> tuple[Iterator[bytes], Exporter]:
+    """The encoded export of `project` as an iterator of byte chunks, and its exporter."""
     proj = get_project(session, project)  # fail before the first byte is sent
     try:
-        encode, media_type = exporter_for(fmt, tasktypes.get(proj.task_type))
+        exporter = exporter_for(fmt, tasktypes.get(proj.task_type))
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None
-    return encode(iter_export(session, project, status=status)), media_type
+    ctx = ExportContext(proj.name, proj.task_type, dict(current_params(session, proj.id).params))
+    return exporter.encode(iter_export(session, project, selection), ctx), exporter
