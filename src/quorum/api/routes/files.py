@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import IO
+
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from quorum.http.deps import get_session, require
@@ -11,6 +14,10 @@ from quorum.http.safe_input import SafeRoute
 from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.files import stored_files
+from quorum.services.files.storage import COPY_BYTES
+
+# How long a signed URL handed to a browser stays good: long enough to load an image or audio.
+SIGNED_URL_SECONDS = 300
 
 router = APIRouter(tags=["files"], route_class=SafeRoute)
 
@@ -33,18 +40,39 @@ def get_file(
         require(permissions.is_signed_in, then=permissions.can_read_file)
     ),
     session: Session = Depends(get_session),
-) -> FileResponse:
-    """The file's bytes: for its uploader, managers, and members of a project using it."""
+) -> Response:
+    """The file's bytes: for its uploader, managers, and members of a project using it. From a
+    store that signs URLs, a redirect to a short-lived one; otherwise the bytes, streamed."""
     stored = stored_files.open_for(session, request.app.state.settings, principal, file_id)
-    return FileResponse(
-        stored.path,
-        media_type=stored.row.mime_type,
-        filename=stored.row.filename,
-        content_disposition_type="inline",
-        # The type is the uploader's word: an HTML or SVG file must not run scripts in
-        # Quorum's origin, where annotators' sessions live.
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
+    row, storage = stored.row, stored.storage
+    signed = storage.signed_url(
+        stored.key, filename=row.filename, mime_type=row.mime_type, expires_s=SIGNED_URL_SECONDS
     )
+    if signed is not None:
+        return RedirectResponse(signed, status_code=307, headers={"Cache-Control": "no-store"})
+    # The type is the uploader's word: an HTML or SVG file must not run scripts in Quorum's
+    # origin, where annotators' sessions live.
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    path = storage.local_path(stored.key)
+    if path is not None:
+        return FileResponse(
+            path,
+            media_type=row.mime_type,
+            filename=row.filename,
+            content_disposition_type="inline",
+            headers=headers,
+        )
+    return StreamingResponse(
+        _chunks(storage.open(stored.key)),
+        media_type=row.mime_type,
+        headers={**headers, "Content-Length": str(row.size)},
+    )
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    with stream:
+        while chunk := stream.read(COPY_BYTES):
+            yield chunk

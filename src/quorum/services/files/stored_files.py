@@ -1,15 +1,14 @@
 """Files sent by requesters (Scale's `files/upload` and `files/import`), used as attachments.
 
-Bytes live under `<data dir>/files/<id>`; the `files` table says who uploaded them and which
-projects use them. A file is served back at `/api/files/<id>` to its uploader, to managers, and
-to members of a project that uses it: one named at upload, or one whose tasks carry its URL.
+Bytes live in the store (`storage`) under `files/<id>`; the `files` table says who uploaded
+them and which projects use them. A file is served back at `/api/files/<id>` to its uploader,
+to managers, and to members of a project that uses it: one named at upload, or one whose tasks carry its URL.
 An import fetches a URL under the rule callbacks follow (public addresses only, unless
 QUORUM_CALLBACK_ALLOW_PRIVATE=1), without following redirects, bounded like an upload.
 """
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -27,32 +26,26 @@ from quorum.db.models import FileProject, Project, ProjectMember, StoredFile
 from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.callbacks.urls import UnsafeCallbackUrl, resolve, url_problem
-from quorum.services.errors import InvalidRequest, NotFound, ServiceError
+from quorum.services.errors import InvalidRequest, NotFound
+from quorum.services.files.storage import COPY_BYTES, Storage, TooLarge, storage_for
 from quorum.services.ids import new_id
 from quorum.services.projects.catalog import get_project
 
 # The path of a served file; a task param holding it links the file to the task's project.
 FILE_PATH = re.compile(r"/api/files/([0-9a-f]{24})\b")
-# Bytes are copied in pieces of this size: memory stays bounded whatever a file's size.
-COPY_BYTES = 1 << 20
-
-
-class TooLarge(ServiceError):
-    status = 413
 
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """A file ready to be read back: its row and where its bytes are."""
+    """A file ready to be read back: its row, and the store and key of its bytes."""
 
     row: StoredFile
-    path: Path
+    storage: Storage
+    key: str
 
 
-def _directory(settings: Settings) -> Path:
-    path = settings.data_dir / "files"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def key_of(file_id: str) -> str:
+    return f"files/{file_id}"
 
 
 def file_view(session: Session, row: StoredFile, base_url: str) -> dict:
@@ -91,29 +84,14 @@ def store(
     filename = Path(filename or "file").name[:400] or "file"
     mime = mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     file_id = new_id()
-    final = _directory(settings) / file_id
-    partial = final.with_name(f"{file_id}.part")
-    digest, size = hashlib.sha256(), 0
-    try:
-        with partial.open("xb") as out:
-            while chunk := source.read(COPY_BYTES):
-                size += len(chunk)
-                if size > settings.max_upload_bytes:
-                    raise TooLarge(
-                        f"file is larger than the limit of {settings.max_upload_bytes} bytes"
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        partial.replace(final)
-    finally:
-        partial.unlink(missing_ok=True)
+    written = storage_for(settings).write(key_of(file_id), source, limit=settings.max_upload_bytes)
     row = StoredFile(
         id=file_id,
         uploaded_by=principal.user_id,
         filename=filename,
         mime_type=mime[:200],
-        size=size,
-        sha256=digest.hexdigest(),
+        size=written.size,
+        sha256=written.sha256,
         source_url=source_url,
     )
     session.add(row)
@@ -219,10 +197,10 @@ def open_for(session: Session, settings: Settings, principal: Principal, file_id
     row = session.get(StoredFile, file_id)
     if row is None or not _may_read(session, principal, row):
         raise NotFound(f"no file with id {file_id!r}")
-    path = _directory(settings) / row.id
-    if not path.is_file():
-        raise NotFound(f"the bytes of file {file_id!r} are missing from the data directory")
-    return Stored(row, path)
+    storage = storage_for(settings)
+    if not storage.exists(key_of(row.id)):
+        raise NotFound(f"the bytes of file {file_id!r} are missing from the store")
+    return Stored(row, storage, key_of(row.id))
 
 
 def _may_read(session: Session, principal: Principal, row: StoredFile) -> bool:
