@@ -2,9 +2,9 @@
 
 Bytes live in the store (`storage`) under `files/<id>`; the `files` table says who uploaded
 them and which projects use them. A file is served back at `/api/files/<id>` to its uploader,
-to managers, and to members of a project that uses it: one named at upload, or one whose tasks carry its URL.
-An import fetches a URL under the rule callbacks follow (public addresses only, unless
-QUORUM_CALLBACK_ALLOW_PRIVATE=1), without following redirects, bounded like an upload.
+to managers, and to members of a project that uses it: one named at upload, or one whose tasks
+carry its URL. An import fetches a URL under the rule callbacks follow (public addresses only,
+unless QUORUM_CALLBACK_ALLOW_PRIVATE=1), without following redirects, bounded like an upload.
 """
 
 from __future__ import annotations
