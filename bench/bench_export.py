@@ -1,7 +1,9 @@
 """Export of 100,000 completed tasks (3 annotations each) as JSONL through the live API.
 
 Setup writes the tasks and annotations straight into SQLite; the clock runs from the request
-to the last byte on disk. Peer figure: ~120 s. Target: under 3 s.
+to the last byte on disk. Two figures: the first request right after the server starts, while
+the project's skill refit (queued at its creation) runs in the job worker, and the same
+request once the refit is done (quiet). Peer figure: ~120 s. Target: under 3 s, both.
 """
 
 from __future__ import annotations
@@ -59,6 +61,33 @@ def _seed(db) -> None:
         s.commit()
 
 
+def _export(http: httpx.Client, out) -> float:
+    """Seconds from the request to the last byte of the export on disk."""
+    started = time.perf_counter()
+    with (
+        http.stream("GET", "/api/projects/reviews/export") as response,
+        out.open("wb") as stream,
+    ):
+        response.raise_for_status()
+        for chunk in response.iter_bytes():
+            stream.write(chunk)
+    elapsed = time.perf_counter() - started
+    with out.open("rb") as stream:
+        assert sum(1 for _ in stream) == N
+    return round(elapsed, 3)
+
+
+def _wait_for_refit(http: httpx.Client) -> None:
+    """Until the worker has finished the project's first refit."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        page = http.get("/api/jobs", params={"kind": "quality.refit", "status": "succeeded"})
+        if page.json()["docs"]:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the refit did not finish")
+
+
 def main() -> dict:
     with data_dir() as directory:
         db, key = admin_key(directory)
@@ -69,24 +98,16 @@ def main() -> dict:
             http = httpx.Client(
                 base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=600
             )
-            started = time.perf_counter()
-            with (
-                http.stream("GET", "/api/projects/reviews/export") as response,
-                out.open("wb") as stream,
-            ):
-                response.raise_for_status()
-                for chunk in response.iter_bytes():
-                    stream.write(chunk)
-            elapsed = time.perf_counter() - started
-        with out.open("rb") as stream:
-            lines = sum(1 for _ in stream)
+            with_refit = _export(http, out)
+            _wait_for_refit(http)
+            quiet = _export(http, out)
         size = out.stat().st_size
-    assert lines == N
     return {
         "benchmark": "export_jsonl_api_sqlite",
         "tasks": N,
         "annotations": 3 * N,
-        "seconds": round(elapsed, 3),
+        "seconds": quiet,
+        "seconds_first_request_with_refit": with_refit,
         "mb": round(size / 1e6, 1),
         "target_seconds": 3,
         "peer_seconds": 120,

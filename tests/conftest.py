@@ -160,13 +160,14 @@ def accounts(db: Database) -> dict[str, Person]:
 
 @pytest.fixture
 def client(db: Database, tmp_path: Path) -> Iterator:
-    """The app in process, with its data directory (files, the session secret) in `tmp_path`."""
+    """The app in process, with its data directory (files, the session secret) in `tmp_path`,
+    and no job worker beside it: tests run the jobs they need themselves."""
     from fastapi.testclient import TestClient
 
     from quorum.app import create_app
     from quorum.config import Settings
 
-    app = create_app(Settings(data_dir=tmp_path / "data"), db)
+    app = create_app(Settings(data_dir=tmp_path / "data", run_worker=False), db)
     with TestClient(app) as test_client:
         yield test_client
 

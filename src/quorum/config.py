@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     # this is refused at import, naming its record and field, not stored as a task no browser
     # can show.
     max_text_bytes: int = Field(default=1_000_000, gt=0)
-    # `quorum serve` runs one background job worker in its process unless this is off.
+    # `quorum serve` runs a background job worker beside each server process (a child process
+    # that lives and dies with it) unless this is off.
     run_worker: bool = True
     worker_poll_s: float = 1.0
     # Seconds between re-fits of a project's truth-inference model (skills, spammers).
@@ -47,6 +48,16 @@ class Settings(BaseSettings):
     # Servers on several machines must share one.
     secret_key: str | None = None
     session_hours: float = 12.0
+
+    def as_env(self) -> dict[str, str]:
+        """These settings as `QUORUM_*` variables: what a child process needs to see the same
+        ones (the database URL resolved, so a child in another directory finds the same)."""
+        values = {**self.model_dump(), "database_url": self.resolved_database_url}
+        return {
+            f"QUORUM_{name.upper()}": str(value)
+            for name, value in values.items()
+            if value is not None
+        }
 
     @property
     def resolved_database_url(self) -> str:
