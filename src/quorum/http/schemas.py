@@ -418,6 +418,31 @@ class Job(BaseModel):
     project_id: int | None = Field(None, description="a skill refit's project")
 
 
+class ExportJob(BaseModel):
+    """An export run as a background job (quorum.services.exports.export_jobs)."""
+
+    id: int
+    project: str
+    format: str
+    status: str | None = Field(description="the tasks' status it carries, if only one")
+    min_confidence: float | None
+    below: bool
+    state: Literal["queued", "running", "succeeded", "failed"] = Field(
+        description="succeeded: the file is ready to download"
+    )
+    tasks_done: int = Field(description="tasks written so far")
+    tasks_total: int | None = Field(description="tasks it carries, once it has started")
+    attempts: int
+    error: str | None = Field(description="why it failed")
+    size: int | None = Field(description="the file's bytes, once ready")
+    sha256: str | None
+    requested_by: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    filename: str
+    download_url: str | None = Field(description="where the file is, once ready")
+
+
 class JobPage(BaseModel):
     docs: list[Job]
     limit: int

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import IO
-
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
+from quorum.http import stored_bytes
 from quorum.http.deps import get_session, require
 from quorum.http.safe_input import SafeRoute
 from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
 from quorum.services.files import stored_files
-from quorum.services.files.storage import COPY_BYTES
-
-# How long a signed URL handed to a browser stays good: long enough to load an image or audio.
-SIGNED_URL_SECONDS = 300
 
 router = APIRouter(tags=["files"], route_class=SafeRoute)
 
@@ -44,35 +38,19 @@ def get_file(
     """The file's bytes: for its uploader, managers, and members of a project using it. From a
     store that signs URLs, a redirect to a short-lived one; otherwise the bytes, streamed."""
     stored = stored_files.open_for(session, request.app.state.settings, principal, file_id)
-    row, storage = stored.row, stored.storage
-    signed = storage.signed_url(
-        stored.key, filename=row.filename, mime_type=row.mime_type, expires_s=SIGNED_URL_SECONDS
-    )
-    if signed is not None:
-        return RedirectResponse(signed, status_code=307, headers={"Cache-Control": "no-store"})
+    row = stored.row
     # The type is the uploader's word: an HTML or SVG file must not run scripts in Quorum's
     # origin, where annotators' sessions live.
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    path = storage.local_path(stored.key)
-    if path is not None:
-        return FileResponse(
-            path,
-            media_type=row.mime_type,
-            filename=row.filename,
-            content_disposition_type="inline",
-            headers=headers,
-        )
-    return StreamingResponse(
-        _chunks(storage.open(stored.key)),
+    return stored_bytes.send(
+        stored.storage,
+        stored.key,
+        filename=row.filename,
         media_type=row.mime_type,
-        headers={**headers, "Content-Length": str(row.size)},
+        size=row.size,
+        inline=True,
+        headers=headers,
     )
-
-
-def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    with stream:
-        while chunk := stream.read(COPY_BYTES):
-            yield chunk
