@@ -59,6 +59,12 @@ def export_file(
     below_to: Path | None = typer.Option(
         None, help="with --min-confidence: write the other tasks to this file (else left out)"
     ),
+    job: bool = typer.Option(
+        False,
+        "--job",
+        help="run the export as a background job (for large projects): show its progress, "
+        "then download its file, which the server also keeps for a while",
+    ),
     url: Url = None,
     api_key: ApiKey = None,
     init: Init = False,
@@ -69,19 +75,31 @@ def export_file(
         fail("--below-to needs --min-confidence")
     selection = {"status": status, "min_confidence": min_confidence}
     with closing(connect(url, api_key, init=init)) as requester:
-        _export_one(requester, project, format, selection, out)
+        _export_one(requester, project, format, selection, out, job)
         if below_to is not None:
-            _export_one(requester, project, format, {**selection, "below": True}, below_to)
+            _export_one(requester, project, format, {**selection, "below": True}, below_to, job)
 
 
 def _export_one(
-    requester: Requester, project: str, fmt: str, selection: Selection, out: Path | None
+    requester: Requester,
+    project: str,
+    fmt: str,
+    selection: Selection,
+    out: Path | None,
+    job: bool,
 ) -> None:
     """One export into `out` (standard output if None), written whole or not at all."""
     by_line = EXPORTERS[fmt].one_line_per_task if fmt in EXPORTERS else False
     total = requester.count_tasks(project, selection["status"]) if by_line else 0
-    chunks = requester.export(project, fmt, selection)
-    first = next(chunks, b"")  # a refused export fails here, before any file is made
+    if job:
+        with progress_bar(f"export job of {project}", total or None) as update:
+            chunks = requester.export_job(
+                project, fmt, selection, lambda view: update(view["tasks_done"])
+            )
+            first = next(chunks, b"")  # the job has run: its file comes next
+    else:
+        chunks = requester.export(project, fmt, selection)
+        first = next(chunks, b"")  # a refused export fails here, before any file is made
     tmp = None if out is None else out.with_name(out.name + ".part")
     lines = size = 0
     with (

@@ -8,7 +8,7 @@ call a `Requester` and never know which one they hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
@@ -62,6 +62,13 @@ class Requester(Protocol):
     ) -> int: ...
     def count_tasks(self, project: str, status: str | None) -> int: ...
     def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]: ...
+    def export_job(
+        self, project: str, fmt: str, selection: Selection, progress: Callable[[dict], None]
+    ) -> Iterator[bytes]:
+        """Run the export as a background job, telling `progress` each state seen, then yield
+        its file's chunks."""
+        ...
+
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict: ...
     def create_batch(self, project: str, name: str, callback_url: str | None) -> dict: ...
     def list_batches(self, project: str | None, status: str | None, limit: int) -> dict: ...
@@ -133,6 +140,13 @@ class Remote:
 
     def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]:
         return self.q.export_bytes(project, format=fmt, **selection)
+
+    def export_job(
+        self, project: str, fmt: str, selection: Selection, progress: Callable[[dict], None]
+    ) -> Iterator[bytes]:
+        started = self.q.start_export_job(project, format=fmt, **selection)
+        self.q.wait_for_export_job(project, started["id"], progress=progress)
+        return self.q.download_export_job(project, started["id"])
 
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict:
         return self.q.list_tasks(limit=limit, **filters)

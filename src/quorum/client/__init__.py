@@ -10,6 +10,7 @@ for task in q.iter_tasks(project="reviews", status="completed"): ...
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -374,6 +375,73 @@ class QuorumClient:
             for chunk in chunks:
                 size += stream.write(chunk)
         return size
+
+    # export jobs ---------------------------------------------------------------------------
+    def start_export_job(
+        self,
+        project: str,
+        *,
+        format: str = "jsonl",
+        status: str | None = None,
+        min_confidence: float | None = None,
+        below: bool = False,
+    ) -> dict:
+        """Start an export as a background job on the server (for large projects); its state."""
+        body = {"format": format, "status": status, "min_confidence": min_confidence}
+        body["below"] = below
+        return self._request("POST", f"/api/projects/{_seg(project)}/exports", json=body)
+
+    def export_job(self, project: str, export_id: int) -> dict:
+        """An export job's state (queued, running, succeeded, failed) and progress."""
+        return self._request("GET", f"/api/projects/{_seg(project)}/exports/{export_id}")
+
+    def list_export_jobs(self, project: str) -> list[dict]:
+        return self._request("GET", f"/api/projects/{_seg(project)}/exports")
+
+    def wait_for_export_job(
+        self,
+        project: str,
+        export_id: int,
+        *,
+        poll_s: float = 0.5,
+        timeout_s: float | None = None,
+        progress: Callable[[dict], None] | None = None,
+    ) -> dict:
+        """Poll an export job until its file is ready; its final state. `progress` hears each
+        state polled; a failed job raises QuorumError with its error."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while True:
+            state = self.export_job(project, export_id)
+            if progress is not None:
+                progress(state)
+            if state["state"] == "succeeded":
+                return state
+            if state["state"] == "failed":
+                raise QuorumError(500, f"export {export_id} failed: {state['error']}")
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"export {export_id} is still {state['state']}")
+            time.sleep(poll_s)
+
+    def download_export_job(self, project: str, export_id: int) -> Iterator[bytes]:
+        """The file of a finished export job, chunk by chunk (an error raises first)."""
+        path = f"/api/projects/{_seg(project)}/exports/{export_id}/file"
+        with self._http.stream("GET", path, follow_redirects=True) as response:
+            if response.status_code != 200:
+                response.read()
+                _raise(response)
+            yield from response.iter_bytes()
+
+    def export_job_to(self, project: str, out: str | Path, **options: Any) -> dict:
+        """Run an export as a job, wait for it and write its file to `out`; its final state.
+        `options` are start_export_job's."""
+        started = self.start_export_job(project, **options)
+        done = self.wait_for_export_job(project, started["id"])
+        partial = Path(out).with_name(Path(out).name + ".part")
+        with partial.open("wb") as stream:
+            for chunk in self.download_export_job(project, started["id"]):
+                stream.write(chunk)
+        partial.replace(out)
+        return done
 
 
 def _chunks(

@@ -142,6 +142,8 @@ class ReadyFile:
 def ready_file(session: Session, settings: Settings, project: str, export_id: int) -> ReadyFile:
     """The finished file of an export; Conflict while it is not ready (or if it failed)."""
     view = get(session, project, export_id)
+    if view["state"] == jobs.FAILED:
+        raise Conflict(f"export {export_id} failed: {view['error'] or 'its job is gone'}")
     if view["state"] != jobs.SUCCEEDED:
         done = f"{view['tasks_done']} of {view['tasks_total'] or '?'} tasks"
         raise Conflict(f"export {export_id} is {view['state']} ({done}); its file is not ready")
