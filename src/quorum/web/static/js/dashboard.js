@@ -8,6 +8,7 @@ import { h } from "./dom.js";
 import { barChart, confusionTable } from "./charts.js";
 import { fieldErrors } from "./field_errors.js";
 import { policyErrorFields, policyFields, readPolicy } from "./policy_fields.js";
+import { exportsPanel } from "./exports_panel.js";
 import { groupsPanel } from "./groups_panel.js";
 import { labelsPanel } from "./labels_panel.js";
 import { membersPanel } from "./members_panel.js";
@@ -27,7 +28,7 @@ panels.append(
     h("a", { class: "button", href: `/review/${encodeURIComponent(project)}` }, "Review queue"),
     h("a", { class: "button", href: `/manage/${encodeURIComponent(project)}/tasks` }, "Tasks")),
   figures,
-  h("div", { class: "split" }, uploadPanel(), exportPanel()),
+  h("div", { class: "split" }, uploadPanel(), exportsPanel(base, root.dataset.exports.split(","), section)),
   h("div", { class: "split" }, membersPanel(base, project, section), settingsPanel()),
   h("div", { class: "split" }, groupsPanel(base, section),
     root.dataset.labelsTitle ? labelsPanel(base, root.dataset.labelsTitle, section) : null));
@@ -225,14 +226,6 @@ function uploadPanel() {
   });
   retry.addEventListener("click", () => send(input.files[0] || sending)); // a file chosen anew wins
   return section("Upload tasks", form);
-}
-
-function exportPanel() {
-  return section("Exports", h("ul", {},
-    root.dataset.exports.split(",").map((fmt) => h("li", {},
-      h("a", { href: `${base}/export?format=${fmt}`, download: "" }, `All tasks (${fmt})`))),
-    h("li", {}, h("a", { href: `${base}/export?format=jsonl&status=completed`, download: "" }, "Completed tasks (jsonl)")),
-    h("li", {}, h("a", { href: `${base}/pay.csv`, download: "" }, "Pay records (CSV)"))));
 }
 
 function settingsPanel() {
