@@ -323,8 +323,13 @@ class QuorumClient:
                 "below": "true" if below else None,
             }
         )
-        path = f"/api/projects/{_seg(project)}/export"
-        with self._http.stream("GET", path, params=params) as response:
+        with self._stream(f"/api/projects/{_seg(project)}/export", params=params) as response:
+            yield response
+
+    @contextmanager
+    def _stream(self, path: str, **kwargs: Any) -> Iterator[httpx.Response]:
+        """A GET whose body is read as it comes; an error answer raises first."""
+        with self._http.stream("GET", path, **kwargs) as response:
             if response.status_code != 200:
                 response.read()
                 _raise(response)
@@ -425,10 +430,7 @@ class QuorumClient:
     def download_export_job(self, project: str, export_id: int) -> Iterator[bytes]:
         """The file of a finished export job, chunk by chunk (an error raises first)."""
         path = f"/api/projects/{_seg(project)}/exports/{export_id}/file"
-        with self._http.stream("GET", path, follow_redirects=True) as response:
-            if response.status_code != 200:
-                response.read()
-                _raise(response)
+        with self._stream(path, follow_redirects=True) as response:
             yield from response.iter_bytes()
 
     def export_job_to(self, project: str, out: str | Path, **options: Any) -> dict:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -76,7 +77,9 @@ def _view(row: Any) -> dict:
         "created_at": export.created_at,
         "finished_at": export.finished_at,
         "filename": filename(row.name, export),
-        "download_url": (f"/api/projects/{row.name}/exports/{export.id}/file" if ready else None),
+        "download_url": f"/api/projects/{quote(row.name)}/exports/{export.id}/file"
+        if ready
+        else None,
     }
 
 
