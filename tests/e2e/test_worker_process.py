@@ -1,5 +1,6 @@
 """`quorum serve` runs its job worker as a child process: jobs still run (a new project's refit),
-and the worker ends with its server, whether the server stops cleanly or is killed."""
+a worker that dies is replaced, and the worker ends with its server, whether the server stops
+cleanly or is killed."""
 
 from __future__ import annotations
 
@@ -22,13 +23,16 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _worker_of(pid: int) -> int:
+def _worker_of(pid: int, other_than: int | None = None) -> int:
     """The server's job worker: the one child running `quorum worker`."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         for child in _children(pid):
-            command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
-            if b"worker" in command and b"--with-parent" in command:
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            except FileNotFoundError:
+                continue
+            if b"worker" in command and b"--with-parent" in command and child != other_than:
                 return child
         time.sleep(0.05)
     raise AssertionError(f"server {pid} has no job worker child")
@@ -65,6 +69,8 @@ def test_the_worker_runs_jobs_and_ends_with_its_server(live_server, stop):
                 break
             time.sleep(0.1)
         assert done, "the refit queued at project creation never ran"
+        os.kill(worker, signal.SIGKILL)  # a worker that dies is replaced
+        worker = _worker_of(server.process.pid, other_than=worker)
         if stop == "kill -9":
             os.kill(server.process.pid, signal.SIGKILL)
         else:
