@@ -415,7 +415,7 @@ class Job(BaseModel):
     batch_id: int | None = Field(None, description="a batch callback's batch")
     event: str | None = Field(None, description="a task callback's event, e.g. completed")
     url: str | None = Field(None, description="where a callback is sent")
-    project_id: int | None = Field(None, description="a skill refit's project")
+    project_id: int | None = Field(None, description="a skill refit's or an export's project")
 
 
 class ExportJob(BaseModel):
