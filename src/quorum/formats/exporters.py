@@ -78,6 +78,30 @@ EXPORTERS: dict[str, Exporter] = {
             summary="Quorum's own: every task with its params, label, confidence and answers",
             one_line_per_task=True,
         ),
+        Exporter(
+            "coco",
+            "application/json",
+            "json",
+            "quorum.formats.coco:encode",
+            frozenset({"imageannotation"}),
+            summary="COCO detection and segmentation JSON: boxes, polygons, keypoints",
+        ),
+        Exporter(
+            "yolo",
+            "application/zip",
+            "zip",
+            "quorum.formats.yolo:encode",
+            frozenset({"imageannotation"}),
+            summary="YOLO detect/segment, zipped: data.yaml and one label file per image",
+        ),
+        Exporter(
+            "voc",
+            "application/zip",
+            "zip",
+            "quorum.formats.voc:encode",
+            frozenset({"imageannotation"}),
+            summary="Pascal VOC XML, one file per image, zipped (boxes)",
+        ),
     )
 }
 
