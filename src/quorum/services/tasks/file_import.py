@@ -29,13 +29,17 @@ def import_stream(
     name: str,
     as_: ImportAs = ImportAs.tasks,
     batch: str | None = None,
+    media_url: str | None = None,
     created_by: int | None = None,
     read_progress: Callable[[int], None] | None = None,
 ) -> list[str]:
     """Read `stream` (the file `name`) as format `fmt` into `project`; the labels it carries
-    become what `as_` says. Returns the new task ids, in the file's order."""
+    become what `as_` says; images a file names by file name are fetched from `media_url`.
+    Returns the new task ids, in the file's order."""
     proj = get_project(session, project)
-    ctx = ImportContext(proj.task_type, dict(current_params(session, proj.id).params))
+    ctx = ImportContext(
+        proj.task_type, dict(current_params(session, proj.id).params), media_url=media_url
+    )
     wheres: list[str] = []
     records: list[Any] = []
     try:
