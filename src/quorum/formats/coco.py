@@ -147,54 +147,66 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
+_NUMERIC = frozenset({int, float})
+
+
 def _numbers(value: Any, where: str, field: str, multiple: int = 1) -> list[float]:
-    ok = isinstance(value, list) and value and len(value) % multiple == 0
-    if not ok or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+    if (
+        type(value) is not list
+        or not value
+        or len(value) % multiple
+        or not _NUMERIC.issuperset(map(type, value))
+    ):
         raise FormatError(where, f"{field} must be a list of numbers")
     return value
 
 
 class _Reader:
-    """Turns COCO annotations into Quorum annotations for one project."""
+    """Turns COCO annotations into Quorum annotations for one project. A category is checked
+    against the project's labels once per geometry, then remembered."""
 
     def __init__(self, ctx: ImportContext, categories: dict[Any, dict[str, Any]]) -> None:
         self.check = LabelCheck(ctx.params)
+        self.polygons = self.check.enabled("polygon")
         self.categories = categories
+        self.labels: dict[tuple[str, Any], str] = {}
 
-    def annotations(self, ann: dict[str, Any], where: str) -> list[dict[str, Any]]:
-        category = self.categories.get(ann.get("category_id"))
-        if category is None:
-            raise FormatError(where, f"category_id {ann.get('category_id')!r} is not a category")
-        name = category["name"]
+    def label(self, kind: str, ann: dict[str, Any], where: str) -> str:
+        key = (kind, ann.get("category_id"))
+        found = self.labels.get(key)
+        if found is None:
+            category = self.categories.get(key[1])
+            if category is None:
+                raise FormatError(where, f"category_id {key[1]!r} is not a category")
+            found = self.labels[key] = self.check(kind, category["name"], where)
+        return found
+
+    def annotations(self, ann: dict[str, Any], image: str) -> list[dict[str, Any]]:
+        where = f"{image}, annotation {ann.get('id')}"
         attributes = ann.get("attributes") or {}
-        if not isinstance(attributes, dict):
+        if type(attributes) is not dict:
             raise FormatError(where, "attributes must be an object")
         segmentation = ann.get("segmentation")
         kind = ann.get("quorum_type")
-        if kind == "line" or (kind is None and ann.get("keypoints") and not ann.get("area")):
-            # A line, or points: keypoints with nothing else.
-            flat = _numbers(ann["keypoints"], where, "keypoints", 3)
-            vertices = [
-                {"x": flat[i], "y": flat[i + 1]} for i in range(0, len(flat), 3) if flat[i + 2]
-            ]
-            if kind == "line":
-                label = self.check("line", name, where)
+        if kind is None and not (ann.get("keypoints") and not ann.get("area")):
+            if not (self.polygons and segmentation and type(segmentation) is list):
+                # A box (the common case), or a crowd region (RLE) as its box.
+                box = _numbers(ann.get("bbox"), where, "bbox")
+                if len(box) != 4:
+                    raise FormatError(where, "bbox must be [x, y, width, height]")
+                left, top, width, height = box
                 return [
-                    {"type": "line", "label": label, "vertices": vertices, "attributes": attributes}
+                    {
+                        "type": "box",
+                        "label": self.label("box", ann, where),
+                        "left": left,
+                        "top": top,
+                        "width": width,
+                        "height": height,
+                        "attributes": attributes,
+                    }
                 ]
-            label = self.check("point", name, where)
-            return [
-                {
-                    "type": "point",
-                    "label": label,
-                    "x": v["x"],
-                    "y": v["y"],
-                    "attributes": attributes,
-                }
-                for v in vertices
-            ]
-        if isinstance(segmentation, list) and segmentation and self.check.enabled("polygon"):
-            label = self.check("polygon", name, where)
+            label = self.label("polygon", ann, where)
             found = []
             for part in segmentation:
                 flat = _numbers(part, where, "segmentation", 2)
@@ -208,21 +220,18 @@ class _Reader:
                     }
                 )
             return found
-        box = _numbers(ann.get("bbox"), where, "bbox")
-        if len(box) != 4:
-            raise FormatError(where, "bbox must be [x, y, width, height]")
-        label = self.check("box", name, where)
-        left, top, width, height = box
+        # A line, or points (keypoints and no area), of which the visible ones are kept.
+        flat = _numbers(ann.get("keypoints"), where, "keypoints", 3)
+        vertices = [{"x": flat[i], "y": flat[i + 1]} for i in range(0, len(flat), 3) if flat[i + 2]]
+        if kind == "line":
+            label = self.label("line", ann, where)
+            return [
+                {"type": "line", "label": label, "vertices": vertices, "attributes": attributes}
+            ]
+        label = self.label("point", ann, where)
         return [
-            {
-                "type": "box",
-                "label": label,
-                "left": left,
-                "top": top,
-                "width": width,
-                "height": height,
-                "attributes": attributes,
-            }
+            {"type": "point", "label": label, "x": v["x"], "y": v["y"], "attributes": attributes}
+            for v in vertices
         ]
 
 
@@ -265,7 +274,7 @@ def read(stream: IO[bytes], ctx: ImportContext) -> Iterator[Item]:
                 metadata[key] = image[key]
         annotations = []
         for ann in by_image.get(image.get("id"), ()):
-            annotations.extend(reader.annotations(ann, f"{where}, annotation {ann.get('id')}"))
+            annotations.extend(reader.annotations(ann, where))
         record: dict[str, Any] = {"attachment": attachment, "metadata": metadata}
         if isinstance(image.get("unique_id"), str):
             record["unique_id"] = image["unique_id"]

@@ -9,12 +9,12 @@ coordinates stay valid (docs/formats.md says so).
 from __future__ import annotations
 
 import math
-import posixpath
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import orjson
 from pydantic import TypeAdapter, ValidationError
@@ -51,7 +51,8 @@ def file_name(attachment: str, metadata: dict[str, Any]) -> str:
     name = metadata.get("file_name")
     if isinstance(name, str) and name:
         return name
-    return posixpath.basename(unquote(urlparse(attachment).path)) or "image"
+    path = attachment.split("?", 1)[0].split("#", 1)[0]
+    return unquote(path.rsplit("/", 1)[-1]) or "image"
 
 
 def extent(annotations: list[dict[str, Any]]) -> tuple[int, int]:
@@ -183,10 +184,11 @@ def zip_stream(
 ) -> Iterator[bytes]:
     """A zip of (name, bytes or file) members, written as it goes: memory holds one chunk."""
     sink = _Sink()
+    stamp = time.localtime()[:6]
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, data in members:
             if isinstance(data, bytes):
-                archive.writestr(name, data)
+                archive.writestr(zipfile.ZipInfo(name, stamp), data, zipfile.ZIP_DEFLATED, 1)
             else:
                 with archive.open(name, "w", force_zip64=True) as member:
                     while piece := data.read(chunk):

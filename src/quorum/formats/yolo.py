@@ -39,22 +39,18 @@ MANIFEST = "quorum_images.jsonl"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 
 
-def _n(value: float) -> str:
-    return format(value, ".8g")
-
-
 def _lines(annotations: list[dict[str, Any]], width: int, height: int, classes: Any) -> bytes:
     lines = []
     for a in annotations:
         if a["type"] == "box":
-            cx = (a["left"] + a["width"] / 2) / width
-            cy = (a["top"] + a["height"] / 2) / height
-            w, h = a["width"] / width, a["height"] / height
-            lines.append(f"{classes(a['label'])} {_n(cx)} {_n(cy)} {_n(w)} {_n(h)}")
+            w, h = a["width"], a["height"]
+            box = ((a["left"] + w / 2) / width, (a["top"] + h / 2) / height, w / width, h / height)
+            cx, cy, bw, bh = box
+            lines.append(f"{classes(a['label'])} {cx:.8g} {cy:.8g} {bw:.8g} {bh:.8g}\n")
         elif a["type"] == "polygon":
-            coords = " ".join(f"{_n(v['x'] / width)} {_n(v['y'] / height)}" for v in a["vertices"])
-            lines.append(f"{classes(a['label'])} {coords}")
-    return ("\n".join(lines) + "\n" if lines else "").encode()
+            coords = " ".join(f"{v['x'] / width:.8g} {v['y'] / height:.8g}" for v in a["vertices"])
+            lines.append(f"{classes(a['label'])} {coords}\n")
+    return "".join(lines).encode()
 
 
 def encode(tasks: Iterable[dict[str, Any]], ctx: Any) -> Iterator[bytes]:
@@ -62,7 +58,10 @@ def encode(tasks: Iterable[dict[str, Any]], ctx: Any) -> Iterator[bytes]:
     names = {name: i for i, name in enumerate(all_labels(ctx.params))}
 
     def classes(label: str) -> int:
-        return names.setdefault(label, len(names))
+        found = names.get(label)
+        if found is None:
+            found = names[label] = len(names)
+        return found
 
     with tempfile.TemporaryFile() as manifest:
 

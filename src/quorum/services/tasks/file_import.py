@@ -6,7 +6,9 @@ and every error names the file and where in it the record is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
@@ -18,6 +20,20 @@ from quorum.services.tasks import creation
 
 # The reader's position is reported every this many records.
 PROGRESS_EVERY = 5000
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is read and its tasks built: the
+    millions of dicts a large file becomes (none of them cyclic) would otherwise set off
+    collection after collection, which took more time than the reading (twice a COCO file's)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def import_stream(
@@ -40,24 +56,25 @@ def import_stream(
     ctx = ImportContext(
         proj.task_type, dict(current_params(session, proj.id).params), media_url=media_url
     )
-    wheres: list[str] = []
-    records: list[Any] = []
-    try:
-        items = importer_for(fmt).read(stream, ctx)
-        for item in items:
-            wheres.append(item.where)
-            records.append(item.as_record(as_))
-            if read_progress is not None and len(records) % PROGRESS_EVERY == 0:
-                read_progress(stream.tell())
-    except FormatError as exc:
-        raise InvalidRequest(f"{name}, {exc.where}: {exc.msg}; nothing was imported") from None
-    except ValueError as exc:
-        raise InvalidRequest(str(exc)) from None
-    return creation.create_tasks(
-        session,
-        project,
-        records,
-        batch=batch,
-        created_by=created_by,
-        describe=lambda i: f"{name}, {wheres[i]}",
-    )
+    with _collector_paused():
+        wheres: list[str] = []
+        records: list[Any] = []
+        try:
+            items = importer_for(fmt).read(stream, ctx)
+            for item in items:
+                wheres.append(item.where)
+                records.append(item.as_record(as_))
+                if read_progress is not None and len(records) % PROGRESS_EVERY == 0:
+                    read_progress(stream.tell())
+        except FormatError as exc:
+            raise InvalidRequest(f"{name}, {exc.where}: {exc.msg}; nothing was imported") from None
+        except ValueError as exc:
+            raise InvalidRequest(str(exc)) from None
+        return creation.create_tasks(
+            session,
+            project,
+            records,
+            batch=batch,
+            created_by=created_by,
+            describe=lambda i: f"{name}, {wheres[i]}",
+        )
