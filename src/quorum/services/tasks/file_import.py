@@ -6,9 +6,7 @@ and every error names the file and where in it the record is.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
@@ -20,20 +18,6 @@ from quorum.services.tasks import creation
 
 # The reader's position is reported every this many records.
 PROGRESS_EVERY = 5000
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is read and its tasks built: the
-    millions of dicts a large file becomes (none of them cyclic) would otherwise set off
-    collection after collection, which took more time than the reading (twice a COCO file's)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def import_stream(
@@ -56,7 +40,7 @@ def import_stream(
     ctx = ImportContext(
         proj.task_type, dict(current_params(session, proj.id).params), media_url=media_url
     )
-    with _collector_paused():
+    with creation.paused_gc():  # the reader builds as many dicts as the creation
         wheres: list[str] = []
         records: list[Any] = []
         try:
