@@ -15,6 +15,7 @@ import json
 import sys
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,7 @@ from _harness import admin_key, data_dir, rss_mb, server
 from sqlalchemy import update
 
 from quorum.db.models import Task, utcnow
+from quorum.formats.exporters import EXPORTERS, ExportContext
 from quorum.formats.importers import ImportAs
 from quorum.services.projects import catalog
 from quorum.services.tasks import creation, file_import
@@ -140,6 +142,41 @@ def export_runs() -> dict:
     }
 
 
+def _synthetic(n: int):
+    """Exported task dicts as `iter_export` yields them, made on the fly (no database)."""
+    response = orjson.Fragment(
+        orjson.dumps({"annotations": _boxes(3), "links": [], "global_attributes": {}})
+    )
+    metadata = orjson.Fragment(b'{"width":1280,"height":720}')
+    for i in range(n):
+        params = {**PARAMS, "attachment": f"https://cdn.example.com/street/{i:06d}.jpg"}
+        yield {
+            "task_id": f"task_{i:022d}",
+            "unique_id": f"img-{i}",
+            "params": orjson.Fragment(orjson.dumps(params)),
+            "metadata": metadata,
+            "response": response,
+            "confidence": 0.91,
+        }
+
+
+def encoder_memory() -> dict:
+    """Peak Python memory of each encoder over 20,000 and over 100,000 tasks, with tracemalloc:
+    what the encoder holds, apart from the database driver's and the server's caches."""
+    ctx = ExportContext("street", "imageannotation", PARAMS)
+    found: dict = {}
+    for fmt in ("jsonl", "coco", "yolo", "voc"):
+        peaks = {}
+        for n in (N // 5, N):
+            tracemalloc.start()
+            for _chunk in EXPORTERS[fmt].encode(_synthetic(n), ctx):
+                pass
+            peaks[n] = round(tracemalloc.get_traced_memory()[1] / 1e6, 2)
+            tracemalloc.stop()
+        found[fmt] = {f"peak_mb_{n}_tasks": mb for n, mb in peaks.items()}
+    return found
+
+
 def _coco_file(path: Path) -> None:
     images = [
         {"id": i, "file_name": f"{i:06d}.jpg", "width": 1280, "height": 720} for i in range(N)
@@ -206,6 +243,8 @@ def main() -> dict:
         result["import_coco"] = import_run()
     if which in ("both", "export"):
         result["export"] = export_runs()
+    if which in ("both", "memory"):
+        result["encoder_memory"] = encoder_memory()
     return result
 
 
