@@ -161,6 +161,13 @@ def _numbers(value: Any, where: str, field: str, multiple: int = 1) -> list[floa
     return value
 
 
+def _id(value: Any, where: str, field: str = "id") -> int | str:
+    """A COCO id: an integer or a string, so images, annotations and categories can meet."""
+    if type(value) not in (int, str):
+        raise FormatError(where, f"{field} must be an integer or a string, not {value!r}")
+    return value
+
+
 class _Reader:
     """Turns COCO annotations into Quorum annotations for one project. A category is checked
     against the project's labels once per geometry, then remembered."""
@@ -245,20 +252,26 @@ def read(stream: IO[bytes], ctx: ImportContext) -> Iterator[Item]:
         raise FormatError("the file", "not a COCO file: no list of images")
     categories: dict[Any, dict[str, Any]] = {}
     for position, category in enumerate(_list(data, "categories")):
+        where = f"category {position + 1}"
         if not isinstance(category, dict) or not isinstance(category.get("name"), str):
-            raise FormatError(f"category {position + 1}", "must be an object with a name")
-        categories[category.get("id")] = category
+            raise FormatError(where, "must be an object with a name")
+        categories[_id(category.get("id"), where)] = category
     by_image: defaultdict[Any, list[dict[str, Any]]] = defaultdict(list)
     for position, ann in enumerate(_list(data, "annotations")):
+        where = f"annotation {position + 1}"
         if not isinstance(ann, dict):
-            raise FormatError(f"annotation {position + 1}", "must be an object")
-        by_image[ann.get("image_id")].append(ann)
+            raise FormatError(where, "must be an object")
+        by_image[_id(ann.get("image_id"), where, "image_id")].append(ann)
     reader = _Reader(ctx, categories)
+    seen: set[int | str] = set()
     for position, image in enumerate(data["images"]):
         if not isinstance(image, dict):
             raise FormatError(f"image {position + 1}", "must be an object")
         name = image.get("file_name")
         where = f"image {image.get('id', position + 1)} ({name})"
+        if _id(image.get("id"), where) in seen:
+            raise FormatError(where, "repeats the id of an image before it")
+        seen.add(image["id"])
         if not isinstance(name, str) or not name:
             raise FormatError(where, "file_name must be a non-empty string")
         attachment = (
@@ -273,9 +286,13 @@ def read(stream: IO[bytes], ctx: ImportContext) -> Iterator[Item]:
             if isinstance(image.get(key), int) and image[key] > 0:
                 metadata[key] = image[key]
         annotations = []
-        for ann in by_image.get(image.get("id"), ()):
+        for ann in by_image.pop(image.get("id"), ()):
             annotations.extend(reader.annotations(ann, where))
         record: dict[str, Any] = {"attachment": attachment, "metadata": metadata}
         if isinstance(image.get("unique_id"), str):
             record["unique_id"] = image["unique_id"]
         yield Item(where, record, response(annotations))
+    for image_id, anns in by_image.items():
+        raise FormatError(
+            f"annotation {anns[0].get('id')}", f"names image_id {image_id!r}, which is not an image"
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -208,9 +209,17 @@ def unique_stem(stem: str, task_id: str, taken: set[str]) -> str:
     return stem
 
 
+def read_member(archive: zipfile.ZipFile, path: str) -> bytes:
+    """One file of an uploaded zip, or an error naming it when it is damaged."""
+    try:
+        return archive.read(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise FormatError(path, f"cannot be read from the zip ({exc})") from None
+
+
 def zip_members(stream: Any, where: str) -> zipfile.ZipFile:
     """The uploaded file as a zip archive, or an error saying it is not one."""
     try:
         return zipfile.ZipFile(stream)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError):
         raise FormatError(where, "not a zip archive") from None

@@ -24,6 +24,7 @@ from quorum.formats.images import (
     images,
     media_url,
     number,
+    read_member,
     response,
     unique_stem,
     zip_members,
@@ -129,4 +130,4 @@ def read(stream: IO[bytes], ctx: ImportContext) -> Iterator[Item]:
     check = LabelCheck(ctx.params)
     for path in archive.namelist():
         if path.lower().endswith(".xml") and not posixpath.basename(path).startswith("."):
-            yield _item(archive.read(path), path, ctx, check)
+            yield _item(read_member(archive, path), path, ctx, check)

@@ -28,6 +28,7 @@ from quorum.formats.images import (
     geometry_labels,
     images,
     media_url,
+    read_member,
     response,
     unique_stem,
     zip_members,
@@ -102,7 +103,7 @@ def _names(archive: Any) -> list[str]:
     if not paths:
         raise FormatError("the zip", "has no data.yaml naming the classes")
     try:
-        data = yaml.safe_load(archive.read(min(paths, key=len)))
+        data = yaml.safe_load(read_member(archive, min(paths, key=len)))
     except yaml.YAMLError as exc:
         raise FormatError("data.yaml", f"not valid YAML ({exc})") from None
     names = data.get("names") if isinstance(data, dict) else None
@@ -187,20 +188,26 @@ def read(stream: IO[bytes], ctx: ImportContext) -> Iterator[Item]:
     known: dict[str, dict[str, Any]] = {}
     manifests = [p for p in archive.namelist() if posixpath.basename(p) == MANIFEST]
     if manifests:
-        with archive.open(manifests[0]) as lines:
-            for number, line in enumerate(lines, start=1):
-                try:
-                    entry = safe_json.loads(line)
-                except safe_json.UnsafeJSON as exc:
-                    raise FormatError(f"{MANIFEST}, line {number}", str(exc)) from None
-                known[entry.get("label")] = entry
+        lines = read_member(archive, manifests[0]).splitlines()
+        for number, line in enumerate(lines, start=1):
+            where = f"{MANIFEST}, line {number}"
+            try:
+                entry = safe_json.loads(line)
+            except safe_json.UnsafeJSON as exc:
+                raise FormatError(where, str(exc)) from None
+            sized = isinstance(entry, dict) and all(
+                type(entry.get(k)) is int and entry[k] > 0 for k in ("width", "height")
+            )
+            if not sized or not isinstance(entry.get("label"), str):
+                raise FormatError(where, "expected an object with label, width and height")
+            known[entry["label"]] = entry
     for key in dict.fromkeys([*labels, *pictures]):
         label_path = labels.get(key)
         where = label_path or pictures[key]
         entry = known.get(label_path or "", {})
         image_path = pictures.get(key)
         name = entry.get("file_name") or posixpath.basename(image_path or key)
-        if "width" in entry and "height" in entry:
+        if entry:
             width, height = entry["width"], entry["height"]
         elif image_path is not None:
             width, height = _size(archive, image_path)
@@ -210,7 +217,7 @@ def read(stream: IO[bytes], ctx: ImportContext) -> Iterator[Item]:
         attachment = media_url(ctx.media_url, relative) or entry.get("attachment")
         if not attachment:
             raise FormatError(where, "the image's URL is unknown: give the images' base URL")
-        text = archive.read(label_path) if label_path else b""
+        text = read_member(archive, label_path) if label_path else b""
         annotations = _annotations(text, where, width, height, classes, check)
         record: dict[str, Any] = {
             "attachment": attachment,

@@ -171,6 +171,20 @@ def test_coco_import_takes_media_url_and_names_bad_categories():
             "bbox must be a list of numbers",
         ),  # fmt: skip
         (b"{", "not valid JSON"),
+        (
+            b'{"images": [{"id": [1], "file_name": "a.jpg", "coco_url": "u"}]}',
+            "id must be an integer or a string",
+        ),  # fmt: skip
+        (
+            b'{"images": [{"id": 1, "file_name": "a.jpg", "coco_url": "u"}, {"id": 1, '
+            b'"file_name": "b.jpg", "coco_url": "u"}]}',
+            "repeats the id of an image",
+        ),  # fmt: skip
+        (
+            b'{"images": [], "annotations": [{"id": 4, "image_id": 9, "category_id": 1, '
+            b'"bbox": [1, 1, 2, 2]}]}',
+            "names image_id 9, which is not an image",
+        ),  # fmt: skip
     ],
 )
 def test_coco_import_names_what_is_wrong(body, message):
@@ -271,3 +285,21 @@ def test_file_names_pick_the_longest_extension():
     assert guess_format("instances.coco.json") == "coco"
     assert guess_format("tasks.json") == "json"
     assert guess_format("set.voc.zip") == "voc"
+
+
+def test_a_damaged_zip_or_manifest_is_named():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data.yaml", "names: [cat]\n")
+        archive.writestr("quorum_images.jsonl", '{"label": "labels/a.txt"}\n')
+        archive.writestr("labels/a.txt", "0 0.5 0.5 0.5 0.5\n")
+    with pytest.raises(FormatError) as err:
+        _import("yolo", buffer.getvalue())
+    assert err.value.where == "quorum_images.jsonl, line 1" and "width" in err.value.msg
+    with zipfile.ZipFile(buffer := io.BytesIO(), "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Annotations/a.xml", b"<annotation>" + b"x" * 5000 + b"</annotation>")
+    damaged = bytearray(buffer.getvalue())
+    damaged[50:54] = b"\xff" * 4  # inside the compressed data
+    with pytest.raises(FormatError) as err:
+        _import("voc", bytes(damaged))
+    assert err.value.where == "Annotations/a.xml" and "cannot be read" in err.value.msg
