@@ -22,6 +22,7 @@ from typing import IO, Any
 import orjson
 
 from quorum.formats import safe_json
+from quorum.formats.exporters import ExportContext
 from quorum.formats.images import (
     LabelCheck,
     all_labels,
@@ -73,7 +74,7 @@ def _annotation(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def encode(tasks: Iterable[dict[str, Any]], ctx: Any) -> Iterator[bytes]:
+def encode(tasks: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[bytes]:
     """The COCO JSON of an export: images, then annotations, then categories."""
     categories = {name: i for i, name in enumerate(all_labels(ctx.params), start=1)}
     points: set[str] = set()

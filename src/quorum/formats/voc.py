@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from quorum.formats.exporters import ExportContext
 from quorum.formats.images import (
     LabelCheck,
     images,
@@ -44,7 +45,7 @@ def _object(a: dict[str, Any]) -> str:
     )
 
 
-def encode(tasks: Iterable[dict[str, Any]], ctx: Any) -> Iterator[bytes]:
+def encode(tasks: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[bytes]:
     """The zipped VOC XML files of an export."""
 
     def members() -> Iterator[tuple[str, bytes]]:

@@ -22,6 +22,7 @@ import orjson
 import yaml
 
 from quorum.formats import safe_json
+from quorum.formats.exporters import ExportContext
 from quorum.formats.images import (
     LabelCheck,
     all_labels,
@@ -54,7 +55,7 @@ def _lines(annotations: list[dict[str, Any]], width: int, height: int, classes: 
     return "".join(lines).encode()
 
 
-def encode(tasks: Iterable[dict[str, Any]], ctx: Any) -> Iterator[bytes]:
+def encode(tasks: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[bytes]:
     """The zipped YOLO dataset of an export."""
     names = {name: i for i, name in enumerate(all_labels(ctx.params))}
 
