@@ -96,6 +96,7 @@ def test_docbin_loads_in_spacy_with_exact_spans(tmp_path):
         (20, 28, "New York"),
         (24, 28, "York"),
     ]
+    assert spacy_docbin.SPAN_GROUP not in docs[1].spans  # nothing nested there
     assert docs[0].user_data["task_id"] == "task_1" and docs[0].user_data["confidence"] == 0.9
 
 
