@@ -69,7 +69,8 @@ def main() -> None:
                 [sys.executable, __file__, fmt, str(n)], capture_output=True, text=True, check=True
             )
             runs.append(json.loads(done.stdout))
-        small, large = runs
+        large = runs[-1]
+        peaks = {str(n): round(r["peak_mb"]) for n, r in zip(SIZES, runs, strict=True)}
         print(
             json.dumps(
                 {
@@ -78,7 +79,7 @@ def main() -> None:
                     "seconds": round(large["seconds"], 2),
                     "tasks_per_s": round(SIZES[1] / large["seconds"]),
                     "mb": round(large["bytes"] / 1e6, 1),
-                    "peak_mb": {str(n): round(r["peak_mb"]) for n, r in zip(SIZES, runs)},
+                    "peak_mb": peaks,
                 }
             )
         )
