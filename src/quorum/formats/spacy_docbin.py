@@ -6,7 +6,7 @@ of `formats.tokens`, which cut at span edges, so every entity is a `Span` of who
 its exact character offsets; `doc.ents` holds the non-overlapping entities and, in a doc whose
 spans overlap, the span group `"sc"` all of them, nested ones included. `user_data` carries the
 task id and confidence. A `DocBin` is serialised whole, so unlike the other
-exports its memory grows with the corpus: about 4 kB a short text (bench/bench_text_formats.py).
+exports its memory grows with the corpus: about 2.6 kB a short text (bench/bench_text_formats.py).
 """
 
 from __future__ import annotations
