@@ -5,8 +5,8 @@ Written with spaCy itself (the optional `spacy` extra): the binary format is spa
 of `formats.tokens`, which cut at span edges, so every entity is a `Span` of whole tokens with
 its exact character offsets; `doc.ents` holds the non-overlapping entities and, in a doc whose
 spans overlap, the span group `"sc"` all of them, nested ones included. `user_data` carries the
-task id and confidence. A `DocBin` is serialised whole, so unlike the other
-exports its memory grows with the corpus: about 2.6 kB a short text (bench/bench_text_formats.py).
+task id and confidence. A `DocBin` is serialised whole, so unlike the other exports its memory
+grows with the corpus: about 2.6 kB a short text (bench/bench_text_formats.py).
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 
 Columns: `task_id`, `unique_id`, `status`, `confidence`, the task's content (categorization:
 `attachment_type`, `attachment`; a form: `title`, `attachments`), then the label: `category`,
-or one column per field of the project's form, named by its `field_id` (`answer.<id>` where an
-id is one of the other columns' names). A label cell is the answer as plain text when it is a
-single plain value (`yes`, `3.5`, `true`), else JSON: the category list, or the field's whole
-`response` list, so no text is mistaken for JSON or a boolean on the way back.
+or one column per field of the project's form, `answer.<field_id>`. A label cell is the answer
+as plain text when it is a single plain value (`yes`, `3.5`, `true`), else JSON: the category
+list, or the field's whole `response` list, so no text is mistaken for JSON or a boolean on
+the way back.
 
 The `csv` import reads Quorum task records; for categorization and form projects it also takes
 these label columns as the file's label (`--as hypothesis|gold`; dropped with `--as tasks`) and
@@ -105,9 +105,10 @@ class _Form:
     def _fields(self) -> list[dict[str, Any]]:
         return list(self.ctx_params.get("fields") or ())
 
-    def column(self, field_id: str) -> str:
-        taken = (*FACTS, *self.content)
-        return f"answer.{field_id}" if field_id in taken else field_id
+    @staticmethod
+    def column(field_id: str) -> str:
+        """A field's column: prefixed, since a field id may be a record key (`tags`, `title`)."""
+        return f"answer.{field_id}"
 
     def columns(self) -> list[str]:
         return [self.column(f["field_id"]) for f in self._fields()]

@@ -142,7 +142,11 @@ def test_conll_export_imports_as_gold_by_cli_and_as_prelabels_by_api(
 def test_a_bad_conll_file_names_file_and_line_and_imports_nothing(db, client, accounts):
     with db.session(write=True) as s:
         make.project(s, "ner", "namedentityrecognition", params=LABELS)
+        make.project(s)
     auth = (accounts["manager"].key, "")
+    wrong_type = client.post("/api/projects/p/tasks/import?format=conll", auth=auth, content=b"")
+    assert wrong_type.status_code == 400
+    assert "'conll' does not fill categorization projects" in wrong_type.json()["error"]
     bad = b"Ann B-PER\n\nBo B-ORG\n"  # ORG is not a label of the project
     answer = client.post(
         "/api/projects/ner/tasks/import?filename=x.conll&as=gold", auth=auth, content=bad
