@@ -39,7 +39,7 @@ def _blocks(stream: IO[bytes]) -> Iterator[tuple[int, list[str], list[str]]]:
     """(line of the first token, tokens, tags) of each block between blank lines."""
     words: list[str] = []
     tags: list[str] = []
-    first = 0
+    first = number = 0
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline=None)
     try:
         for number, line in enumerate(text, start=1):
@@ -54,7 +54,7 @@ def _blocks(stream: IO[bytes]) -> Iterator[tuple[int, list[str], list[str]]]:
                 yield first, words, tags
                 words, tags, first = [], [], 0
     except UnicodeDecodeError as exc:
-        raise FormatError("the file", f"not UTF-8 ({exc})") from None
+        raise FormatError(f"after line {number}", f"not UTF-8 ({exc.reason})") from None
     if words:
         yield first, words, tags
 

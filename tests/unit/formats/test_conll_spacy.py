@@ -79,6 +79,9 @@ def test_conll_errors_name_the_line():
     with pytest.raises(FormatError, match="a token and its tag") as err:
         list(conll.read(io.BytesIO(b"Ann B-PER\nlonely\n"), ImportContext("x")))
     assert err.value.where == "line 2"
+    with pytest.raises(FormatError, match="not UTF-8") as err:
+        list(conll.read(io.BytesIO(b"Ann B-PER\n\xff\xfe O\n"), ImportContext("x")))
+    assert err.value.where.startswith("after line")
 
 
 def test_docbin_loads_in_spacy_with_exact_spans(tmp_path):
