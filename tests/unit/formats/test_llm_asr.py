@@ -64,12 +64,15 @@ def test_sft_conversations_from_comparisons_and_forms(tmp_path):
     comparisons = [
         task(0, {"prompt": "Hi?", "candidates": CANDIDATES}, {"choice": "c"}),
         task(1, {"prompt": "Hi?", "candidates": CANDIDATES, "allow_tie": True}, {"choice": "tie"}),
-    ]
+        task(2, {"prompt": "Rank", "candidates": CANDIDATES, "mode": "ranking"},
+             {"ranking": ["b", "a", "c"]}),
+    ]  # fmt: skip
     data = b"".join(llm.sft(comparisons, ExportContext("p", "comparison")))
     ds = _load(tmp_path, "sft_cmp", data)
     assert _messages_feature(ds.features["messages"]) == MESSAGE
     assert ds["messages"] == [
-        [{"role": "user", "content": "Hi?"}, {"role": "assistant", "content": "answer c"}]
+        [{"role": "user", "content": "Hi?"}, {"role": "assistant", "content": "answer c"}],
+        [{"role": "user", "content": "Rank"}, {"role": "assistant", "content": "answer b"}],
     ]
 
     def answer(fid: str, value) -> dict:
