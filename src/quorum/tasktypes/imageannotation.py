@@ -343,6 +343,7 @@ TYPE = TaskType(
     params_model=ImageAnnotationParams,
     response_model=ImageAnnotationResponse,
     aggregator=Aggregator.geometry,
+    exporters=("jsonl", "hf"),
     check_response=response_check(ImageAnnotationParams, _check),
     machine_response=_machine,
     labels=LabelSet(
