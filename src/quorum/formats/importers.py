@@ -189,17 +189,22 @@ def _lines(read: Callable[[IO[bytes]], Iterable[Record]]) -> Reader:
     return items
 
 
-jsonl_items, csv_items, json_items = map(_lines, (read_jsonl, read_csv, read_json_array))
+jsonl_items, json_items = map(_lines, (read_jsonl, read_json_array))
 
 IMPORTERS: dict[str, Importer] = {
     i.name: i
     for i in (
         Importer("jsonl", (".jsonl", ".ndjson"), f"{__name__}:jsonl_items",
                  summary="one task record (JSON object) per line"),
-        Importer("csv", (".csv",), f"{__name__}:csv_items",
-                 summary="a header of field names, one task per row"),
+        Importer("csv", (".csv",), "quorum.formats.table:read",
+                 summary="a header of field names, one task per row (label columns too)"),
         Importer("json", (".json",), f"{__name__}:json_items",
                  summary="a JSON array of task records"),
+        Importer("conll", (".conll", ".iob", ".iob2"), "quorum.formats.conll:read",
+                 frozenset({"namedentityrecognition"}),
+                 summary="CoNLL / IOB tagged tokens, one text per block"),
+        Importer("hf", (".parquet",), "quorum.formats.hf:read",
+                 summary="Parquet: Quorum's hf export, or tokens+ner_tags / text+label"),
         Importer("coco", (".coco.json",), "quorum.formats.coco:read",
                  frozenset({"imageannotation"}), "COCO detection/segmentation JSON"),
         Importer("yolo", (".yolo.zip",), "quorum.formats.yolo:read",
