@@ -200,4 +200,8 @@ def export_chunks(
     tasks: Iterable[dict] = iter_export(session, project, selection)
     if progress is not None:
         tasks = _counted(tasks, progress)
-    return exporter.encode(tasks, ctx), exporter
+    try:
+        # An encoder may refuse before the first byte (the spacy export without spaCy).
+        return exporter.encode(tasks, ctx), exporter
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
