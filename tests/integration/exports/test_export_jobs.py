@@ -178,3 +178,19 @@ def test_retention_deletes_old_exports_with_their_files(db, client, accounts):
     with db.session() as s:
         assert sorted(s.scalars(select(Export.id))) == [ids[2], queued]
     assert [files[i].exists() for i in ids] == [False, False, True]
+
+
+def test_an_export_job_writes_any_format_the_type_serves(db, client, accounts):
+    """A CSV and a Parquet file (the `hf` format): the job's file is the streamed export's,
+    named with the format's extension."""
+    _seed(db)
+    manager = accounts["manager"].headers
+    for fmt, extension in (("csv", "csv"), ("hf", "parquet")):
+        started = make.ok(
+            client.post("/api/projects/p/exports", json={"format": fmt}, headers=manager)
+        )
+        _run_exports(client, db)
+        done = make.ok(client.get(f"/api/projects/p/exports/{started['id']}", headers=manager))
+        assert done["state"] == "succeeded" and done["filename"].endswith(f".{extension}")
+        streamed = client.get(f"/api/projects/p/export?format={fmt}", headers=manager).content
+        assert client.get(done["download_url"], headers=manager).content == streamed
