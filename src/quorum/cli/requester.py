@@ -60,6 +60,7 @@ class Requester(Protocol):
     def import_file(
         self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int: ...
+    def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict: ...
     def count_tasks(self, project: str, status: str | None) -> int: ...
     def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]: ...
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict: ...
@@ -125,8 +126,13 @@ class Remote:
             format=fmt,
             as_=options["as_"],
             progress=progress,
+            skip_duplicates=options.get("skip_duplicates", "none"),
+            skipped=options.get("skipped"),
         )
         return len(created)
+
+    def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict:
+        return self.q.check_import(project, file, format=fmt, as_=options["as_"])
 
     def count_tasks(self, project: str, status: str | None) -> int:
         return self.q.count_tasks(project=project, status=status)
