@@ -40,11 +40,10 @@ class StoredMedia:
 
     def sha256(self, urls: Sequence[str]) -> dict[str, str]:
         ids = {u: m.group(1) for u in urls if (m := FILE_PATH.search(u))}
-        known = dict(
-            self.session.execute(
-                select(StoredFile.id, StoredFile.sha256).where(StoredFile.id.in_(set(ids.values())))
-            ).tuples()
+        rows = self.session.execute(
+            select(StoredFile.id, StoredFile.sha256).where(StoredFile.id.in_(set(ids.values())))
         )
+        known = {file_id: sha256 for file_id, sha256 in rows}
         return {u: known[i] for u, i in ids.items() if known.get(i)}
 
     def replace(self, url: str, data: bytes) -> None:
