@@ -8,10 +8,12 @@ runs the same checks (`import_checks`), and reports instead of writing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
+from quorum.db.models import Project
 from quorum.formats.importers import FormatError, ImportAs, ImportContext, importer_for
 from quorum.services.errors import InvalidRequest
 from quorum.services.projects.catalog import current_params, get_project
@@ -23,18 +25,31 @@ from quorum.tasktypes.base import FieldError
 PROGRESS_EVERY = 5000
 
 
+@dataclass(slots=True)
+class _Read:
+    project: Project
+    defaults: dict[str, Any]
+    wheres: list[str]  # where each record is in the file
+    records: list[Any]
+    error: str | None  # why reading stopped early (the dry run reads on to report it)
+
+
 def _read(
+    session: Session,
+    project: str,
     stream: IO[bytes],
-    ctx: ImportContext,
     *,
     fmt: str,
     name: str,
     as_: ImportAs,
-    read_progress: Callable[[int], None] | None,
+    read_progress: Callable[[int], None] | None = None,
     keep_going: bool = False,
-) -> tuple[list[str], list[Any], str | None]:
-    """Where each record is and the records, in the file's order; and, with `keep_going`
-    (the dry run), why reading stopped early instead of raising."""
+) -> _Read:
+    """The records of the file, in its order, read for `project`; a record that cannot be
+    read raises, or with `keep_going` ends the reading."""
+    proj = get_project(session, project)
+    defaults = dict(current_params(session, proj.id).params)
+    ctx = ImportContext(proj.task_type, defaults)
     wheres: list[str] = []
     records: list[Any] = []
     try:
@@ -46,11 +61,11 @@ def _read(
                 read_progress(stream.tell())
     except FormatError as exc:
         if keep_going:
-            return wheres, records, f"{name}, {exc.where}: {exc.msg}"
+            return _Read(proj, defaults, wheres, records, f"{name}, {exc.where}: {exc.msg}")
         raise InvalidRequest(f"{name}, {exc.where}: {exc.msg}; nothing was imported") from None
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None
-    return wheres, records, None
+    return _Read(proj, defaults, wheres, records, None)
 
 
 def import_stream(
@@ -72,16 +87,12 @@ def import_stream(
     become what `as_` says. Texts are cleaned and media checked as the dry run reports
     (`import_checks`); duplicates are left out as `skip_duplicates` says (`skipped` hears
     where they were). Returns the new task ids, in the file's order."""
-    proj = get_project(session, project)
-    defaults = dict(current_params(session, proj.id).params)
-    ctx = ImportContext(proj.task_type, defaults)
-    wheres, records, _ = _read(
-        stream, ctx, fmt=fmt, name=name, as_=as_, read_progress=read_progress
-    )
+    read = _read(session, project, stream, fmt=fmt, name=name, as_=as_, read_progress=read_progress)
+    wheres, records = read.wheres, read.records
     checked = import_checks.check_records(
         session,
-        proj,
-        defaults,
+        read.project,
+        read.defaults,
         records,
         media,
         against_stored=skip_duplicates is not SkipDuplicates.none,
@@ -144,12 +155,7 @@ def dry_run(
 ) -> dict[str, Any]:
     """Read `stream` as `import_stream` would and report, writing nothing: the records that
     would fail and why, duplicate groups, the cleaning applied, the media checked."""
-    proj = get_project(session, project)
-    defaults = dict(current_params(session, proj.id).params)
-    ctx = ImportContext(proj.task_type, defaults)
-    wheres, records, read_error = _read(
-        stream, ctx, fmt=fmt, name=name, as_=as_, read_progress=None, keep_going=True
-    )
-    checked = import_checks.check_records(session, proj, defaults, records, media)
+    read = _read(session, project, stream, fmt=fmt, name=name, as_=as_, keep_going=True)
+    checked = import_checks.check_records(session, read.project, read.defaults, read.records, media)
     session.rollback()  # nothing was written; end the read transaction
-    return import_checks.report(checked, name=name, wheres=wheres, read_error=read_error)
+    return import_checks.report(checked, name=name, wheres=read.wheres, read_error=read.error)
