@@ -3,9 +3,10 @@
 The texts are generated here: 8 to 20 words drawn from a 20,000-word vocabulary with Zipf's
 law (so unrelated texts share common words, as real ones do), then duplicates planted: exact
 copies, and near copies of a source text (a word misspelt, the case changed, punctuation added,
-two words swapped, a word dropped; one to three of these). Timed: `text_groups` on all texts
-(hashing, MinHash, LSH, grouping), wall clock and CPU time. Precision and recall count pairs of texts put in one group
-(exact or near) against the planted ones. Target: under 60 s and 2 GB on this machine.
+two words swapped, a word dropped; one to three of these). Timed, wall clock and CPU time:
+`text_groups` on all texts (hashing, MinHash, LSH, grouping). Precision and recall count pairs
+of texts put in one group (exact or near) against the planted ones. Target: under 60 s and
+2 GB on this machine.
 """
 
 from __future__ import annotations
