@@ -18,7 +18,7 @@ from typing import Any
 
 import ftfy
 
-from quorum.tasktypes.base import TaskType
+from quorum.tasktypes.base import Content, TaskType
 
 # Everything but the encoding repair is done below, so each change can be named.
 _FTFY = ftfy.TextFixerConfig(
@@ -39,10 +39,27 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 LABEL_KEYS = ("hypothesis", "gold")
 
 
+def _clean_ascii(text: str) -> bool:
+    """Whether an ASCII text surely needs no step below: most do not, and a few substring
+    searches in C are far cheaper than running the steps (a tab takes the long way)."""
+    return (
+        text == text.strip()
+        and "  " not in text
+        and " \n" not in text
+        and "\n\n\n" not in text
+        and "\t" not in text
+        and "\r" not in text
+        and _CONTROL.search(text) is None
+    )
+
+
 def normalize_text(text: str) -> tuple[str, list[str]]:
     """The cleaned text and the names of the changes made (empty: it was clean)."""
-    changes = []
-    if not text.isascii():
+    changes: list[str] = []
+    if text.isascii():
+        if _clean_ascii(text):
+            return text, changes
+    else:
         fixed = ftfy.fix_text(text, _FTFY)
         if fixed != text:
             changes.append("broken encoding repaired")
@@ -76,13 +93,20 @@ def clean_record(
     validation reports it."""
     if not isinstance(record, dict):
         return record, []
-    labelled = any(record.get(k) is not None for k in LABEL_KEYS)
+    return clean_contents(record, task_type.content({**defaults, **record}))
+
+
+def clean_contents(
+    record: dict[str, Any], contents: list[Content]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """`clean_record` given what the record shows (`TaskType.content` of its params merged
+    over the defaults), for a caller that needs those contents anyway."""
     changes: list[dict[str, str]] = []
     out = record
-    for content in task_type.content({**defaults, **record}):
+    for content in contents:
         if content.kind != "text" or content.path[0] not in record:
             continue
-        if content.anchored and labelled:
+        if content.anchored and any(record.get(k) is not None for k in LABEL_KEYS):
             continue
         text, made = normalize_text(content.value)
         if not made:

@@ -95,8 +95,8 @@ def import_stream(
         read.defaults,
         records,
         media,
-        against_stored=skip_duplicates is not SkipDuplicates.none,
         validate=False,  # create_tasks validates, and names every bad record
+        group=skip_duplicates is not SkipDuplicates.none,
     )
     bad = [f for f in checked.media if f.report.problem is not None]
     if bad:

@@ -120,32 +120,42 @@ def check_records(
     records: list[Any],
     media: MediaStore | None,
     *,
-    against_stored: bool = True,
     validate: bool = True,
+    group: bool = True,
 ) -> Checked:
-    """Clean, validate (with `validate`), inspect and group `records` of `project`."""
+    """Clean, validate (with `validate`), inspect and group (with `group`, among themselves
+    and against the project's tasks) `records` of `project`."""
     # Imported here: NumPy, SciPy, Pillow and libsndfile would slow every server's start.
-    from quorum.formats.cleaning import clean_record
+    from quorum.formats.cleaning import clean_contents
 
     task_type: TaskType = tasktypes.get(project.task_type)
-    cleaned, changes = [], []
+    cleaned: list[Any] = []
+    changes: list[list[dict[str, str]]] = []
+    contents: list[list[Content]] = []
     for record in records:
-        out, changed = clean_record(task_type, defaults, record)
+        if not isinstance(record, dict):  # its validation says why
+            cleaned.append(record)
+            changes.append([])
+            contents.append([])
+            continue
+        shown = task_type.content({**defaults, **record})
+        out, changed = clean_contents(record, shown)
+        if changed:  # what the record shows once cleaned
+            shown = task_type.content({**defaults, **out})
         cleaned.append(out)
         changes.append(changed)
+        contents.append(shown)
     errors: list[RecordError] = []
     if validate:
         _, errors = parse_records(task_type, defaults, cleaned, max_errors=LIMIT)
         errors += _taken(session, cleaned)
-    contents = [
-        task_type.content({**defaults, **r}) if isinstance(r, dict) else [] for r in cleaned
-    ]
     findings, unchecked = _inspect(contents, media)
     for f, orientation in rotated(findings):
         change = f"image turned upright (EXIF orientation {orientation})"
         changes[f.index].append({"field": f.field, "change": change})
     checked = Checked(cleaned, changes, errors, findings, unchecked)
-    _group(session, project, task_type, contents, findings, media, checked, against_stored)
+    if group:
+        _group(session, project, task_type, contents, findings, media, checked)
     return checked
 
 
@@ -209,12 +219,11 @@ def _group(
     findings: list[MediaFinding],
     media: MediaStore | None,
     checked: Checked,
-    against_stored: bool,
 ) -> None:
     from quorum.formats import duplicates
     from quorum.formats.media import ImageReport
 
-    stored = _stored_tasks(session, project.id) if against_stored else []
+    stored = _stored_tasks(session, project.id)
     stored_contents = [task_type.content(p) for _, p in stored]
     keys: list[int | str] = [task_id for task_id, _ in stored] + list(range(len(contents)))
     everything = stored_contents + contents
