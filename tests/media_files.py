@@ -9,17 +9,24 @@ import soundfile
 from PIL import Image
 
 
-def jpeg(width: int = 40, height: int = 20, orientation: int | None = None, seed: int = 0) -> bytes:
-    """A JPEG of noise (so perceptual hashes differ between seeds), EXIF-rotated if asked."""
-    pixels = np.random.default_rng(seed).integers(0, 255, (height, width, 3), dtype=np.uint8)
-    image = Image.fromarray(pixels)
+def jpeg(
+    width: int = 40,
+    height: int = 20,
+    orientation: int | None = None,
+    seed: int = 0,
+    quality: int = 95,
+) -> bytes:
+    """A JPEG of smooth noise (perceptual hashes differ between seeds, not between qualities),
+    EXIF-rotated if asked."""
+    coarse = np.random.default_rng(seed).integers(0, 255, (4, 4, 3), dtype=np.uint8)
+    image = Image.fromarray(coarse).resize((width, height), Image.Resampling.BICUBIC)
     out = io.BytesIO()
     if orientation is None:
-        image.save(out, "JPEG", quality=95)
+        image.save(out, "JPEG", quality=quality)
     else:
         exif = image.getexif()
         exif[0x0112] = orientation
-        image.save(out, "JPEG", quality=95, exif=exif.tobytes())
+        image.save(out, "JPEG", quality=quality, exif=exif.tobytes())
     return out.getvalue()
 
 

@@ -129,13 +129,18 @@ def test_stored_images_are_checked_and_rotated_ones_stored_upright(client, accou
     turned = _upload(client, h, "turned.jpg", media_files.jpeg(40, 20, orientation=6, seed=2))
     whole = media_files.jpeg(seed=3)
     cut = _upload(client, h, "cut.jpg", whole[: len(whole) // 2])
+    recoded = _upload(client, h, "recoded.jpg", media_files.jpeg(40, 20, seed=1, quality=70))
     records = [
         {"attachment_type": "image", "attachment": url} for url in (good, copy, turned, cut)
-    ] + [{"attachment_type": "image", "attachment": "https://example.com/remote.jpg"}]
+    ] + [
+        {"attachment_type": "image", "attachment": "https://example.com/remote.jpg"},
+        {"attachment_type": "image", "attachment": recoded},
+    ]
     report = _post(client, h, records, project="photos", dry_run="true").json()
     media = report["media"]
-    assert (media["checked"], media["not_checked"]) == (4, 1)
-    assert [m["problem"] for m in media["items"]] == [None, None, None, "truncated"]
+    assert (media["checked"], media["not_checked"]) == (5, 1)
+    assert [m["problem"] for m in media["items"]] == [None, None, None, "truncated", None]
+    assert [g["members"] for g in report["duplicates"]["near"]] == [["line 1", "line 6"]]
     assert media["items"][2]["rotated"] and media["items"][2]["orientation"] == 6
     assert report["errors"] == [
         {"where": "line 4", "field": "params.attachment", "message": "image: truncated"}

@@ -233,17 +233,16 @@ def _group(
     texts = [_key_text(cs) for cs in everything]
     text_groups = duplicates.text_groups(texts)
     media_groups = duplicates.exact_groups([_key_media(cs, hashes) for cs in everything])
+    offset = len(stored)
+    # Near images among one of each set of exact copies, as for texts.
+    copies = {i - offset for g in media_groups for i in g[1:]}
     images = [
         (f.index, f.report.phash)
         for f in findings
-        if isinstance(f.report, ImageReport) and f.report.phash
+        if isinstance(f.report, ImageReport) and f.report.phash and f.index not in copies
     ]
-    offset = len(stored)
     near_images = duplicates.near_image_groups([int(h, 16) for _, h in images])
     near_images = [[images[i][0] + offset for i in g] for g in near_images]
-    # An image group whose members all share their bytes is an exact group already.
-    exact_sets = [set(g) for g in media_groups]
-    near_images = [g for g in near_images if not any(set(g) <= s for s in exact_sets)]
     checked.exact = [[keys[i] for i in g] for g in text_groups.exact + media_groups]
     checked.near = [[keys[i] for i in g] for g in text_groups.near + near_images]
     position = {task_id: i for i, (task_id, _) in enumerate(stored)}
