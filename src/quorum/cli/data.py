@@ -31,6 +31,11 @@ def import_file(
         help="what the labels the file carries become: tasks (dropped), hypothesis "
         "(pre-labels annotators start from) or gold",
     ),
+    media_url: str | None = typer.Option(
+        None,
+        help="base URL of the images a coco/yolo/voc file names: cat.jpg becomes "
+        "MEDIA_URL/cat.jpg (else the URLs the file gives)",
+    ),
     dry_run: bool = typer.Option(
         False,
         "--dry-run",
@@ -53,8 +58,8 @@ def import_file(
         fail(f"--skip-duplicates must be exact, near or none, not {skip_duplicates!r}")
     fmt = format or guess_format(file.name)
     skipped: list[str] = []
-    options = {"batch": batch, "as_": as_, "skip_duplicates": skip_duplicates,
-               "skipped": skipped.extend}  # fmt: skip
+    options = {"batch": batch, "as_": as_, "media_url": media_url,
+               "skip_duplicates": skip_duplicates, "skipped": skipped.extend}  # fmt: skip
     if dry_run:
         with closing(connect(url, api_key, init=init)) as requester:
             report = requester.check_import(project, file, fmt, options)

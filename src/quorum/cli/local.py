@@ -84,6 +84,7 @@ class Local:
                 name=str(file),
                 as_=ImportAs(options["as_"]),
                 batch=options["batch"],
+                media_url=options["media_url"],
                 read_progress=progress,
                 skip_duplicates=SkipDuplicates(options.get("skip_duplicates", "none")),
                 media=StoredMedia(session, get_settings(), OPERATOR),
@@ -106,6 +107,7 @@ class Local:
                 fmt=fmt,
                 name=str(file),
                 as_=ImportAs(options["as_"]),
+                media_url=options["media_url"],
                 media=StoredMedia(session, get_settings(), OPERATOR),
             )
 

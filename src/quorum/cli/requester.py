@@ -125,6 +125,7 @@ class Remote:
             batch=options["batch"],
             format=fmt,
             as_=options["as_"],
+            media_url=options["media_url"],
             progress=progress,
             skip_duplicates=options.get("skip_duplicates", "none"),
             skipped=options.get("skipped"),
@@ -132,7 +133,9 @@ class Remote:
         return len(created)
 
     def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict:
-        return self.q.check_import(project, file, format=fmt, as_=options["as_"])
+        return self.q.check_import(
+            project, file, format=fmt, as_=options["as_"], media_url=options["media_url"]
+        )
 
     def count_tasks(self, project: str, status: str | None) -> int:
         return self.q.count_tasks(project=project, status=status)

@@ -179,17 +179,19 @@ class QuorumClient:
         batch: str | None = None,
         format: str | None = None,
         as_: str = "tasks",
+        media_url: str | None = None,
         progress: Callable[[int], None] | None = None,
         skip_duplicates: str = "none",
         skipped: Callable[[list[str]], None] | None = None,
     ) -> list[str]:
         """Upload a file of tasks: `format` (jsonl, csv, coco, …) else from the file name;
-        `as_` says what labels the file carries become (tasks, hypothesis or gold). All or
+        `as_` says what labels the file carries become (tasks, hypothesis or gold);
+        `media_url` is the base URL of the images a COCO/YOLO/VOC file names. All or
         none are created; returns their ids. `progress(n)` hears the bytes sent so far.
         `skip_duplicates` (exact, near or none) leaves duplicates out; `skipped` hears where
         in the file they were."""
         body = self._upload(
-            project, file, progress, batch=batch, format=format, as_=as_,
+            project, file, progress, batch=batch, format=format, as_=as_, media_url=media_url,
             skip_duplicates=skip_duplicates,
         )  # fmt: skip
         if skipped is not None:
@@ -203,10 +205,13 @@ class QuorumClient:
         *,
         format: str | None = None,
         as_: str = "tasks",
+        media_url: str | None = None,
     ) -> dict:
         """A dry run of `import_file`: the server reads the file and reports the records that
         would fail, duplicate groups, the text cleaning and the media checks; writes nothing."""
-        return self._upload(project, file, None, format=format, as_=as_, dry_run=True)
+        return self._upload(
+            project, file, None, format=format, as_=as_, media_url=media_url, dry_run=True
+        )
 
     def _upload(
         self,

@@ -52,7 +52,8 @@ def test_exif_rotation_is_reported_and_applied():
     upright = upright_image(rotated)
     again = _image(upright)
     assert not again.rotated and Image.open(io.BytesIO(upright)).size == (20, 40)
-    assert again.phash == report.phash  # the hash is of the upright image either way
+    # The hash is of the upright image either way (re-encoding moves a few bits at most).
+    assert bin(int(again.phash, 16) ^ int(report.phash, 16)).count("1") <= 4
 
 
 def test_audio_in_wav_and_flac_with_its_duration():

@@ -132,6 +132,11 @@ async def import_tasks(
         alias="as",
         description="what the labels a file carries become: pre-labels (hypothesis) or gold",
     ),
+    media_url: str | None = Query(
+        None,
+        description="base URL of the images a COCO, YOLO or VOC file names: "
+        "an image `cat.jpg` becomes `{media_url}/cat.jpg`",
+    ),
     dry_run: bool = Query(False, description="report what the import would do; write nothing"),
     skip_duplicates: SkipDuplicates = Query(
         SkipDuplicates.none,
@@ -155,6 +160,7 @@ async def import_tasks(
             name=name,
             as_=as_,
             batch=batch,
+            media_url=media_url,
             created_by=principal.user_id,
             skip_duplicates=skip_duplicates,
             media=media,
@@ -162,7 +168,9 @@ async def import_tasks(
         )
 
     def check(body: IO[bytes]) -> dict:
-        return file_import.dry_run(session, project, body, fmt=fmt, name=name, as_=as_, media=media)
+        return file_import.dry_run(
+            session, project, body, fmt=fmt, name=name, as_=as_, media_url=media_url, media=media
+        )
 
     # Spooled to disk as it arrives and parsed from there, in a worker thread.
     async with spooled_body(request) as body:

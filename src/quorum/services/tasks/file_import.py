@@ -42,6 +42,7 @@ def _read(
     fmt: str,
     name: str,
     as_: ImportAs,
+    media_url: str | None = None,
     read_progress: Callable[[int], None] | None = None,
     keep_going: bool = False,
 ) -> _Read:
@@ -49,7 +50,7 @@ def _read(
     read raises, or with `keep_going` ends the reading."""
     proj = get_project(session, project)
     defaults = dict(current_params(session, proj.id).params)
-    ctx = ImportContext(proj.task_type, defaults)
+    ctx = ImportContext(proj.task_type, defaults, media_url=media_url)
     wheres: list[str] = []
     records: list[Any] = []
     try:
@@ -77,6 +78,7 @@ def import_stream(
     name: str,
     as_: ImportAs = ImportAs.tasks,
     batch: str | None = None,
+    media_url: str | None = None,
     created_by: int | None = None,
     read_progress: Callable[[int], None] | None = None,
     skip_duplicates: SkipDuplicates = SkipDuplicates.none,
@@ -84,10 +86,38 @@ def import_stream(
     skipped: Callable[[list[str]], None] | None = None,
 ) -> list[str]:
     """Read `stream` (the file `name`) as format `fmt` into `project`; the labels it carries
-    become what `as_` says. Texts are cleaned and media checked as the dry run reports
-    (`import_checks`); duplicates are left out as `skip_duplicates` says (`skipped` hears
-    where they were). Returns the new task ids, in the file's order."""
-    read = _read(session, project, stream, fmt=fmt, name=name, as_=as_, read_progress=read_progress)
+    become what `as_` says; images a file names by file name are fetched from `media_url`.
+    Texts are cleaned and media checked as the dry run reports (`import_checks`); duplicates
+    are left out as `skip_duplicates` says (`skipped` hears where they were). Returns the new
+    task ids, in the file's order."""
+    with creation.paused_gc():  # the reader builds as many dicts as the creation
+        return _import(
+            session, project, stream, fmt=fmt, name=name, as_=as_, batch=batch,
+            media_url=media_url, created_by=created_by, read_progress=read_progress,
+            skip_duplicates=skip_duplicates, media=media, skipped=skipped,
+        )  # fmt: skip
+
+
+def _import(
+    session: Session,
+    project: str,
+    stream: IO[bytes],
+    *,
+    fmt: str,
+    name: str,
+    as_: ImportAs,
+    batch: str | None,
+    media_url: str | None,
+    created_by: int | None,
+    read_progress: Callable[[int], None] | None,
+    skip_duplicates: SkipDuplicates,
+    media: MediaStore | None,
+    skipped: Callable[[list[str]], None] | None,
+) -> list[str]:
+    read = _read(
+        session, project, stream, fmt=fmt, name=name, as_=as_, media_url=media_url,
+        read_progress=read_progress,
+    )  # fmt: skip
     wheres, records = read.wheres, read.records
     checked = import_checks.check_records(
         session,
@@ -151,11 +181,15 @@ def dry_run(
     fmt: str,
     name: str,
     as_: ImportAs = ImportAs.tasks,
+    media_url: str | None = None,
     media: MediaStore | None = None,
 ) -> dict[str, Any]:
     """Read `stream` as `import_stream` would and report, writing nothing: the records that
     would fail and why, duplicate groups, the cleaning applied, the media checked."""
-    read = _read(session, project, stream, fmt=fmt, name=name, as_=as_, keep_going=True)
+    read = _read(
+        session, project, stream, fmt=fmt, name=name, as_=as_, media_url=media_url,
+        keep_going=True,
+    )  # fmt: skip
     checked = import_checks.check_records(session, read.project, read.defaults, read.records, media)
     session.rollback()  # nothing was written; end the read transaction
     return import_checks.report(checked, name=name, wheres=read.wheres, read_error=read.error)
