@@ -3,6 +3,7 @@ local database."""
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import closing, nullcontext
 from itertools import chain
@@ -35,21 +36,49 @@ def import_file(
         help="base URL of the images a coco/yolo/voc file names: cat.jpg becomes "
         "MEDIA_URL/cat.jpg (else the URLs the file gives)",
     ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="read everything and report what would fail, duplicates, "
+        "text cleaning and media problems; write nothing",
+    ),
+    json_out: bool = typer.Option(False, "--json", help="with --dry-run: the report as JSON"),
+    skip_duplicates: str = typer.Option(
+        "none", help="leave out duplicates: exact, near (exact too) or none"
+    ),
     url: Url = None,
     api_key: ApiKey = None,
     init: Init = False,
 ) -> None:
-    """Import tasks from a file; a file with any bad record imports nothing."""
+    """Import tasks from a file; a file with any bad record imports nothing. Texts are
+    cleaned (encoding, NFC, control characters, whitespace) and the changes kept per task."""
     if as_ not in ("tasks", "hypothesis", "gold"):
         fail(f"--as must be tasks, hypothesis or gold, not {as_!r}")
+    if skip_duplicates not in ("none", "exact", "near"):
+        fail(f"--skip-duplicates must be exact, near or none, not {skip_duplicates!r}")
     fmt = format or guess_format(file.name)
-    options = {"batch": batch, "as_": as_, "media_url": media_url}
+    skipped: list[str] = []
+    options = {"batch": batch, "as_": as_, "media_url": media_url,
+               "skip_duplicates": skip_duplicates, "skipped": skipped.extend}  # fmt: skip
+    if dry_run:
+        with closing(connect(url, api_key, init=init)) as requester:
+            report = requester.check_import(project, file, fmt, options)
+        if json_out:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            from quorum.cli.import_report import print_report
+
+            print_report(report)
+        return
     with (
         closing(connect(url, api_key, init=init)) as requester,
         progress_bar(f"importing {file.name}", file.stat().st_size, in_bytes=True) as update,
     ):
         created = requester.import_file(project, file, fmt, options, update)
     print(f"imported {plural(created, 'task')} into {project}")
+    if skipped:
+        print(f"left out {plural(len(skipped), 'duplicate')}: {', '.join(skipped[:10])}"
+              + (" …" if len(skipped) > 10 else ""))  # fmt: skip
 
 
 @reports_errors

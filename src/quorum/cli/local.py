@@ -70,8 +70,11 @@ class Local:
         self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int:
         """Read every record first (a bad record imports nothing), then create them all."""
+        from quorum.config import get_settings
         from quorum.formats.importers import ImportAs
+        from quorum.services.files.import_media import StoredMedia
         from quorum.services.tasks import file_import
+        from quorum.services.tasks.import_checks import SkipDuplicates
 
         with file.open("rb") as stream, self.db.session(write=True) as session:
             ids = file_import.import_stream(
@@ -84,9 +87,30 @@ class Local:
                 batch=options["batch"],
                 media_url=options["media_url"],
                 read_progress=progress,
+                skip_duplicates=SkipDuplicates(options.get("skip_duplicates", "none")),
+                media=StoredMedia(session, get_settings(), OPERATOR),
+                skipped=options.get("skipped"),
             )
         progress(file.stat().st_size)
         return len(ids)
+
+    def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict:
+        from quorum.config import get_settings
+        from quorum.formats.importers import ImportAs
+        from quorum.services.files.import_media import StoredMedia
+        from quorum.services.tasks import file_import
+
+        with file.open("rb") as stream, self.db.session() as session:
+            return file_import.dry_run(
+                session,
+                project,
+                stream,
+                fmt=fmt,
+                name=str(file),
+                as_=ImportAs(options["as_"]),
+                media_url=options["media_url"],
+                media=StoredMedia(session, get_settings(), OPERATOR),
+            )
 
     def count_tasks(self, project: str, status: str | None) -> int:
         from quorum.services.tasks import queries

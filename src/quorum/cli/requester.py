@@ -60,6 +60,7 @@ class Requester(Protocol):
     def import_file(
         self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int: ...
+    def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict: ...
     def count_tasks(self, project: str, status: str | None) -> int: ...
     def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]: ...
     def export_job(
@@ -133,8 +134,15 @@ class Remote:
             as_=options["as_"],
             media_url=options["media_url"],
             progress=progress,
+            skip_duplicates=options.get("skip_duplicates", "none"),
+            skipped=options.get("skipped"),
         )
         return len(created)
+
+    def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict:
+        return self.q.check_import(
+            project, file, format=fmt, as_=options["as_"], media_url=options["media_url"]
+        )
 
     def count_tasks(self, project: str, status: str | None) -> int:
         return self.q.count_tasks(project=project, status=status)

@@ -182,26 +182,51 @@ class QuorumClient:
         as_: str = "tasks",
         media_url: str | None = None,
         progress: Callable[[int], None] | None = None,
+        skip_duplicates: str = "none",
+        skipped: Callable[[list[str]], None] | None = None,
     ) -> list[str]:
         """Upload a file of tasks: `format` (jsonl, csv, coco, …) else from the file name;
         `as_` says what labels the file carries become (tasks, hypothesis or gold);
         `media_url` is the base URL of the images a COCO/YOLO/VOC file names. All or
-        none are created; returns their ids. `progress(n)` hears the bytes sent so far."""
+        none are created; returns their ids. `progress(n)` hears the bytes sent so far.
+        `skip_duplicates` (exact, near or none) leaves duplicates out; `skipped` hears where
+        in the file they were."""
+        body = self._upload(
+            project, file, progress, batch=batch, format=format, as_=as_, media_url=media_url,
+            skip_duplicates=skip_duplicates,
+        )  # fmt: skip
+        if skipped is not None:
+            skipped(body.get("skipped") or [])
+        return body["task_ids"]
+
+    def check_import(
+        self,
+        project: str,
+        file: str | Path | BinaryIO,
+        *,
+        format: str | None = None,
+        as_: str = "tasks",
+        media_url: str | None = None,
+    ) -> dict:
+        """A dry run of `import_file`: the server reads the file and reports the records that
+        would fail, duplicate groups, the text cleaning and the media checks; writes nothing."""
+        return self._upload(
+            project, file, None, format=format, as_=as_, media_url=media_url, dry_run=True
+        )
+
+    def _upload(
+        self,
+        project: str,
+        file: str | Path | BinaryIO,
+        progress: Callable[[int], None] | None,
+        **options: Any,
+    ) -> dict:
         if isinstance(file, (str, Path)):
             with Path(file).open("rb") as stream:
-                return self.import_file(
-                    project,
-                    stream,
-                    batch=batch,
-                    format=format,
-                    as_=as_,
-                    media_url=media_url,
-                    progress=progress,
-                )
+                return self._upload(project, stream, progress, **options)
         name = Path(getattr(file, "name", "tasks.jsonl")).name
-        params = _params(
-            {"filename": name, "batch": batch, "format": format, "as": as_, "media_url": media_url}
-        )
+        as_ = options.pop("as_")
+        params = _params({"filename": name, **options, "as": as_})
         headers = {}
         with suppress(OSError, ValueError):
             headers["Content-Length"] = str(os.fstat(file.fileno()).st_size - file.tell())
@@ -211,7 +236,7 @@ class QuorumClient:
             content=_chunks(file, progress),
             params=params,
             headers=headers,
-        )["task_ids"]
+        )
 
     def get_task(self, task_id: str) -> dict:
         return self._request("GET", f"/api/tasks/{_seg(task_id)}")

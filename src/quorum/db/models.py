@@ -282,6 +282,8 @@ class Task(Base):
     # on PostgreSQL a trigram index serves it (migration 0013, not declared here: SQLite has
     # none).
     search_text: Mapped[str | None] = mapped_column(Text)
+    # What an import changed in the record's data, `[{field, change}]` (quorum.formats.cleaning).
+    import_changes: Mapped[list[Any] | None] = mapped_column()
     param_version: Mapped[int] = mapped_column(Integer, default=0)
     instruction: Mapped[str | None] = mapped_column(Text)
     unique_id: Mapped[str | None] = mapped_column(String(400))

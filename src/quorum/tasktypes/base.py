@@ -88,6 +88,33 @@ class LabelSet:
         return f"give at least one {self.noun}"
 
 
+@dataclass(frozen=True, slots=True)
+class Content:
+    """One thing a task shows, at `path` in its params: a text (`kind` "text") or a link to
+    media ("image", "audio", ...). An import normalises the texts, checks the media and finds
+    duplicates by them. `anchored`: labels point into the text by offset (a span's start), so
+    it is left as it is when the record carries labels."""
+
+    path: tuple[str | int, ...]
+    kind: str
+    value: str
+    anchored: bool = False
+
+
+def no_content(params: dict[str, Any]) -> list[Content]:
+    return []
+
+
+def attachment_of(kind: str) -> Callable[[dict[str, Any]], list[Content]]:
+    """The content of a type whose params hold one `attachment` of `kind`."""
+
+    def content(params: dict[str, Any]) -> list[Content]:
+        value = params.get("attachment")
+        return [Content(("attachment",), kind, value)] if isinstance(value, str) else []
+
+    return content
+
+
 @dataclass(frozen=True)
 class TaskType:
     """A registered task type.
@@ -97,6 +124,8 @@ class TaskType:
     response of the right shape (test-mode keys and demos use it). `exporters` names the export
     formats (`quorum.formats.exporters`) that serve the type; an export in another is refused.
     `labels` says where the type keeps its label set, if it has one (`LabelSet`).
+    `content(params)` lists what a task shows (`Content`); it reads params not yet validated,
+    so it skips values of the wrong type.
     """
 
     name: str
@@ -107,6 +136,7 @@ class TaskType:
     check_response: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
     machine_response: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     labels: LabelSet | None = None
+    content: Callable[[dict[str, Any]], list[Content]] = no_content
 
     def __post_init__(self) -> None:
         if not isinstance(self.aggregator, Aggregator):

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from quorum.tasktypes.base import (
     Aggregator,
+    Content,
     FieldError,
     LabelSet,
     TaskType,
@@ -68,8 +69,16 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return {"category": [first] if params.get("allow_multiple") else first}
 
 
+def _content(params: dict[str, Any]) -> list[Content]:
+    kind, value = params.get("attachment_type", "text"), params.get("attachment")
+    if isinstance(kind, str) and isinstance(value, str):
+        return [Content(("attachment",), kind, value)]
+    return []
+
+
 TYPE = TaskType(
     name="categorization",
+    content=_content,
     params_model=CategorizationParams,
     response_model=CategorizationResponse,
     aggregator=Aggregator.categorical,

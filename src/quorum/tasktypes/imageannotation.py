@@ -30,7 +30,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType, attachment_of
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -342,6 +342,7 @@ def _structure(value: Any) -> str | None:
 
 TYPE = TaskType(
     name="imageannotation",
+    content=attachment_of("image"),
     params_model=ImageAnnotationParams,
     response_model=ImageAnnotationResponse,
     aggregator=Aggregator.geometry,

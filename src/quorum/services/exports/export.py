@@ -107,6 +107,7 @@ def iter_export(
             Task.is_gold,
             _text(Task.created_at),
             _text(Task.completed_at),
+            _text(Task.import_changes),
         )
         .outerjoin(Batch, Batch.id == Task.batch_id)
         .where(*where)
@@ -164,6 +165,7 @@ def iter_export(
             "is_gold": bool(row[8]),
             "created_at": _iso(row[9]),
             "completed_at": _iso(row[10]),
+            "import_changes": _json(row[11]),
             "annotations": [
                 {
                     "annotator": a[1],

@@ -12,6 +12,7 @@ import { exportsPanel } from "./exports_panel.js";
 import { groupsPanel } from "./groups_panel.js";
 import { labelsPanel } from "./labels_panel.js";
 import { membersPanel } from "./members_panel.js";
+import { importReport } from "./import_report.js";
 
 const root = document.getElementById("dashboard");
 const project = root.dataset.project;
@@ -170,10 +171,36 @@ function uploadPanel() {
   const failure = h("p", { id: "upload-error", class: "error", role: "alert" });
   const button = h("button", { type: "submit", class: "primary" }, "Upload");
   const retry = h("button", { type: "button", id: "upload-retry", hidden: true }, "Retry upload");
+  // A dry run first (nothing written): its report, and the choice to leave duplicates out.
+  const check = h("button", { type: "button", id: "upload-check", onclick: () => checkFile() }, "Check file");
+  const skip = h("select", { id: "upload-skip" },
+    h("option", { value: "none" }, "Import every record"),
+    h("option", { value: "exact" }, "Skip exact duplicates"),
+    h("option", { value: "near" }, "Skip exact and near duplicates"));
+  const report = h("div", { id: "upload-report-holder", "aria-live": "polite" });
   const form = h("form", { class: "stack" },
     h("label", { for: "upload-file" }, "Task file (JSONL, CSV or JSON; one task record per line or row)"),
-    input, button, bar, result, failure, retry);
+    input, h("label", { for: "upload-skip" }, "Duplicates"), skip,
+    h("div", { class: "toolbar" }, check, button), bar, result, failure, retry, report);
   let sending = null;
+
+  async function checkFile() {
+    const file = input.files[0];
+    if (!file) { failure.textContent = "Choose a file first."; input.focus(); return; }
+    failure.textContent = "";
+    result.textContent = `Checking ${file.name}…`;
+    try {
+      const res = await fetch(`${base}/tasks/import?dry_run=true&filename=${encodeURIComponent(file.name)}`,
+        { method: "POST", headers: { "X-CSRF-Token": csrf }, credentials: "same-origin", body: file });
+      const found = await res.json().catch(() => null);
+      if (!res.ok) throw new Error(found?.error || `${res.status} ${res.statusText}`);
+      report.replaceChildren(importReport(found));
+      result.textContent = `Checked ${file.name}.`;
+    } catch (err) {
+      result.textContent = "";
+      failure.textContent = `Check of ${file.name} failed: ${errorText(err)}`;
+    }
+  }
 
   function failed(message) {
     button.disabled = false;
@@ -187,7 +214,7 @@ function uploadPanel() {
   function send(file) {
     sending = file;
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `${base}/tasks/import?filename=${encodeURIComponent(file.name)}`);
+    xhr.open("POST", `${base}/tasks/import?filename=${encodeURIComponent(file.name)}&skip_duplicates=${skip.value}`);
     xhr.setRequestHeader("X-CSRF-Token", csrf);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; }
@@ -204,7 +231,9 @@ function uploadPanel() {
       button.disabled = false;
       bar.max = 1;
       bar.value = 1;
-      result.textContent = `${body.created} tasks created from ${file.name}.`;
+      const skipped = body.skipped?.length ? ` (${body.skipped.length} duplicates left out)` : "";
+      result.textContent = `${body.created} tasks created from ${file.name}${skipped}.`;
+      report.replaceChildren();
       refresh();
     };
     xhr.onerror = () => failed("the browser could not send it (the connection was lost, or the file "
