@@ -60,6 +60,9 @@ class Requester(Protocol):
     def import_file(
         self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int: ...
+    def import_folder(
+        self, project: str, source: str, batch: str | None, progress: Progress
+    ) -> int: ...
     def count_tasks(self, project: str, status: str | None) -> int: ...
     def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]: ...
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict: ...
@@ -126,6 +129,25 @@ class Remote:
             as_=options["as_"],
             progress=progress,
         )
+        return len(created)
+
+    def import_folder(
+        self, project: str, source: str, batch: str | None, progress: Progress
+    ) -> int:
+        """Pack the folder or S3 prefix (read with this machine's credentials) into a zip and
+        send it: the server reads only what it is sent."""
+        from tempfile import TemporaryFile
+
+        from quorum.config import get_settings
+        from quorum.services.files import folder_import
+
+        with TemporaryFile() as archive:
+            folder_import.pack(folder_import.source_at(source, get_settings()), archive)
+            archive.seek(0)
+            name = source.rstrip("/").rsplit("/", 1)[-1] + ".zip"
+            created = self.q.import_folder(
+                project, archive, name=name, batch=batch, progress=progress
+            )
         return len(created)
 
     def count_tasks(self, project: str, status: str | None) -> int:

@@ -202,6 +202,28 @@ class QuorumClient:
             headers=headers,
         )["task_ids"]
 
+    def import_folder(
+        self,
+        project: str,
+        archive: BinaryIO,
+        *,
+        name: str,
+        batch: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Upload a zip of image, audio or text files (`name` in messages): one task per file,
+        all or none; returns their ids. `progress(n)` hears the bytes sent so far."""
+        headers = {"Content-Type": "application/zip"}
+        with suppress(OSError, ValueError):
+            headers["Content-Length"] = str(os.fstat(archive.fileno()).st_size - archive.tell())
+        return self._request(
+            "POST",
+            f"/api/projects/{_seg(project)}/tasks/import-folder",
+            content=_chunks(archive, progress),
+            params=_params({"filename": name, "batch": batch}),
+            headers=headers,
+        )["task_ids"]
+
     def get_task(self, task_id: str) -> dict:
         return self._request("GET", f"/api/tasks/{_seg(task_id)}")
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, FileKind, FileTasks, TaskType
 from quorum.tasktypes.checks import CLOSED, OPEN, NonEmpty, closed, response_check
 
 
@@ -78,4 +78,5 @@ TYPE = TaskType(
     aggregator=Aggregator.text,
     check_response=response_check(AudioTranscriptionParams, _check),
     machine_response=_machine,
+    files=FileTasks(frozenset({FileKind.audio}), lambda _, path: {"attachment": path}),
 )

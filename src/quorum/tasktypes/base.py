@@ -88,6 +88,27 @@ class LabelSet:
         return f"give at least one {self.noun}"
 
 
+class FileKind(StrEnum):
+    """What a file of a folder import holds, as far as a task type cares."""
+
+    image = "image"
+    audio = "audio"
+    text = "text"
+
+
+@dataclass(frozen=True)
+class FileTasks:
+    """How one file of a folder (or object-storage prefix) import becomes a task of a type.
+
+    `kinds` are the kinds of file the type takes; `params(kind, value)` builds the task's
+    params, `value` being the file's text for a text file and the stored file's path
+    (`/api/files/<id>`) for an image or audio file.
+    """
+
+    kinds: frozenset[FileKind]
+    params: Callable[[FileKind, str], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class TaskType:
     """A registered task type.
@@ -96,7 +117,8 @@ class TaskType:
     `TaskValidationError` for problems that need the params. `machine_response(params)` builds a
     response of the right shape (test-mode keys and demos use it). `exporters` names the export
     formats (`quorum.formats.exporters`) that serve the type; an export in another is refused.
-    `labels` says where the type keeps its label set, if it has one (`LabelSet`).
+    `labels` says where the type keeps its label set, if it has one (`LabelSet`). `files` says
+    how a file of a folder import becomes a task (`FileTasks`); None: the type takes none.
     """
 
     name: str
@@ -107,6 +129,7 @@ class TaskType:
     check_response: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
     machine_response: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     labels: LabelSet | None = None
+    files: FileTasks | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.aggregator, Aggregator):

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from quorum.tasktypes.base import (
     Aggregator,
     FieldError,
+    FileKind,
+    FileTasks,
     LabelSet,
     TaskType,
     TaskValidationError,
@@ -81,5 +83,9 @@ TYPE = TaskType(
         "category",
         read=lambda value: list(value),
         write=lambda labels, _: labels,
+    ),
+    files=FileTasks(
+        frozenset(FileKind),
+        lambda kind, value: {"attachment_type": str(kind), "attachment": value},
     ),
 )

@@ -30,7 +30,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, FileKind, FileTasks, LabelSet, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -353,4 +353,5 @@ TYPE = TaskType(
         write=_write_labels,
         structure=_structure,
     ),
+    files=FileTasks(frozenset({FileKind.image}), lambda _, path: {"attachment": path}),
 )

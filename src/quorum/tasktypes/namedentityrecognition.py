@@ -19,7 +19,7 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType
+from quorum.tasktypes.base import Aggregator, FieldError, FileKind, FileTasks, LabelSet, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -130,4 +130,5 @@ TYPE = TaskType(
         read=lambda value: [d["name"] for d in value],
         write=_write_labels,
     ),
+    files=FileTasks(frozenset({FileKind.text}), lambda _, text: {"text": text}),
 )

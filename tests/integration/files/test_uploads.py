@@ -51,7 +51,7 @@ def test_oversized_chunked_bodies_get_413_and_leave_nothing(client, accounts, sm
     )
     assert upload.status_code == 413
     assert "limit of 4,194,304 bytes (QUORUM_MAX_UPLOAD_BYTES)" in upload.json()["error"]
-    assert list(storage_for(small_bound).keys("files")) == []
+    assert list(storage_for(small_bound).iter_keys("files")) == []
 
     lines = (b'{"attachment": "a review"}\n' * 200_000)[:big]
     url = "/api/projects/p/tasks/import?filename=t.jsonl"
@@ -72,7 +72,7 @@ def test_spooled_uploads_and_imports_arrive_whole(client, accounts, small_bound,
     row = stored.json()
     assert row["size"] == len(data)
     assert fetch_file(row["id"], headers).content == data
-    assert list(storage_for(small_bound).keys("files")) == [f"files/{row['id']}"]
+    assert list(storage_for(small_bound).iter_keys("files")) == [f"files/{row['id']}"]
 
     text = b"a long review " * 10
     csv = b"attachment,unique_id\n" + b"".join(b"%s%d,u%d\n" % (text, i, i) for i in range(10_000))

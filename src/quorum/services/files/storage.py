@@ -64,7 +64,7 @@ class Storage(Protocol):
     def open(self, key: str) -> IO[bytes]: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
-    def keys(self, under: str = "") -> Iterator[str]:
+    def iter_keys(self, under: str = "") -> Iterator[str]:
         """Every key that starts with `under/` (all, when empty), in sorted order."""
         ...
 
@@ -126,7 +126,7 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def keys(self, under: str = "") -> Iterator[str]:
+    def iter_keys(self, under: str = "") -> Iterator[str]:
         top = self._path(under) if under else self.root
         if not top.is_dir():
             return
@@ -230,7 +230,7 @@ class S3Storage:
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
-    def keys(self, under: str = "") -> Iterator[str]:
+    def iter_keys(self, under: str = "") -> Iterator[str]:
         start = self._name(under) + "/" if under else (f"{self.prefix}/" if self.prefix else "")
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=start
