@@ -221,13 +221,17 @@ def serve(db_url: str, env: dict[str, str]) -> Iterator[LiveServer]:
         try:
             yield _started(process, f"http://127.0.0.1:{port}", db_url, env, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            _stop(process)
             if "Traceback" in (text := _tail(log, 8000)):
                 print(f"--- server log ---\n{text}", file=sys.stderr)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def _started(process, url: str, db_url: str, env: dict[str, str], log) -> LiveServer:
@@ -329,11 +333,7 @@ def s3_server() -> Iterator[str]:
                 time.sleep(0.1)
             yield endpoint
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            _stop(process)
 
 
 @pytest.fixture
