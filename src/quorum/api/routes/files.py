@@ -25,10 +25,12 @@ SIGNED_URL_SECONDS = 300
 
 router = APIRouter(tags=["files"], route_class=SafeRoute)
 
+# Documented as bytes (any Content-Type is read): OpenAPI tools serialize octet-stream bodies.
 _ZIP_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "a zip archive",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 
