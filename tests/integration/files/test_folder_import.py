@@ -179,3 +179,11 @@ def test_a_zip_uploaded_to_the_api_is_imported_the_same_way(client, db, accounts
     assert broken.status_code == 400 and "not a zip archive" in broken.text
     annotator = client.post(url, headers=accounts["annotator"].headers, content=body)
     assert annotator.status_code == 403
+    # A small archive that would unpack past the upload limit is refused before reading it.
+    client.app.state.settings.max_upload_bytes = 100_000
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big.png", PNG + bytes(200_000))
+    assert len(out.getvalue()) < 2_000
+    bomb = client.post(url, headers=headers, content=out.getvalue())
+    assert bomb.status_code == 413 and "more than the limit of 100,000 bytes" in bomb.text

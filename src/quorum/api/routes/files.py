@@ -116,7 +116,7 @@ async def import_folder(
         return folder_import.import_folder(
             session,
             settings,
-            folder_import.ZipSource(body),
+            folder_import.ZipSource(body, limit=settings.max_upload_bytes),
             project=project,
             name=filename or "archive",
             batch=batch,

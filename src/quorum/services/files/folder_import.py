@@ -30,7 +30,14 @@ from quorum import tasktypes
 from quorum.config import Settings
 from quorum.db.models import FileProject, StoredFile
 from quorum.services.errors import InvalidRequest, ServiceError
-from quorum.services.files.storage import COPY_BYTES, LocalStorage, Storage, storage_for, store_at
+from quorum.services.files.storage import (
+    COPY_BYTES,
+    LocalStorage,
+    Storage,
+    TooLarge,
+    storage_for,
+    store_at,
+)
 from quorum.services.files.stored_files import key_of
 from quorum.services.ids import new_id
 from quorum.services.projects.catalog import current_params, get_project
@@ -70,13 +77,22 @@ MediaCheck = Callable[[SourceFile, IO[bytes]], Iterable[str]]
 
 
 class ZipSource:
-    """The files of a zip archive (a folder the CLI packed and uploaded)."""
+    """The files of a zip archive (a folder the CLI packed and uploaded). Together they may
+    hold no more than `limit` bytes, the bound of the upload that brought them: a small archive
+    must not unpack into more than a body may carry (the CLI stores files uncompressed, so its
+    archives are the size of their files anyway)."""
 
-    def __init__(self, archive: IO[bytes]) -> None:
+    def __init__(self, archive: IO[bytes], *, limit: int) -> None:
         try:
             self.zip = zipfile.ZipFile(archive)
         except zipfile.BadZipFile as exc:
             raise InvalidRequest(f"not a zip archive: {exc}") from None
+        unpacked = sum(info.file_size for info in self.zip.infolist())
+        if unpacked > limit:
+            raise TooLarge(
+                f"the archive's files hold {unpacked:,} bytes, more than the limit of "
+                f"{limit:,} bytes (QUORUM_MAX_UPLOAD_BYTES)"
+            )
 
     def iter_keys(self, under: str = "") -> Iterator[str]:
         for info in sorted(self.zip.infolist(), key=lambda i: i.filename):
