@@ -35,6 +35,11 @@ def import_file(
         help="what the labels the file carries become: tasks (dropped), hypothesis "
         "(pre-labels annotators start from) or gold",
     ),
+    media_url: str | None = typer.Option(
+        None,
+        help="base URL of the images a coco/yolo/voc file names: cat.jpg becomes "
+        "MEDIA_URL/cat.jpg (else the URLs the file gives)",
+    ),
     url: Url = None,
     api_key: ApiKey = None,
     init: Init = False,
@@ -50,7 +55,7 @@ def import_file(
     if as_ not in ("tasks", "hypothesis", "gold"):
         fail(f"--as must be tasks, hypothesis or gold, not {as_!r}")
     fmt = format or guess_format(file.name)
-    options = {"batch": batch, "as_": as_}
+    options = {"batch": batch, "as_": as_, "media_url": media_url}
     with (
         closing(connect(url, api_key, init=init)) as requester,
         progress_bar(f"importing {file.name}", file.stat().st_size, in_bytes=True) as update,

@@ -81,6 +81,7 @@ class Local:
                 name=str(file),
                 as_=ImportAs(options["as_"]),
                 batch=options["batch"],
+                media_url=options["media_url"],
                 read_progress=progress,
             )
         progress(file.stat().st_size)

@@ -127,6 +127,7 @@ class Remote:
             batch=options["batch"],
             format=fmt,
             as_=options["as_"],
+            media_url=options["media_url"],
             progress=progress,
         )
         return len(created)

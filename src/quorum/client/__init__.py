@@ -179,18 +179,28 @@ class QuorumClient:
         batch: str | None = None,
         format: str | None = None,
         as_: str = "tasks",
+        media_url: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> list[str]:
         """Upload a file of tasks: `format` (jsonl, csv, coco, …) else from the file name;
-        `as_` says what labels the file carries become (tasks, hypothesis or gold). All or
+        `as_` says what labels the file carries become (tasks, hypothesis or gold);
+        `media_url` is the base URL of the images a COCO/YOLO/VOC file names. All or
         none are created; returns their ids. `progress(n)` hears the bytes sent so far."""
         if isinstance(file, (str, Path)):
             with Path(file).open("rb") as stream:
                 return self.import_file(
-                    project, stream, batch=batch, format=format, as_=as_, progress=progress
+                    project,
+                    stream,
+                    batch=batch,
+                    format=format,
+                    as_=as_,
+                    media_url=media_url,
+                    progress=progress,
                 )
         name = Path(getattr(file, "name", "tasks.jsonl")).name
-        params = _params({"filename": name, "batch": batch, "format": format, "as": as_})
+        params = _params(
+            {"filename": name, "batch": batch, "format": format, "as": as_, "media_url": media_url}
+        )
         return self._request(
             "POST",
             f"/api/projects/{_seg(project)}/tasks/import",

@@ -65,6 +65,9 @@ class ImportContext:
 
     task_type: str
     params: dict[str, Any] = field(default_factory=dict)
+    # Where a file's media are served from: an image named `cat.jpg` in a COCO file is
+    # `{media_url}/cat.jpg` (`--media-url`); None keeps the URLs the file gives.
+    media_url: str | None = None
 
 
 Reader = Callable[[IO[bytes], ImportContext], Iterable[Item]]
@@ -186,17 +189,28 @@ def _lines(read: Callable[[IO[bytes]], Iterable[Record]]) -> Reader:
     return items
 
 
-jsonl_items, csv_items, json_items = map(_lines, (read_jsonl, read_csv, read_json_array))
+jsonl_items, json_items = map(_lines, (read_jsonl, read_json_array))
 
 IMPORTERS: dict[str, Importer] = {
     i.name: i
     for i in (
         Importer("jsonl", (".jsonl", ".ndjson"), f"{__name__}:jsonl_items",
                  summary="one task record (JSON object) per line"),
-        Importer("csv", (".csv",), f"{__name__}:csv_items",
-                 summary="a header of field names, one task per row"),
+        Importer("csv", (".csv",), "quorum.formats.table:read",
+                 summary="a header of field names, one task per row (label columns too)"),
         Importer("json", (".json",), f"{__name__}:json_items",
                  summary="a JSON array of task records"),
+        Importer("conll", (".conll", ".iob", ".iob2"), "quorum.formats.conll:read",
+                 frozenset({"namedentityrecognition"}),
+                 summary="CoNLL / IOB tagged tokens, one text per block"),
+        Importer("hf", (".parquet",), "quorum.formats.hf:read",
+                 summary="Parquet: Quorum's hf export, or tokens+ner_tags / text+label"),
+        Importer("coco", (".coco.json",), "quorum.formats.coco:read",
+                 frozenset({"imageannotation"}), "COCO detection/segmentation JSON"),
+        Importer("yolo", (".yolo.zip",), "quorum.formats.yolo:read",
+                 frozenset({"imageannotation"}), "a zipped YOLO dataset (data.yaml, labels/)"),
+        Importer("voc", (".voc.zip",), "quorum.formats.voc:read",
+                 frozenset({"imageannotation"}), "zipped Pascal VOC XML files"),
     )
 }  # fmt: skip
 
@@ -211,10 +225,13 @@ def importer_for(fmt: str) -> Importer:
 
 
 def guess_format(filename: str) -> str:
-    """The import format from a file name's extension (the first importer that claims it)."""
+    """The import format from a file name's extension, the longest that matches (a
+    `.coco.json` file is COCO, not a JSON array)."""
     lower = filename.lower()
-    for importer in IMPORTERS.values():
-        if lower.endswith(importer.extensions):
-            return importer.name
+    matching = [
+        (len(e), i.name) for i in IMPORTERS.values() for e in i.extensions if lower.endswith(e)
+    ]
+    if matching:
+        return max(matching, key=lambda m: m[0])[1]
     known = ", ".join(e for i in IMPORTERS.values() for e in i.extensions)
     raise ValueError(f"cannot tell the format of {filename!r}: use one of {known}")

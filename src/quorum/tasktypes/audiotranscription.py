@@ -76,6 +76,7 @@ TYPE = TaskType(
     params_model=AudioTranscriptionParams,
     response_model=AudioTranscriptionResponse,
     aggregator=Aggregator.text,
+    exporters=("jsonl", "hf", "asr"),
     check_response=response_check(AudioTranscriptionParams, _check),
     machine_response=_machine,
     files=FileTasks(frozenset({FileKind.audio}), lambda _, path: {"attachment": path}),

@@ -75,6 +75,7 @@ TYPE = TaskType(
     params_model=CategorizationParams,
     response_model=CategorizationResponse,
     aggregator=Aggregator.categorical,
+    exporters=("jsonl", "hf", "csv"),
     check_response=_check,
     machine_response=_machine,
     labels=LabelSet(

@@ -181,6 +181,7 @@ TYPE = TaskType(
     params_model=ComparisonParams,
     response_model=ComparisonResponse,
     aggregator=Aggregator.preference,
+    exporters=("jsonl", "hf", "preference", "sft"),
     check_response=response_check(ComparisonParams, _check),
     machine_response=_machine,
 )

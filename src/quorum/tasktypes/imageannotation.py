@@ -265,7 +265,9 @@ def _check(params: ImageAnnotationParams, response: dict[str, Any]) -> Iterator[
         if geometry is None:
             yield FieldError(f"{loc}.type", f"this task does not ask for {kind} annotations")
             continue
-        allowed = labels.setdefault(kind, set(leaves(geometry.objects_to_annotate)))
+        allowed = labels.get(kind)
+        if allowed is None:
+            allowed = labels[kind] = set(leaves(geometry.objects_to_annotate))
         if annotation["label"] not in allowed:
             yield FieldError(f"{loc}.label", f"{annotation['label']!r} is not a {kind} label")
         for key, msg in geometry.shape_problems(annotation):
@@ -343,6 +345,7 @@ TYPE = TaskType(
     params_model=ImageAnnotationParams,
     response_model=ImageAnnotationResponse,
     aggregator=Aggregator.geometry,
+    exporters=("jsonl", "hf", "coco", "yolo", "voc"),
     check_response=response_check(ImageAnnotationParams, _check),
     machine_response=_machine,
     labels=LabelSet(

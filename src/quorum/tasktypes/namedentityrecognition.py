@@ -121,6 +121,7 @@ TYPE = TaskType(
     params_model=NerParams,
     response_model=NerResponse,
     aggregator=Aggregator.spans,
+    exporters=("jsonl", "hf", "conll", "spacy"),
     check_response=response_check(NerParams, _check),
     machine_response=_machine,
     labels=LabelSet(

@@ -271,6 +271,7 @@ TYPE = TaskType(
     params_model=TextCollectionParams,
     response_model=TextCollectionResponse,
     aggregator=Aggregator.form,
+    exporters=("jsonl", "hf", "sft", "csv"),
     check_response=response_check(TextCollectionParams, _check),
     machine_response=_machine,
     files=FileTasks(

@@ -127,6 +127,11 @@ async def import_tasks(
         alias="as",
         description="what the labels a file carries become: pre-labels (hypothesis) or gold",
     ),
+    media_url: str | None = Query(
+        None,
+        description="base URL of the images a COCO, YOLO or VOC file names: "
+        "an image `cat.jpg` becomes `{media_url}/cat.jpg`",
+    ),
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
@@ -142,6 +147,7 @@ async def import_tasks(
             name=name,
             as_=as_,
             batch=batch,
+            media_url=media_url,
             created_by=principal.user_id,
         )
 

@@ -164,9 +164,10 @@ def export_chunks(
 ) -> tuple[Iterator[bytes], Exporter]:
     """The encoded export of `project` as an iterator of byte chunks, and its exporter."""
     proj = get_project(session, project)  # fail before the first byte is sent
+    ctx = ExportContext(proj.name, proj.task_type, dict(current_params(session, proj.id).params))
     try:
         exporter = exporter_for(fmt, tasktypes.get(proj.task_type))
+        # An encoder may refuse before the first byte (the spacy export without spaCy).
+        return exporter.encode(iter_export(session, project, selection), ctx), exporter
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None
-    ctx = ExportContext(proj.name, proj.task_type, dict(current_params(session, proj.id).params))
-    return exporter.encode(iter_export(session, project, selection), ctx), exporter
