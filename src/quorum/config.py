@@ -16,6 +16,15 @@ class Settings(BaseSettings):
     database_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
+    # Where stored files (uploads, imported media, exports) live: unset, under the data
+    # directory; `s3://bucket/prefix`, on an S3-compatible store shared by every server (needs
+    # the `s3` extra). Credentials come from the standard AWS variables (AWS_ACCESS_KEY_ID,
+    # AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an instance role).
+    storage_url: str | None = None
+    # The store's endpoint, for one that is not AWS (MinIO, Ceph, R2, …); browsers fetch signed
+    # URLs from it, so it must be an address they reach.
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
     # Upper bound on one uploaded or posted body (bytes): uploads are bounded by default.
     max_upload_bytes: int = 512 * 1024 * 1024
     # Upper bound on one JSON request body that the server parses whole (a task, a project, …;

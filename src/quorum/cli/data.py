@@ -19,7 +19,12 @@ from quorum.formats.importers import IMPORTERS, guess_format
 
 @reports_errors
 def import_file(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+    source: str = typer.Argument(
+        ...,
+        metavar="SOURCE",
+        help="a task file; or a folder, or s3://bucket/prefix, of image, audio or text files "
+        "(one task per file)",
+    ),
     project: str = typer.Option(..., help="project to import into"),
     batch: str | None = typer.Option(None, help="batch to put the tasks in"),
     format: str | None = typer.Option(
@@ -50,8 +55,15 @@ def import_file(
     api_key: ApiKey = None,
     init: Init = False,
 ) -> None:
-    """Import tasks from a file; a file with any bad record imports nothing. Texts are
-    cleaned (encoding, NFC, control characters, whitespace) and the changes kept per task."""
+    """Import tasks from a file, or one task per file of a folder or S3 prefix; a source with
+    any bad record or file imports nothing. Texts are cleaned (encoding, NFC, control
+    characters, whitespace) and the changes kept per task."""
+    file = Path(source)
+    if source.startswith("s3://") or file.is_dir():
+        _import_folder(source, project, batch, url, api_key, init)
+        return
+    if not file.is_file():
+        fail(f"no file {source}")
     if as_ not in ("tasks", "hypothesis", "gold"):
         fail(f"--as must be tasks, hypothesis or gold, not {as_!r}")
     if skip_duplicates not in ("none", "exact", "near"):
@@ -79,6 +91,17 @@ def import_file(
     if skipped:
         print(f"left out {plural(len(skipped), 'duplicate')}: {', '.join(skipped[:10])}"
               + (" …" if len(skipped) > 10 else ""))  # fmt: skip
+
+
+def _import_folder(
+    source: str, project: str, batch: str | None, url: str | None, api_key: str | None, init: bool
+) -> None:
+    with (
+        closing(connect(url, api_key, init=init)) as requester,
+        progress_bar(f"importing {source}", None) as update,
+    ):
+        created = requester.import_folder(project, source, batch, update)
+    print(f"imported {plural(created, 'task')} into {project}")
 
 
 @reports_errors

@@ -112,6 +112,26 @@ class Local:
                 media=StoredMedia(session, get_settings(), OPERATOR),
             )
 
+    def import_folder(
+        self, project: str, source: str, batch: str | None, progress: Progress
+    ) -> int:
+        """One task per file of the folder or S3 prefix; all or none."""
+        from quorum.config import get_settings
+        from quorum.services.files import folder_import
+
+        settings = get_settings()
+        with self.db.session(write=True) as session:
+            ids = folder_import.import_folder(
+                session,
+                settings,
+                folder_import.source_at(source, settings),
+                project=project,
+                name=source,
+                batch=batch,
+                progress=progress,
+            )
+        return len(ids)
+
     def count_tasks(self, project: str, status: str | None) -> int:
         from quorum.services.tasks import queries
 

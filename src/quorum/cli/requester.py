@@ -61,6 +61,9 @@ class Requester(Protocol):
         self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int: ...
     def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict: ...
+    def import_folder(
+        self, project: str, source: str, batch: str | None, progress: Progress
+    ) -> int: ...
     def count_tasks(self, project: str, status: str | None) -> int: ...
     def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]: ...
     def export_job(
@@ -143,6 +146,25 @@ class Remote:
         return self.q.check_import(
             project, file, format=fmt, as_=options["as_"], media_url=options["media_url"]
         )
+
+    def import_folder(
+        self, project: str, source: str, batch: str | None, progress: Progress
+    ) -> int:
+        """Pack the folder or S3 prefix (read with this machine's credentials) into a zip and
+        send it: the server reads only what it is sent."""
+        from tempfile import TemporaryFile
+
+        from quorum.config import get_settings
+        from quorum.services.files import folder_import
+
+        with TemporaryFile() as archive:
+            folder_import.pack(folder_import.source_at(source, get_settings()), archive)
+            archive.seek(0)
+            name = source.rstrip("/").rsplit("/", 1)[-1] + ".zip"
+            created = self.q.import_folder(
+                project, archive, name=name, batch=batch, progress=progress
+            )
+        return len(created)
 
     def count_tasks(self, project: str, status: str | None) -> int:
         return self.q.count_tasks(project=project, status=status)

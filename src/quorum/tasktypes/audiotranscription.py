@@ -15,7 +15,14 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType, attachment_of
+from quorum.tasktypes.base import (
+    Aggregator,
+    FieldError,
+    FileKind,
+    FileTasks,
+    TaskType,
+    attachment_of,
+)
 from quorum.tasktypes.checks import CLOSED, OPEN, NonEmpty, closed, response_check
 
 
@@ -80,4 +87,5 @@ TYPE = TaskType(
     exporters=("jsonl", "hf", "asr"),
     check_response=response_check(AudioTranscriptionParams, _check),
     machine_response=_machine,
+    files=FileTasks(frozenset({FileKind.audio}), lambda _, path: {"attachment": path}),
 )

@@ -115,6 +115,27 @@ def attachment_of(kind: str) -> Callable[[dict[str, Any]], list[Content]]:
     return content
 
 
+class FileKind(StrEnum):
+    """What a file of a folder import holds, as far as a task type cares."""
+
+    image = "image"
+    audio = "audio"
+    text = "text"
+
+
+@dataclass(frozen=True)
+class FileTasks:
+    """How one file of a folder (or object-storage prefix) import becomes a task of a type.
+
+    `kinds` are the kinds of file the type takes; `params(kind, value)` builds the task's
+    params, `value` being the file's text for a text file and the stored file's path
+    (`/api/files/<id>`) for an image or audio file.
+    """
+
+    kinds: frozenset[FileKind]
+    params: Callable[[FileKind, str], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class TaskType:
     """A registered task type.
@@ -125,7 +146,8 @@ class TaskType:
     formats (`quorum.formats.exporters`) that serve the type; an export in another is refused.
     `labels` says where the type keeps its label set, if it has one (`LabelSet`).
     `content(params)` lists what a task shows (`Content`); it reads params not yet validated,
-    so it skips values of the wrong type.
+    so it skips values of the wrong type. `files` says how a file of a folder import becomes a
+    task (`FileTasks`); None: the type takes none.
     """
 
     name: str
@@ -137,6 +159,7 @@ class TaskType:
     machine_response: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     labels: LabelSet | None = None
     content: Callable[[dict[str, Any]], list[Content]] = no_content
+    files: FileTasks | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.aggregator, Aggregator):

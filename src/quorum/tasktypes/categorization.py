@@ -14,6 +14,8 @@ from quorum.tasktypes.base import (
     Aggregator,
     Content,
     FieldError,
+    FileKind,
+    FileTasks,
     LabelSet,
     TaskType,
     TaskValidationError,
@@ -91,5 +93,9 @@ TYPE = TaskType(
         "category",
         read=lambda value: list(value),
         write=lambda labels, _: labels,
+    ),
+    files=FileTasks(
+        frozenset(FileKind),
+        lambda kind, value: {"attachment_type": str(kind), "attachment": value},
     ),
 )

@@ -30,7 +30,15 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType, attachment_of
+from quorum.tasktypes.base import (
+    Aggregator,
+    FieldError,
+    FileKind,
+    FileTasks,
+    LabelSet,
+    TaskType,
+    attachment_of,
+)
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -357,4 +365,5 @@ TYPE = TaskType(
         write=_write_labels,
         structure=_structure,
     ),
+    files=FileTasks(frozenset({FileKind.image}), lambda _, path: {"attachment": path}),
 )

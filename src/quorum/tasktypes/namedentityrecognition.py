@@ -19,7 +19,15 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, Content, FieldError, LabelSet, TaskType
+from quorum.tasktypes.base import (
+    Aggregator,
+    Content,
+    FieldError,
+    FileKind,
+    FileTasks,
+    LabelSet,
+    TaskType,
+)
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -137,4 +145,5 @@ TYPE = TaskType(
         read=lambda value: [d["name"] for d in value],
         write=_write_labels,
     ),
+    files=FileTasks(frozenset({FileKind.text}), lambda _, text: {"text": text}),
 )

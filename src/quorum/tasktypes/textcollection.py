@@ -33,7 +33,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, Content, FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, Content, FieldError, FileKind, FileTasks, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     LINKED_ATTACHMENTS,
@@ -286,4 +286,8 @@ TYPE = TaskType(
     exporters=("jsonl", "hf", "sft", "csv"),
     check_response=response_check(TextCollectionParams, _check),
     machine_response=_machine,
+    files=FileTasks(
+        frozenset(FileKind),
+        lambda kind, value: {"attachments": [{"type": str(kind), "content": value}]},
+    ),
 )

@@ -11,6 +11,7 @@ fails `test_every_route_declares_a_permission`.
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from fastapi.routing import APIRoute
@@ -39,6 +40,13 @@ REFUSED_INPUT = {
 # Pages that take a form (test_web_sessions walks them): logging in needs no session, logging
 # out needs the CSRF token.
 FORM_PAGES = {("POST", "/login"), ("POST", "/logout")}
+
+
+def _zip_of_one_text() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("a.txt", "a review")
+    return out.getvalue()
 
 
 def _app_routes(routes):
@@ -155,6 +163,7 @@ def _request(method, path, world):
             "content": b'{"attachment": "x"}\n',
             "params": {"format": "jsonl"},
         },
+        ("POST", "/api/projects/{project}/tasks/import-folder"): {"content": _zip_of_one_text()},
         ("PUT", "/api/tasks/{task_id}/metadata"): {"json": {"k": "v"}},
         ("PATCH", "/api/tasks/{task_id}"): {"json": {"priority": 1}},
         ("PUT", "/api/tasks/{task_id}/tags"): {"json": ["t"]},

@@ -1,19 +1,33 @@
-"""Stored files (Scale `files/upload` and `files/import`), read back as task attachments."""
+"""Stored files (Scale `files/upload` and `files/import`), read back as task attachments; a
+zip of media or text files imported as one task per file."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import IO
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from quorum.http import stored_bytes
-from quorum.http.deps import get_session, require
+from quorum.http import schemas, stored_bytes
+from quorum.http.deps import get_session, manager, require, spooled_body
 from quorum.http.safe_input import SafeRoute
 from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
-from quorum.services.files import stored_files
+from quorum.services.files import folder_import, stored_files
+from quorum.services.labeling import test_mode
 
 router = APIRouter(tags=["files"], route_class=SafeRoute)
+
+# Documented as bytes (any Content-Type is read): OpenAPI tools serialize octet-stream bodies.
+_ZIP_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "a zip archive",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 @router.get(
@@ -54,3 +68,42 @@ def get_file(
         inline=True,
         headers=headers,
     )
+
+
+@router.post(
+    "/api/projects/{project}/tasks/import-folder",
+    operation_id="importFolder",
+    response_model=schemas.TasksCreated,
+    responses={413: {"description": "the archive, or a file in it, is larger than the limit"}},
+    openapi_extra=_ZIP_BODY,
+)
+async def import_folder(
+    project: str,
+    request: Request,
+    filename: str | None = Query(None, description="the archive's name, for messages"),
+    batch: str | None = None,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """A zip of image, audio or text files: one task per file, media kept as stored files of
+    the project (`quorum import FOLDER --url …` packs a folder or an S3 prefix and sends it
+    here). The server reads only the archive it is sent, never a folder or a bucket named by
+    the caller, which its own disk or credentials could reach. All or none are created."""
+    settings = request.app.state.settings
+
+    def create(body: IO[bytes]) -> list[str]:
+        return folder_import.import_folder(
+            session,
+            settings,
+            folder_import.ZipSource(body, limit=settings.max_upload_bytes),
+            project=project,
+            name=filename or "archive",
+            batch=batch,
+            created_by=principal.user_id,
+        )
+
+    async with spooled_body(request) as body:
+        ids = await run_in_threadpool(create, body)
+    if principal.is_test_key:
+        await run_in_threadpool(test_mode.complete_by_machine, session, ids)
+    return {"created": len(ids), "task_ids": ids}
