@@ -17,10 +17,11 @@ from sqlalchemy import select
 from quorum.db.models import Task
 from tests import factories as make
 from tests.conftest import serve
+from tests.media_files import png
 
 QUORUM = str(Path(sys.executable).parent / "quorum")
 IMAGES = {"geometries": {"box": {"objects_to_annotate": ["cat"]}}}
-PNG = b"\x89PNG\r\n\x1a\n"
+PICS = {name: png(8, 8 + i) for i, name in enumerate("abc")}
 
 
 @pytest.fixture
@@ -45,10 +46,10 @@ def test_folders_and_prefixes_imported_locally_and_through_the_api(
         ann = make.person(s, "ann", projects=["img"])
     folder = tmp_path / "pics"
     (folder / "sub").mkdir(parents=True)
-    (folder / "a.png").write_bytes(PNG + b"a")
-    (folder / "sub" / "b.png").write_bytes(PNG + b"b")
+    (folder / "a.png").write_bytes(PICS["a"])
+    (folder / "sub" / "b.png").write_bytes(PICS["b"])
     source = s3_bucket.client()
-    source.put_object(Bucket=s3_bucket.name, Key="incoming/c.png", Body=PNG + b"c")
+    source.put_object(Bucket=s3_bucket.name, Key="incoming/c.png", Body=PICS["c"])
 
     local = server.cli("import", str(folder), "--project", "img")
     assert local.returncode == 0 and "imported 2 tasks into img" in local.stdout, local.stderr
@@ -66,7 +67,7 @@ def test_folders_and_prefixes_imported_locally_and_through_the_api(
         paths = s.scalars(select(Task.params["attachment"].as_string())).all()
     with httpx.Client(base_url=server.url, headers=ann.headers, follow_redirects=True) as browser:
         served = sorted(browser.get(path).content for path in paths)
-    assert served == [PNG + b"a", PNG + b"b", PNG + b"c"]
+    assert served == [PICS["a"], PICS["b"], PICS["c"]]
 
 
 def _quorum(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -106,6 +106,14 @@ def inspect_image(stream: IO[bytes]) -> ImageReport:
     return ImageReport(**base, orientation=orientation, phash=phash)
 
 
+def as_upright(data: bytes) -> bytes:
+    """`data` itself when the image needs no turning, else `upright_image(data)`."""
+    with Image.open(io.BytesIO(data)) as probe:
+        if int(probe.getexif().get(_ORIENTATION, 1) or 1) == 1:
+            return data
+    return upright_image(data)
+
+
 def upright_image(data: bytes) -> bytes:
     """The image turned as its EXIF orientation says, re-encoded in its own format, without
     the orientation tag (so no viewer turns it twice)."""

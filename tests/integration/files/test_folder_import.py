@@ -10,8 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 from tests import factories as make
+from tests.media_files import jpeg, png
 
 from quorum.db.models import FileProject, StoredFile, Task
 from quorum.services.errors import Conflict, InvalidRequest, ServiceError
@@ -20,7 +22,7 @@ from quorum.services.files.storage import TooLarge, storage_for
 from quorum.services.projects import catalog
 
 IMAGES = {"geometries": {"box": {"objects_to_annotate": ["cat"]}}}
-PNG = b"\x89PNG\r\n\x1a\n"
+PNG = png(8, 8)
 
 
 def _folder(root: Path, files: dict[str, bytes]) -> Path:
@@ -52,7 +54,7 @@ def test_a_folder_of_images_becomes_tasks_whose_files_the_project_reads(
     with db.session(write=True) as s:
         make.project(s, "img", "imageannotation", params=IMAGES)
         catalog.add_member(s, "img", "annotator", "annotator")
-    files = {"b.png": PNG + b"b", "sub/a.jpg": PNG + b"a", ".DS_Store": b"junk", "sub/.x.png": b""}
+    files = {"b.png": png(9, 8), "sub/a.jpg": jpeg(), ".DS_Store": b"junk", "sub/.x.png": b""}
     ids = _import(client, db, str(_folder(tmp_path / "pics", files)))
 
     assert len(ids) == 2
@@ -146,7 +148,7 @@ def test_an_s3_prefix_is_read_with_the_s3_settings(client, db, s3_bucket):
         make.project(s, "img", "imageannotation", params=IMAGES)
     source = s3_bucket.client()
     for key in ("incoming/x.png", "incoming/deep/y.png", "elsewhere/z.png"):
-        source.put_object(Bucket=s3_bucket.name, Key=key, Body=PNG + key.encode())
+        source.put_object(Bucket=s3_bucket.name, Key=key, Body=png(8, 8 + len(key)))
     settings = client.app.state.settings
     settings.s3_endpoint_url, settings.s3_region = s3_bucket.endpoint, "us-east-1"
     ids = _import(client, db, f"s3://{s3_bucket.name}/incoming/")
@@ -187,3 +189,26 @@ def test_a_zip_uploaded_to_the_api_is_imported_the_same_way(client, db, accounts
     assert len(out.getvalue()) < 2_000
     bomb = client.post(url, headers=headers, content=out.getvalue())
     assert bomb.status_code == 413 and "more than the limit of 100,000 bytes" in bomb.text
+
+
+def test_a_broken_image_is_named_and_a_rotated_one_is_stored_upright(client, db, tmp_path):
+    """The media checks of a file import hold for a folder: a truncated image fails the import
+    by name; an EXIF-rotated photo is stored turned upright, so boxes are drawn on what is
+    shown."""
+    with db.session(write=True) as s:
+        make.project(s, "img", "imageannotation", params=IMAGES)
+    broken = _folder(tmp_path / "broken", {"a.png": PNG, "cut.jpg": jpeg()[:200]})
+    with pytest.raises(InvalidRequest, match=r"cut\.jpg: (truncated|corrupt)"):
+        _import(client, db, str(broken))
+    _nothing_stored(client, db)
+
+    turned = _folder(tmp_path / "turned", {"photo.jpg": jpeg(40, 20, orientation=6)})
+    [task_id] = _import(client, db, str(turned))
+    with db.session() as s:
+        file_id = s.get_one(Task, task_id).params["attachment"].removeprefix("/api/files/")
+        row = s.get_one(StoredFile, file_id)
+    with storage_for(client.app.state.settings).open(f"files/{file_id}") as stored:
+        data = stored.read()
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (20, 40) and image.getexif().get(0x0112, 1) == 1
+    assert row.size == len(data)

@@ -15,6 +15,7 @@ can, never a task without its file.
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import shutil
 import zipfile
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from quorum import tasktypes
 from quorum.config import Settings
 from quorum.db.models import FileProject, StoredFile
+from quorum.formats.media import as_upright, inspect_audio, inspect_image
 from quorum.services.errors import InvalidRequest, ServiceError
 from quorum.services.files.storage import (
     COPY_BYTES,
@@ -70,10 +72,21 @@ class SourceFile:
     mime_type: str
 
 
-# A check of one file's bytes before anything is written (the media checks of `--dry-run`:
-# corrupt or truncated images, EXIF rotation, unreadable audio and its duration, plug in
-# here): it names the file's problems, and a file with any fails the import.
+# A check of one file's bytes before anything is written: it names the file's problems, and a
+# file with any fails the import.
 MediaCheck = Callable[[SourceFile, IO[bytes]], Iterable[str]]
+
+
+def media_problems(file: SourceFile, stream: IO[bytes]) -> Iterable[str]:
+    """The checks a file import's media pass (`formats.media`): a corrupt, truncated, empty
+    or oversized image; audio that is unreadable, empty or of a codec browsers cannot play."""
+    if file.kind is FileKind.image:
+        problem = inspect_image(stream).problem
+    elif file.kind is FileKind.audio:
+        problem = inspect_audio(stream).problem
+    else:
+        return ()
+    return () if problem is None else (problem,)
 
 
 class ZipSource:
@@ -126,7 +139,11 @@ def kind_of(key: str) -> tuple[FileKind | None, str | None]:
 
 
 def plan(
-    source: Source, task_type: str, *, name: str, checks: Sequence[MediaCheck] = ()
+    source: Source,
+    task_type: str,
+    *,
+    name: str,
+    checks: Sequence[MediaCheck] = (media_problems,),
 ) -> list[SourceFile]:
     """The files of `source` that become tasks of `task_type`, in path order (hidden files
     such as `.DS_Store` are passed over); any other file fails the import, named."""
@@ -179,7 +196,7 @@ def import_folder(
     name: str,
     batch: str | None = None,
     created_by: int | None = None,
-    checks: Sequence[MediaCheck] = (),
+    checks: Sequence[MediaCheck] = (media_problems,),
     progress: Callable[[int], None] | None = None,
 ) -> list[str]:
     """One task per file of `source` (called `name` in messages) in `project`; the new task
@@ -262,9 +279,12 @@ def _texts(source: Source, files: list[SourceFile], name: str, limit: int) -> di
 def _copy(
     source: Source, storage: Storage, file: SourceFile, file_id: str, name: str, limit: int
 ) -> StoredFile:
-    """Copy one media file into the store; its row (not yet added)."""
+    """Copy one media file into the store, an image turned upright as its EXIF orientation
+    says (an annotator's boxes are drawn on what the browser shows); its row (not yet added)."""
     try:
         with source.open(file.key) as stream:
+            if file.kind is FileKind.image:
+                stream = io.BytesIO(as_upright(stream.read(limit + 1)))
             written = storage.write(key_of(file_id), stream, limit=limit)
     except ServiceError as exc:
         raise type(exc)(f"{name}, {file.key}: {exc.message}; nothing was imported") from None
