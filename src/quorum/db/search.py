@@ -1,4 +1,5 @@
-"""The text a task's data is searched by: the values in its params, never their keys.
+"""The text a task's data is searched by: the values in its params, never their keys, nor
+its pre-label (`hypothesis`: a machine's guess at the answer, not the task's data).
 
 Searching the params' JSON as text would find every key too ("cat" matches each task whose
 params hold `categories`). The values, lower-cased and one a line, are stored with the task
@@ -14,10 +15,17 @@ from sqlalchemy import ColumnElement
 
 from quorum.db.models import Task
 
+# A param that is not the task's data: a pre-label's every coordinate and label would be
+# written into the search text (most of its size and of the cost of filling it at import).
+NOT_SEARCHED = frozenset({"hypothesis"})
+
 
 def search_text(params: Any) -> str:
-    """Every string and number in `params`, at any depth, lower-cased, one a line."""
+    """Every string and number in `params`, at any depth, lower-cased, one a line; the
+    params in `NOT_SEARCHED` left out."""
     values: list[str] = []
+    if isinstance(params, dict):
+        params = [v for k, v in params.items() if k not in NOT_SEARCHED]
     pending = [params]
     while pending:
         value = pending.pop()

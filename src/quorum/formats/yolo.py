@@ -33,9 +33,9 @@ from quorum.formats.images import (
     response,
     unique_stem,
     zip_members,
-    zip_stream,
 )
 from quorum.formats.importers import FormatError, ImportContext, Item
+from quorum.formats.zipstream import zip_stream
 
 MANIFEST = "quorum_images.jsonl"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
