@@ -25,19 +25,33 @@ def search_text(params: Any) -> str:
     params in `NOT_SEARCHED` left out."""
     values: list[str] = []
     if isinstance(params, dict):
-        params = [v for k, v in params.items() if k not in NOT_SEARCHED]
-    pending = [params]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            pending.extend(reversed(list(value.values())))
-        elif isinstance(value, list):
-            pending.extend(reversed(value))
+        _collect([v for k, v in params.items() if k not in NOT_SEARCHED], values)
+    else:
+        _collect([params], values)
+    return "\n".join(values).lower()
+
+
+def _collect(items: Any, values: list[str]) -> None:
+    # Exact types first (what JSON decodes to), at twice the speed of isinstance; a bool is
+    # not a number here.
+    for value in items:
+        kind = type(value)
+        if kind is str:
+            values.append(value)
+        elif kind is dict:
+            _collect(value.values(), values)
+        elif kind is list:
+            _collect(value, values)
+        elif kind is int or kind is float:
+            values.append(str(value))
         elif isinstance(value, str):
             values.append(value)
+        elif isinstance(value, dict):
+            _collect(value.values(), values)
+        elif isinstance(value, list):
+            _collect(value, values)
         elif isinstance(value, int | float) and not isinstance(value, bool):
             values.append(str(value))
-    return "\n".join(values).lower()
 
 
 def contains_text(words: str) -> ColumnElement[bool]:

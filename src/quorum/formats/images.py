@@ -25,13 +25,6 @@ from quorum.tasktypes.labels import Labels, leaves
 KINDS = ("box", "polygon", "line", "point")
 
 
-def decoded(value: Any) -> Any:
-    """A stored JSON value as Python: the export passes JSON through as `orjson.Fragment`."""
-    if isinstance(value, orjson.Fragment):
-        return orjson.loads(orjson.dumps(value))
-    return value
-
-
 @dataclass(slots=True)
 class Image:
     """One exported task as the image formats see it."""
@@ -72,10 +65,13 @@ def extent(annotations: list[dict[str, Any]]) -> tuple[int, int]:
 
 def images(tasks: Iterable[dict[str, Any]]) -> Iterator[Image]:
     """Each exported task as an `Image`; one without a label has no annotations."""
+    loads, dumps = orjson.loads, orjson.dumps
     for task in tasks:
-        params = decoded(task["params"]) or {}
-        metadata = decoded(task["metadata"]) or {}
-        response = decoded(task["response"]) or {}
+        # The export passes stored JSON through as `orjson.Fragment`: one round trip reads all.
+        params, metadata, response = loads(
+            dumps((task["params"], task["metadata"], task["response"]))
+        )
+        params, metadata, response = params or {}, metadata or {}, response or {}
         annotations = response.get("annotations") or []
         attachment = params.get("attachment", "")
         width, height = metadata.get("width"), metadata.get("height")

@@ -201,7 +201,7 @@ class ImageAnnotationParams(BaseModel):
     geometries: Geometries
     annotation_attributes: Annotated[
         dict[NonEmpty, Attribute], untagged(_attribute_type, each=True)
-    ] = {}
+    ] = Field(default_factory=dict)  # a factory: pydantic deep-copies a `{}` default per task
 
 
 class _Annotation(BaseModel):
