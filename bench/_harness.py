@@ -36,9 +36,9 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and all its descendants, from /proc: a figure
-    that other work on the machine does not inflate, unlike throughput."""
+def cpu_seconds(pid: int, *, descendants: bool = True) -> float:
+    """CPU time (user + system) of a process and (unless told not to) all its descendants,
+    from /proc: a figure that other work on the machine does not inflate, unlike throughput."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     pending = [pid]
@@ -47,6 +47,8 @@ def cpu_seconds(pid: int) -> float:
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
+            if not descendants:
+                break
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend(int(c) for c in (task / "children").read_text().split())
         except FileNotFoundError:

@@ -160,13 +160,14 @@ def accounts(db: Database) -> dict[str, Person]:
 
 @pytest.fixture
 def client(db: Database, tmp_path: Path) -> Iterator:
-    """The app in process, with its data directory (files, the session secret) in `tmp_path`."""
+    """The app in process, with its data directory (files, the session secret) in `tmp_path`,
+    and no job worker beside it: tests run the jobs they need themselves."""
     from fastapi.testclient import TestClient
 
     from quorum.app import create_app
     from quorum.config import Settings
 
-    app = create_app(Settings(data_dir=tmp_path / "data"), db)
+    app = create_app(Settings(data_dir=tmp_path / "data", run_worker=False), db)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -221,13 +222,17 @@ def serve(db_url: str, env: dict[str, str]) -> Iterator[LiveServer]:
         try:
             yield _started(process, f"http://127.0.0.1:{port}", db_url, env, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            _stop(process)
             if "Traceback" in (text := _tail(log, 8000)):
                 print(f"--- server log ---\n{text}", file=sys.stderr)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def _started(process, url: str, db_url: str, env: dict[str, str], log) -> LiveServer:
@@ -260,3 +265,82 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     }
     with serve(db_url, env) as server:
         yield server
+
+
+@dataclass(frozen=True)
+class S3Bucket:
+    """An empty bucket on the test session's S3-compatible server (moto), and how Quorum and
+    boto3 reach it."""
+
+    endpoint: str
+    name: str
+    prefix: str = "quorum"
+
+    @property
+    def url(self) -> str:
+        return f"s3://{self.name}/{self.prefix}"
+
+    def settings(self) -> dict[str, str]:
+        """Settings fields that put Quorum's stored files in this bucket."""
+        return {"storage_url": self.url, "s3_endpoint_url": self.endpoint, "s3_region": S3_REGION}
+
+    def env(self) -> dict[str, str]:
+        """The same, as the environment of a `quorum` process."""
+        return {f"QUORUM_{name.upper()}": value for name, value in self.settings().items()}
+
+    def client(self):
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=S3_REGION,
+            config=Config(s3={"addressing_style": "path"}),
+        )
+
+    def keys(self) -> list[str]:
+        listed = self.client().list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in listed.get("Contents", ()))
+
+
+S3_REGION = "us-east-1"
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "quorum-test", "AWS_SECRET_ACCESS_KEY": "quorum-test"}
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """moto's S3-compatible server in a subprocess on a free loopback port, for the session;
+    its endpoint URL. Its credentials are put in this process's environment, so servers started
+    by the tests inherit them."""
+    port = _free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in S3_CREDENTIALS.items():
+            patch.setenv(name, value)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                with suppress(httpx.TransportError):
+                    httpx.get(f"{endpoint}/moto-api/", timeout=1)
+                    break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("moto_server did not start")
+                time.sleep(0.1)
+            yield endpoint
+        finally:
+            _stop(process)
+
+
+@pytest.fixture
+def s3_bucket(s3_server: str) -> S3Bucket:
+    """A new, empty bucket for this test (made through boto3: s3fs's mkdir sends a location
+    constraint moto refuses)."""
+    bucket = S3Bucket(s3_server, f"quorum-{secrets.token_hex(6)}")
+    bucket.client().create_bucket(Bucket=bucket.name)
+    return bucket

@@ -1,10 +1,12 @@
 """The ASGI application, composed: both faces (API and web), error mapping, the database handle
-and the in-process background job worker. The one module above both faces."""
+and the background job worker beside it. The one module above both faces."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,20 +26,30 @@ from quorum.http.deps import public
 from quorum.http.safe_input import BadInput, SafeRoute
 from quorum.http.schemas import Health
 from quorum.http.wire import JSON, error_body
+from quorum.jobs.child import ChildWorker
 from quorum.services.errors import ServiceError
-from quorum.services.ops.background import make_worker
 
 log = logging.getLogger("quorum.api")
 DEMO_MEDIA = Path(__file__).resolve().parent / "demo" / "media"
 
 
+# `quorum worker`, run by this interpreter, stopping when the server that started it is gone.
+WORKER_COMMAND = (sys.executable, "-m", "quorum.cli.main", "worker", "--with-parent")
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Run one job worker in a thread while the app serves, unless QUORUM_RUN_WORKER=0."""
+    """Run a job worker beside the app while it serves, unless QUORUM_RUN_WORKER=0: a child
+    process on the same settings and database, so its CPU-heavy jobs never hold this process's
+    GIL while requests wait (quorum.jobs.child)."""
     worker = None
     if app.state.settings.run_worker:
-        worker = make_worker(app.state.db, app.state.settings)
-        worker.start()
+        env = {
+            **os.environ,
+            **app.state.settings.as_env(),
+            "QUORUM_DATABASE_URL": app.state.db.url,
+        }
+        worker = ChildWorker(WORKER_COMMAND, env)
     yield
     if worker is not None:
         await asyncio.to_thread(worker.stop)

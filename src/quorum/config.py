@@ -16,6 +16,15 @@ class Settings(BaseSettings):
     database_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8080
+    # Where stored files (uploads, imported media, exports) live: unset, under the data
+    # directory; `s3://bucket/prefix`, on an S3-compatible store shared by every server (needs
+    # the `s3` extra). Credentials come from the standard AWS variables (AWS_ACCESS_KEY_ID,
+    # AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an instance role).
+    storage_url: str | None = None
+    # The store's endpoint, for one that is not AWS (MinIO, Ceph, R2, …); browsers fetch signed
+    # URLs from it, so it must be an address they reach.
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
     # Upper bound on one uploaded or posted body (bytes): uploads are bounded by default.
     max_upload_bytes: int = 512 * 1024 * 1024
     # Upper bound on one JSON request body that the server parses whole (a task, a project, …;
@@ -25,7 +34,8 @@ class Settings(BaseSettings):
     # this is refused at import, naming its record and field, not stored as a task no browser
     # can show.
     max_text_bytes: int = Field(default=1_000_000, gt=0)
-    # `quorum serve` runs one background job worker in its process unless this is off.
+    # `quorum serve` runs a background job worker beside each server process (a child process
+    # that lives and dies with it) unless this is off.
     run_worker: bool = True
     worker_poll_s: float = 1.0
     # Seconds between re-fits of a project's truth-inference model (skills, spammers).
@@ -47,6 +57,16 @@ class Settings(BaseSettings):
     # Servers on several machines must share one.
     secret_key: str | None = None
     session_hours: float = 12.0
+
+    def as_env(self) -> dict[str, str]:
+        """These settings as `QUORUM_*` variables: what a child process needs to see the same
+        ones (the database URL resolved, so a child in another directory finds the same)."""
+        values = {**self.model_dump(), "database_url": self.resolved_database_url}
+        return {
+            f"QUORUM_{name.upper()}": str(value)
+            for name, value in values.items()
+            if value is not None
+        }
 
     @property
     def resolved_database_url(self) -> str:

@@ -4,11 +4,12 @@ it runs (a listing does not load the importers, exporters and the PostgreSQL dri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from quorum.cli.common import ImportOptions, Progress, Selection, open_db
+from quorum.cli.common import ImportOptions, Progress, Selection, open_db, settings
 from quorum.services.accounts.users import Principal, Role
 
 OPERATOR = Principal(user_id=0, name="cli", role=Role.admin)
@@ -69,8 +70,11 @@ class Local:
         self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int:
         """Read every record first (a bad record imports nothing), then create them all."""
+        from quorum.config import get_settings
         from quorum.formats.importers import ImportAs
+        from quorum.services.files.import_media import StoredMedia
         from quorum.services.tasks import file_import
+        from quorum.services.tasks.import_checks import SkipDuplicates
 
         with file.open("rb") as stream, self.db.session(write=True) as session:
             ids = file_import.import_stream(
@@ -83,8 +87,49 @@ class Local:
                 batch=options["batch"],
                 media_url=options["media_url"],
                 read_progress=progress,
+                skip_duplicates=SkipDuplicates(options.get("skip_duplicates", "none")),
+                media=StoredMedia(session, get_settings(), OPERATOR),
+                skipped=options.get("skipped"),
             )
         progress(file.stat().st_size)
+        return len(ids)
+
+    def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict:
+        from quorum.config import get_settings
+        from quorum.formats.importers import ImportAs
+        from quorum.services.files.import_media import StoredMedia
+        from quorum.services.tasks import file_import
+
+        with file.open("rb") as stream, self.db.session() as session:
+            return file_import.dry_run(
+                session,
+                project,
+                stream,
+                fmt=fmt,
+                name=str(file),
+                as_=ImportAs(options["as_"]),
+                media_url=options["media_url"],
+                media=StoredMedia(session, get_settings(), OPERATOR),
+            )
+
+    def import_folder(
+        self, project: str, source: str, batch: str | None, progress: Progress
+    ) -> int:
+        """One task per file of the folder or S3 prefix; all or none."""
+        from quorum.config import get_settings
+        from quorum.services.files import folder_import
+
+        settings = get_settings()
+        with self.db.session(write=True) as session:
+            ids = folder_import.import_folder(
+                session,
+                settings,
+                folder_import.source_at(source, settings),
+                project=project,
+                name=source,
+                batch=batch,
+                progress=progress,
+            )
         return len(ids)
 
     def count_tasks(self, project: str, status: str | None) -> int:
@@ -99,6 +144,33 @@ class Local:
         with self.db.session() as session:
             chunks, _ = export.export_chunks(session, project, fmt, export.Selection(**selection))
             yield from chunks
+
+    def export_job(
+        self, project: str, fmt: str, selection: Selection, progress: Callable[[dict], None]
+    ) -> Iterator[bytes]:
+        """Queue the export job and run the due export jobs here, in a thread (a server's
+        worker may take it first: it is waited for all the same)."""
+        from quorum import jobs
+        from quorum.services.exports import export, export_jobs
+
+        cli_settings = settings()
+        with self.db.session(write=True) as session:
+            view = export_jobs.start(
+                session, project, fmt, export.Selection(**selection), OPERATOR.name
+            )
+        worker = jobs.Worker(self.db, {export_jobs.KIND: export_jobs.handler(cli_settings)})
+        worker.start(until_idle=True)
+        while view["state"] not in (jobs.SUCCEEDED, jobs.FAILED):
+            time.sleep(0.2)
+            with self.db.session() as session:
+                view = export_jobs.get(session, project, view["id"])
+            progress(view)
+        worker.stop()
+        with self.db.session() as session:
+            ready = export_jobs.ready_file(session, cli_settings, project, view["id"])
+        with ready.storage.open(ready.key) as stream:
+            while chunk := stream.read(1 << 20):
+                yield chunk
 
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict:
         from quorum.services.tasks import queries

@@ -67,7 +67,8 @@ def serve(
     job_worker: bool | None = typer.Option(
         None,
         "--worker/--no-worker",
-        help="run a background job worker in each server process (QUORUM_RUN_WORKER, default on)",
+        help="run a background job worker beside each server process, as a child process "
+        "that stops with it (QUORUM_RUN_WORKER, default on)",
     ),
 ) -> None:
     """Run the server (the database is created or upgraded first)."""
@@ -104,3 +105,7 @@ def demo(
         print(f"  login {name:<11} password {password:<18} ({role})")
     print(f"  admin API key: {key}", flush=True)
     _serve(host, port, 1)
+
+
+if __name__ == "__main__":  # `python -m quorum.cli.main`: how a server starts its job worker
+    app()

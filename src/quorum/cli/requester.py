@@ -8,7 +8,7 @@ call a `Requester` and never know which one they hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
@@ -60,8 +60,19 @@ class Requester(Protocol):
     def import_file(
         self, project: str, file: Path, fmt: str, options: ImportOptions, progress: Progress
     ) -> int: ...
+    def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict: ...
+    def import_folder(
+        self, project: str, source: str, batch: str | None, progress: Progress
+    ) -> int: ...
     def count_tasks(self, project: str, status: str | None) -> int: ...
     def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]: ...
+    def export_job(
+        self, project: str, fmt: str, selection: Selection, progress: Callable[[dict], None]
+    ) -> Iterator[bytes]:
+        """Run the export as a background job, telling `progress` each state seen, then yield
+        its file's chunks."""
+        ...
+
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict: ...
     def create_batch(self, project: str, name: str, callback_url: str | None) -> dict: ...
     def list_batches(self, project: str | None, status: str | None, limit: int) -> dict: ...
@@ -126,7 +137,33 @@ class Remote:
             as_=options["as_"],
             media_url=options["media_url"],
             progress=progress,
+            skip_duplicates=options.get("skip_duplicates", "none"),
+            skipped=options.get("skipped"),
         )
+        return len(created)
+
+    def check_import(self, project: str, file: Path, fmt: str, options: ImportOptions) -> dict:
+        return self.q.check_import(
+            project, file, format=fmt, as_=options["as_"], media_url=options["media_url"]
+        )
+
+    def import_folder(
+        self, project: str, source: str, batch: str | None, progress: Progress
+    ) -> int:
+        """Pack the folder or S3 prefix (read with this machine's credentials) into a zip and
+        send it: the server reads only what it is sent."""
+        from tempfile import TemporaryFile
+
+        from quorum.config import get_settings
+        from quorum.services.files import folder_import
+
+        with TemporaryFile() as archive:
+            folder_import.pack(folder_import.source_at(source, get_settings()), archive)
+            archive.seek(0)
+            name = source.rstrip("/").rsplit("/", 1)[-1] + ".zip"
+            created = self.q.import_folder(
+                project, archive, name=name, batch=batch, progress=progress
+            )
         return len(created)
 
     def count_tasks(self, project: str, status: str | None) -> int:
@@ -134,6 +171,13 @@ class Remote:
 
     def export(self, project: str, fmt: str, selection: Selection) -> Iterator[bytes]:
         return self.q.export_bytes(project, format=fmt, **selection)
+
+    def export_job(
+        self, project: str, fmt: str, selection: Selection, progress: Callable[[dict], None]
+    ) -> Iterator[bytes]:
+        started = self.q.start_export_job(project, format=fmt, **selection)
+        self.q.wait_for_export_job(project, started["id"], progress=progress)
+        return self.q.download_export_job(project, started["id"])
 
     def list_tasks(self, filters: dict[str, Any], limit: int) -> dict:
         return self.q.list_tasks(limit=limit, **filters)

@@ -10,6 +10,7 @@ for task in q.iter_tasks(project="reviews", status="completed"): ...
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -181,35 +182,76 @@ class QuorumClient:
         as_: str = "tasks",
         media_url: str | None = None,
         progress: Callable[[int], None] | None = None,
+        skip_duplicates: str = "none",
+        skipped: Callable[[list[str]], None] | None = None,
     ) -> list[str]:
         """Upload a file of tasks: `format` (jsonl, csv, coco, …) else from the file name;
         `as_` says what labels the file carries become (tasks, hypothesis or gold);
         `media_url` is the base URL of the images a COCO/YOLO/VOC file names. All or
-        none are created; returns their ids. `progress(n)` hears the bytes sent so far."""
+        none are created; returns their ids. `progress(n)` hears the bytes sent so far.
+        `skip_duplicates` (exact, near or none) leaves duplicates out; `skipped` hears where
+        in the file they were."""
+        body = self._upload(
+            project, file, progress, batch=batch, format=format, as_=as_, media_url=media_url,
+            skip_duplicates=skip_duplicates,
+        )  # fmt: skip
+        if skipped is not None:
+            skipped(body.get("skipped") or [])
+        return body["task_ids"]
+
+    def check_import(
+        self,
+        project: str,
+        file: str | Path | BinaryIO,
+        *,
+        format: str | None = None,
+        as_: str = "tasks",
+        media_url: str | None = None,
+    ) -> dict:
+        """A dry run of `import_file`: the server reads the file and reports the records that
+        would fail, duplicate groups, the text cleaning and the media checks; writes nothing."""
+        return self._upload(
+            project, file, None, format=format, as_=as_, media_url=media_url, dry_run=True
+        )
+
+    def _upload(
+        self,
+        project: str,
+        file: str | Path | BinaryIO,
+        progress: Callable[[int], None] | None,
+        **options: Any,
+    ) -> dict:
         if isinstance(file, (str, Path)):
             with Path(file).open("rb") as stream:
-                return self.import_file(
-                    project,
-                    stream,
-                    batch=batch,
-                    format=format,
-                    as_=as_,
-                    media_url=media_url,
-                    progress=progress,
-                )
+                return self._upload(project, stream, progress, **options)
         name = Path(getattr(file, "name", "tasks.jsonl")).name
-        params = _params(
-            {"filename": name, "batch": batch, "format": format, "as": as_, "media_url": media_url}
-        )
-        headers = {}
-        with suppress(OSError, ValueError):
-            headers["Content-Length"] = str(os.fstat(file.fileno()).st_size - file.tell())
+        as_ = options.pop("as_")
+        params = _params({"filename": name, **options, "as": as_})
         return self._request(
             "POST",
             f"/api/projects/{_seg(project)}/tasks/import",
             content=_chunks(file, progress),
             params=params,
-            headers=headers,
+            headers=_length(file),
+        )
+
+    def import_folder(
+        self,
+        project: str,
+        archive: BinaryIO,
+        *,
+        name: str,
+        batch: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[str]:
+        """Upload a zip of image, audio or text files (`name` in messages): one task per file,
+        all or none; returns their ids. `progress(n)` hears the bytes sent so far."""
+        return self._request(
+            "POST",
+            f"/api/projects/{_seg(project)}/tasks/import-folder",
+            content=_chunks(archive, progress),
+            params=_params({"filename": name, "batch": batch}),
+            headers={"Content-Type": "application/zip", **_length(archive)},
         )["task_ids"]
 
     def get_task(self, task_id: str) -> dict:
@@ -332,8 +374,13 @@ class QuorumClient:
                 "below": "true" if below else None,
             }
         )
-        path = f"/api/projects/{_seg(project)}/export"
-        with self._http.stream("GET", path, params=params) as response:
+        with self._stream(f"/api/projects/{_seg(project)}/export", params=params) as response:
+            yield response
+
+    @contextmanager
+    def _stream(self, path: str, **kwargs: Any) -> Iterator[httpx.Response]:
+        """A GET whose body is read as it comes; an error answer raises first."""
+        with self._http.stream("GET", path, **kwargs) as response:
             if response.status_code != 200:
                 response.read()
                 _raise(response)
@@ -385,6 +432,70 @@ class QuorumClient:
                 size += stream.write(chunk)
         return size
 
+    # export jobs ---------------------------------------------------------------------------
+    def start_export_job(
+        self,
+        project: str,
+        *,
+        format: str = "jsonl",
+        status: str | None = None,
+        min_confidence: float | None = None,
+        below: bool = False,
+    ) -> dict:
+        """Start an export as a background job on the server (for large projects); its state."""
+        body = {"format": format, "status": status, "min_confidence": min_confidence}
+        body["below"] = below
+        return self._request("POST", f"/api/projects/{_seg(project)}/exports", json=body)
+
+    def export_job(self, project: str, export_id: int) -> dict:
+        """An export job's state (queued, running, succeeded, failed) and progress."""
+        return self._request("GET", f"/api/projects/{_seg(project)}/exports/{export_id}")
+
+    def list_export_jobs(self, project: str) -> list[dict]:
+        return self._request("GET", f"/api/projects/{_seg(project)}/exports")
+
+    def wait_for_export_job(
+        self,
+        project: str,
+        export_id: int,
+        *,
+        poll_s: float = 0.5,
+        timeout_s: float | None = None,
+        progress: Callable[[dict], None] | None = None,
+    ) -> dict:
+        """Poll an export job until its file is ready; its final state. `progress` hears each
+        state polled; a failed job raises QuorumError with its error."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while True:
+            state = self.export_job(project, export_id)
+            if progress is not None:
+                progress(state)
+            if state["state"] == "succeeded":
+                return state
+            if state["state"] == "failed":
+                raise QuorumError(500, f"export {export_id} failed: {state['error']}")
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"export {export_id} is still {state['state']}")
+            time.sleep(poll_s)
+
+    def download_export_job(self, project: str, export_id: int) -> Iterator[bytes]:
+        """The file of a finished export job, chunk by chunk (an error raises first)."""
+        path = f"/api/projects/{_seg(project)}/exports/{export_id}/file"
+        with self._stream(path, follow_redirects=True) as response:
+            yield from response.iter_bytes()
+
+    def export_job_to(self, project: str, out: str | Path, **options: Any) -> dict:
+        """Run an export as a job, wait for it and write its file to `out`; its final state.
+        `options` are start_export_job's."""
+        started = self.start_export_job(project, **options)
+        done = self.wait_for_export_job(project, started["id"])
+        partial = Path(out).with_name(Path(out).name + ".part")
+        with partial.open("wb") as stream:
+            for chunk in self.download_export_job(project, started["id"]):
+                stream.write(chunk)
+        partial.replace(out)
+        return done
+
 
 def _chunks(
     file: BinaryIO, progress: Callable[[int], None] | None, size: int = 1 << 20
@@ -395,6 +506,14 @@ def _chunks(
         if progress is not None:
             progress(sent)
         yield chunk
+
+
+def _length(file: BinaryIO) -> dict[str, str]:
+    """The Content-Length header of what is left of `file`, when it is a file on disk (else
+    the body goes chunked)."""
+    with suppress(OSError, ValueError):
+        return {"Content-Length": str(os.fstat(file.fileno()).st_size - file.tell())}
+    return {}
 
 
 def _seg(value: str) -> str:

@@ -282,6 +282,8 @@ class Task(Base):
     # on PostgreSQL a trigram index serves it (migration 0013, not declared here: SQLite has
     # none).
     search_text: Mapped[str | None] = mapped_column(Text)
+    # What an import changed in the record's data, `[{field, change}]` (quorum.formats.cleaning).
+    import_changes: Mapped[list[Any] | None] = mapped_column()
     param_version: Mapped[int] = mapped_column(Integer, default=0)
     instruction: Mapped[str | None] = mapped_column(Text)
     unique_id: Mapped[str | None] = mapped_column(String(400))
@@ -525,6 +527,32 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Export(Base):
+    """A project's export run as a background job into a stored file (quorum.services.exports.
+    export_jobs): what it carries, how far it got, and the file once it is whole. Whether it is
+    queued, running or failed is its job's state (`job_id`; no foreign key: the two are deleted
+    together by retention)."""
+
+    __tablename__ = "exports"
+    __table_args__ = (Index("ix_exports_project", "project_id", "id"),)
+
+    id: Mapped[int] = mapped_column(PkType, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    job_id: Mapped[int | None] = mapped_column(PkType)
+    format: Mapped[str] = mapped_column(String(50))
+    # The tasks it carries: quorum.services.exports.export.Selection's fields.
+    selection: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # A name, not a foreign key: the record outlives its requester's account.
+    requested_by: Mapped[str | None] = mapped_column(String(200))
+    tasks_total: Mapped[int | None] = mapped_column(Integer)
+    tasks_done: Mapped[int] = mapped_column(Integer, default=0)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Set once the file is whole in the store: only then is it offered for download.
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 

@@ -304,6 +304,82 @@ class TaskCount(BaseModel):
 class TasksCreated(BaseModel):
     created: int
     task_ids: list[str]
+    skipped: list[str] | None = Field(
+        None, description="where in the file the duplicates left out were (import only)"
+    )
+
+
+class ImportProblem(BaseModel):
+    where: str = Field(description="where in the file: `line 3`, `image 17`")
+    field: str
+    message: str
+
+
+class ImportChange(BaseModel):
+    where: str
+    field: str = Field(description="the field changed, such as `params.text`")
+    change: str = Field(description="what was done: `Unicode NFC`, `whitespace`, …")
+
+
+class DuplicateGroup(BaseModel):
+    members: list[str] = Field(
+        description="where each member is (`line 3`); `task <id>` for a task already stored"
+    )
+    preview: str = Field(description="the start of the first member's text (or media URL)")
+
+
+class DuplicateGroups(BaseModel):
+    exact: list[DuplicateGroup]
+    near: list[DuplicateGroup]
+    exact_count: int
+    near_count: int
+
+
+class MediaItem(BaseModel):
+    where: str
+    field: str
+    kind: Literal["image", "audio"]
+    sha256: str
+    size: int
+    problem: str | None = Field(description="why it cannot be used (corrupt, truncated, …)")
+    format: str | None
+    width: int | None = None
+    height: int | None = None
+    orientation: int | None = Field(None, description="EXIF orientation; 1 is upright")
+    rotated: bool | None = None
+    phash: str | None = None
+    codec: str | None = None
+    duration_s: float | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+
+
+class MediaChecked(BaseModel):
+    checked: int
+    not_checked: int = Field(description="media behind URLs Quorum does not store: not fetched")
+    items: list[MediaItem]
+
+
+class ImportReport(BaseModel):
+    """A dry run's report (`dry_run=true`): nothing was written. Lists hold at most 1,000
+    entries each; the counts cover everything."""
+
+    file: str
+    records: int
+    read_error: str | None = Field(description="why the file could not be read to its end")
+    valid: int = Field(description="records that would import")
+    errors: list[ImportProblem]
+    changes: list[ImportChange]
+    change_counts: dict[str, int]
+    duplicates: DuplicateGroups
+    media: MediaChecked
+    left_out: dict[str, int] = Field(
+        description="how many records each `skip_duplicates` (none, exact, near) leaves out"
+    )
+    would_import: dict[str, int] = Field(
+        description="how many tasks the import would create with each `skip_duplicates`: 0 "
+        "while any record fails, as an import is all or nothing"
+    )
 
 
 class TaskTags(BaseModel):
@@ -415,7 +491,32 @@ class Job(BaseModel):
     batch_id: int | None = Field(None, description="a batch callback's batch")
     event: str | None = Field(None, description="a task callback's event, e.g. completed")
     url: str | None = Field(None, description="where a callback is sent")
-    project_id: int | None = Field(None, description="a skill refit's project")
+    project_id: int | None = Field(None, description="a skill refit's or an export's project")
+
+
+class ExportJob(BaseModel):
+    """An export run as a background job (quorum.services.exports.export_jobs)."""
+
+    id: int
+    project: str
+    format: str
+    status: str | None = Field(description="the tasks' status it carries, if only one")
+    min_confidence: float | None
+    below: bool
+    state: Literal["queued", "running", "succeeded", "failed"] = Field(
+        description="succeeded: the file is ready to download"
+    )
+    tasks_done: int = Field(description="tasks written so far")
+    tasks_total: int | None = Field(description="tasks it carries, once it has started")
+    attempts: int
+    error: str | None = Field(description="why it failed")
+    size: int | None = Field(description="the file's bytes, once ready")
+    sha256: str | None
+    requested_by: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    filename: str
+    download_url: str | None = Field(description="where the file is, once ready")
 
 
 class JobPage(BaseModel):

@@ -15,7 +15,14 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType
+from quorum.tasktypes.base import (
+    Aggregator,
+    FieldError,
+    FileKind,
+    FileTasks,
+    TaskType,
+    attachment_of,
+)
 from quorum.tasktypes.checks import CLOSED, OPEN, NonEmpty, closed, response_check
 
 
@@ -73,10 +80,12 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
 
 TYPE = TaskType(
     name="audiotranscription",
+    content=attachment_of("audio"),
     params_model=AudioTranscriptionParams,
     response_model=AudioTranscriptionResponse,
     aggregator=Aggregator.text,
     exporters=("jsonl", "hf", "asr"),
     check_response=response_check(AudioTranscriptionParams, _check),
     machine_response=_machine,
+    files=FileTasks(frozenset({FileKind.audio}), lambda _, path: {"attachment": path}),
 )

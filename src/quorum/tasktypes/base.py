@@ -88,6 +88,54 @@ class LabelSet:
         return f"give at least one {self.noun}"
 
 
+@dataclass(frozen=True, slots=True)
+class Content:
+    """One thing a task shows, at `path` in its params: a text (`kind` "text") or a link to
+    media ("image", "audio", ...). An import normalises the texts, checks the media and finds
+    duplicates by them. `anchored`: labels point into the text by offset (a span's start), so
+    it is left as it is when the record carries labels."""
+
+    path: tuple[str | int, ...]
+    kind: str
+    value: str
+    anchored: bool = False
+
+
+def no_content(params: dict[str, Any]) -> list[Content]:
+    return []
+
+
+def attachment_of(kind: str) -> Callable[[dict[str, Any]], list[Content]]:
+    """The content of a type whose params hold one `attachment` of `kind`."""
+
+    def content(params: dict[str, Any]) -> list[Content]:
+        value = params.get("attachment")
+        return [Content(("attachment",), kind, value)] if isinstance(value, str) else []
+
+    return content
+
+
+class FileKind(StrEnum):
+    """What a file of a folder import holds, as far as a task type cares."""
+
+    image = "image"
+    audio = "audio"
+    text = "text"
+
+
+@dataclass(frozen=True)
+class FileTasks:
+    """How one file of a folder (or object-storage prefix) import becomes a task of a type.
+
+    `kinds` are the kinds of file the type takes; `params(kind, value)` builds the task's
+    params, `value` being the file's text for a text file and the stored file's path
+    (`/api/files/<id>`) for an image or audio file.
+    """
+
+    kinds: frozenset[FileKind]
+    params: Callable[[FileKind, str], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class TaskType:
     """A registered task type.
@@ -98,6 +146,9 @@ class TaskType:
     response of the right shape (test-mode keys and demos use it). `exporters` names the export
     formats (`quorum.formats.exporters`) that serve the type; an export in another is refused.
     `labels` says where the type keeps its label set, if it has one (`LabelSet`).
+    `content(params)` lists what a task shows (`Content`); it reads params not yet validated,
+    so it skips values of the wrong type. `files` says how a file of a folder import becomes a
+    task (`FileTasks`); None: the type takes none.
     """
 
     name: str
@@ -108,6 +159,8 @@ class TaskType:
     check_response: Callable[[dict[str, Any], dict[str, Any], BaseModel | None], None] | None = None
     machine_response: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     labels: LabelSet | None = None
+    content: Callable[[dict[str, Any]], list[Content]] = no_content
+    files: FileTasks | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.aggregator, Aggregator):

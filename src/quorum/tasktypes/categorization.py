@@ -12,7 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from quorum.tasktypes.base import (
     Aggregator,
+    Content,
     FieldError,
+    FileKind,
+    FileTasks,
     LabelSet,
     TaskType,
     TaskValidationError,
@@ -68,8 +71,16 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return {"category": [first] if params.get("allow_multiple") else first}
 
 
+def _content(params: dict[str, Any]) -> list[Content]:
+    kind, value = params.get("attachment_type", "text"), params.get("attachment")
+    if isinstance(kind, str) and isinstance(value, str):
+        return [Content(("attachment",), kind, value)]
+    return []
+
+
 TYPE = TaskType(
     name="categorization",
+    content=_content,
     params_model=CategorizationParams,
     response_model=CategorizationResponse,
     aggregator=Aggregator.categorical,
@@ -82,5 +93,9 @@ TYPE = TaskType(
         "category",
         read=lambda value: list(value),
         write=lambda labels, _: labels,
+    ),
+    files=FileTasks(
+        frozenset(FileKind),
+        lambda kind, value: {"attachment_type": str(kind), "attachment": value},
     ),
 )

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, NotRequired, Self
 from pydantic import BaseModel, Discriminator, Field, StrictInt, Tag, model_validator
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, Content, FieldError, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -176,8 +176,30 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+def _content(params: dict[str, Any]) -> list[Content]:
+    """The prompt (a text or each chat message's content) and each candidate's content."""
+    found: list[Content] = []
+    prompt = params.get("prompt")
+    if isinstance(prompt, str):
+        found.append(Content(("prompt",), "text", prompt))
+    elif isinstance(prompt, list):
+        found += [
+            Content(("prompt", i, "content"), "text", m["content"])
+            for i, m in enumerate(prompt)
+            if isinstance(m, dict) and isinstance(m.get("content"), str)
+        ]
+    candidates = params.get("candidates")
+    found += [
+        Content(("candidates", i, "content"), "text", c["content"])
+        for i, c in enumerate(candidates if isinstance(candidates, list) else [])
+        if isinstance(c, dict) and isinstance(c.get("content"), str)
+    ]
+    return found
+
+
 TYPE = TaskType(
     name="comparison",
+    content=_content,
     params_model=ComparisonParams,
     response_model=ComparisonResponse,
     aggregator=Aggregator.preference,

@@ -30,7 +30,15 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType
+from quorum.tasktypes.base import (
+    Aggregator,
+    FieldError,
+    FileKind,
+    FileTasks,
+    LabelSet,
+    TaskType,
+    attachment_of,
+)
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -345,6 +353,7 @@ def _structure(value: Any) -> str | None:
 
 TYPE = TaskType(
     name="imageannotation",
+    content=attachment_of("image"),
     params_model=ImageAnnotationParams,
     response_model=ImageAnnotationResponse,
     aggregator=Aggregator.geometry,
@@ -359,4 +368,5 @@ TYPE = TaskType(
         write=_write_labels,
         structure=_structure,
     ),
+    files=FileTasks(frozenset({FileKind.image}), lambda _, path: {"attachment": path}),
 )

@@ -19,7 +19,15 @@ from typing import Annotated, Any, NotRequired
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, LabelSet, TaskType
+from quorum.tasktypes.base import (
+    Aggregator,
+    Content,
+    FieldError,
+    FileKind,
+    FileTasks,
+    LabelSet,
+    TaskType,
+)
 from quorum.tasktypes.checks import (
     CLOSED,
     OPEN,
@@ -116,8 +124,14 @@ def _write_labels(names: list[str], value: Any) -> list[dict[str, Any]]:
     return [{**known.get(name, {}), "name": name} for name in names]
 
 
+def _content(params: dict[str, Any]) -> list[Content]:
+    text = params.get("text")
+    return [Content(("text",), "text", text, anchored=True)] if isinstance(text, str) else []
+
+
 TYPE = TaskType(
     name="namedentityrecognition",
+    content=_content,
     params_model=NerParams,
     response_model=NerResponse,
     aggregator=Aggregator.spans,
@@ -131,4 +145,5 @@ TYPE = TaskType(
         read=lambda value: [d["name"] for d in value],
         write=_write_labels,
     ),
+    files=FileTasks(frozenset({FileKind.text}), lambda _, text: {"text": text}),
 )

@@ -33,7 +33,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from quorum.tasktypes.base import Aggregator, FieldError, TaskType
+from quorum.tasktypes.base import Aggregator, Content, FieldError, FileKind, FileTasks, TaskType
 from quorum.tasktypes.checks import (
     CLOSED,
     LINKED_ATTACHMENTS,
@@ -266,12 +266,28 @@ def _machine(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _content(params: dict[str, Any]) -> list[Content]:
+    attachments = params.get("attachments")
+    return [
+        Content(("attachments", i, "content"), a["type"], a["content"])
+        for i, a in enumerate(attachments if isinstance(attachments, list) else [])
+        if isinstance(a, dict)
+        and isinstance(a.get("type"), str)
+        and isinstance(a.get("content"), str)
+    ]
+
+
 TYPE = TaskType(
     name="textcollection",
+    content=_content,
     params_model=TextCollectionParams,
     response_model=TextCollectionResponse,
     aggregator=Aggregator.form,
     exporters=("jsonl", "hf", "sft", "csv"),
     check_response=response_check(TextCollectionParams, _check),
     machine_response=_machine,
+    files=FileTasks(
+        frozenset(FileKind),
+        lambda kind, value: {"attachments": [{"type": str(kind), "content": value}]},
+    ),
 )

@@ -11,6 +11,7 @@ fails `test_every_route_declares_a_permission`.
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from fastapi.routing import APIRoute
@@ -18,6 +19,8 @@ from fastapi.routing import APIRoute
 from quorum import jobs
 from quorum.http.deps import Permission
 from quorum.services.accounts import permissions, users
+from quorum.services.exports import export_jobs
+from quorum.services.exports.export import Selection
 from quorum.services.files import stored_files
 from quorum.services.labeling import assignments
 from quorum.services.projects import catalog
@@ -37,6 +40,13 @@ REFUSED_INPUT = {
 # Pages that take a form (test_web_sessions walks them): logging in needs no session, logging
 # out needs the CSRF token.
 FORM_PAGES = {("POST", "/login"), ("POST", "/logout")}
+
+
+def _zip_of_one_text() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("a.txt", "a review")
+    return out.getvalue()
 
 
 def _app_routes(routes):
@@ -120,6 +130,7 @@ def _request(method, path, world):
         .replace("{group}", "g")
         .replace("{file_id}", world["file"])
         .replace("{job_id}", str(world["failed_job"]))
+        .replace("{export_id}", str(world["export"]))
     )
     if path.startswith("/api/users/{name}"):
         url = path.replace("{name}", "reviewer").replace("{prefix}", world["reviewer_key"][:12])
@@ -146,11 +157,13 @@ def _request(method, path, world):
         ("POST", "/api/projects/{name}/groups"): {"json": {"name": "g2", "members": ["reviewer"]}},
         ("PATCH", "/api/projects/{name}/groups/{group}"): {"json": {"add": ["reviewer"]}},
         ("POST", "/api/projects/{project}/tasks"): {"json": {"attachment": "x"}},
+        ("POST", "/api/projects/{project}/exports"): {"json": {"format": "jsonl"}},
         ("POST", "/api/projects/{project}/tasks/bulk"): {"json": [{"attachment": "x"}]},
         ("POST", "/api/projects/{project}/tasks/import"): {
             "content": b'{"attachment": "x"}\n',
             "params": {"format": "jsonl"},
         },
+        ("POST", "/api/projects/{project}/tasks/import-folder"): {"content": _zip_of_one_text()},
         ("PUT", "/api/tasks/{task_id}/metadata"): {"json": {"k": "v"}},
         ("PATCH", "/api/tasks/{task_id}"): {"json": {"priority": 1}},
         ("PUT", "/api/tasks/{task_id}/tags"): {"json": ["t"]},
@@ -218,8 +231,8 @@ def world(db, accounts, client, tmp_path):
     to correct), one the reviewer answered, three leased to the annotator (one each to submit,
     skip and release), and two pending (one for the native routes, one for Scale's). Project
     `q`, worked on by the annotator alone, uses a file that another annotator uploaded. A
-    failed job, and an outsider: an annotator of no project. Uploaded files go to a temporary
-    data directory."""
+    failed job, a finished export job of `p`, and an outsider: an annotator of no project.
+    Uploaded and exported files go to a temporary data directory."""
     settings = client.app.state.settings
     settings.data_dir = tmp_path
     member_roles = {"annotator": "annotator", "reviewer": "reviewer"}
@@ -263,11 +276,15 @@ def world(db, accounts, client, tmp_path):
         s.commit()
     with db.begin() as s:
         jobs.fail(s, jobs.claim(s, "w", ["test.unhandled"], lease_seconds=60), "boom")
+    with db.session(write=True) as s:
+        export = export_jobs.start(s, "p", "jsonl", Selection(), "manager")
+    jobs.Worker(db, {export_jobs.KIND: export_jobs.handler(settings)}).run_once()
     return {
         "task": task_id,
         "done": done,
         "v1": v1,
         "failed_job": failed_job,
+        "export": export["id"],
         "reviewer_key": keys["reviewer"],
         "leases": leases,
         "file": stored.id,

@@ -124,7 +124,9 @@ def tls_server(tmp_path, monkeypatch) -> Iterator[int]:
         server.server_close()
 
 
-def test_https_import_checks_the_certificate_against_the_host_name(client, accounts, tls_server):
+def test_https_import_checks_the_certificate_against_the_host_name(
+    client, accounts, tls_server, fetch_file
+):
     settings = client.app.state.settings
     settings.callback_allow_private = True  # the test server is on loopback
     headers = accounts["manager"].headers
@@ -133,8 +135,7 @@ def test_https_import_checks_the_certificate_against_the_host_name(client, accou
     assert imported.status_code == 200, imported.text
     stored = imported.json()
     assert (stored["filename"], stored["mime_type"], stored["size"]) == ("a.png", "image/png", 14)
-    served = client.get(f"/api/files/{stored['id']}", headers=headers)
-    assert served.content == BODY
+    assert fetch_file(stored["id"], headers).content == BODY
 
     wrong = f"https://wrong.quorum.test:{tls_server}/pictures/a.png"
     refused = client.post("/v1/files/import", json={"file_url": wrong}, headers=headers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from tests import factories as make
 
+from quorum.services.files.storage import storage_for
 from quorum.services.tasks import queries
 
 MIB = 1024 * 1024
@@ -50,7 +51,7 @@ def test_oversized_chunked_bodies_get_413_and_leave_nothing(client, accounts, sm
     )
     assert upload.status_code == 413
     assert "limit of 4,194,304 bytes (QUORUM_MAX_UPLOAD_BYTES)" in upload.json()["error"]
-    assert not list((small_bound.data_dir / "files").glob("*"))
+    assert list(storage_for(small_bound).iter_keys("files")) == []
 
     lines = (b'{"attachment": "a review"}\n' * 200_000)[:big]
     url = "/api/projects/p/tasks/import?filename=t.jsonl"
@@ -62,7 +63,7 @@ def test_oversized_chunked_bodies_get_413_and_leave_nothing(client, accounts, sm
         assert queries.count_tasks(s, queries.TaskFilter(project="p")) == 0
 
 
-def test_spooled_uploads_and_imports_arrive_whole(client, accounts, small_bound, db):
+def test_spooled_uploads_and_imports_arrive_whole(client, accounts, small_bound, db, fetch_file):
     headers = accounts["manager"].headers
     make.api_project(client, headers)
     data = bytes(range(256)) * (3 * MIB // 256)  # past the spool's 1 MiB held in memory
@@ -70,8 +71,8 @@ def test_spooled_uploads_and_imports_arrive_whole(client, accounts, small_bound,
     assert stored.status_code == 200, stored.text
     row = stored.json()
     assert row["size"] == len(data)
-    assert client.get(f"/api/files/{row['id']}", headers=headers).content == data
-    assert [p.name for p in (small_bound.data_dir / "files").iterdir()] == [row["id"]]
+    assert fetch_file(row["id"], headers).content == data
+    assert list(storage_for(small_bound).iter_keys("files")) == [f"files/{row['id']}"]
 
     text = b"a long review " * 10
     csv = b"attachment,unique_id\n" + b"".join(b"%s%d,u%d\n" % (text, i, i) for i in range(10_000))

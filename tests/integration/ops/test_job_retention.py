@@ -14,6 +14,7 @@ from quorum import jobs
 from quorum.config import Settings, get_settings
 from quorum.db.engine import Database
 from quorum.db.models import Job, utcnow
+from quorum.services.files.storage import storage_for
 from quorum.services.ops import background, job_admin, retention
 
 OLD = dt.timedelta(days=30)
@@ -44,7 +45,7 @@ def test_purge_deletes_only_old_finished_jobs_in_batches(db):
     assert retention.purge(db, dt.timedelta(days=14)) == 0
 
 
-def test_the_purge_job_runs_hourly_in_a_single_chain(db):
+def test_the_purge_job_runs_hourly_in_a_single_chain(db, tmp_path):
     stale = make.job(db, status="succeeded", finished_at=utcnow() - OLD)
     background.make_worker(db, Settings())
     background.make_worker(db, Settings())  # a second worker (or process) starting
@@ -59,9 +60,9 @@ def test_the_purge_job_runs_hourly_in_a_single_chain(db):
     assert nxt.run_at - utcnow() > dt.timedelta(minutes=59)
     # A run taken over after its lease ran out runs twice: still one queued successor.
     context = jobs.JobContext(_claim_purge(db, nxt), db, 60)
-    retention.handler(14)(context)
+    retention.handler(14, storage_for(Settings(data_dir=tmp_path)))(context)
     [successor] = _queued_purges(db)
-    retention.handler(14)(context)
+    retention.handler(14, storage_for(Settings(data_dir=tmp_path)))(context)
     assert retention.schedule(db) is None
     assert [j.id for j in _queued_purges(db)] == [successor.id]
 

@@ -1,25 +1,33 @@
-"""Stored files (Scale `files/upload` and `files/import`), read back as task attachments."""
+"""Stored files (Scale `files/upload` and `files/import`), read back as task attachments; a
+zip of media or text files imported as one task per file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import IO
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from quorum.http.deps import get_session, require
+from quorum.http import schemas, stored_bytes
+from quorum.http.deps import get_session, manager, require, spooled_body
 from quorum.http.safe_input import SafeRoute
 from quorum.services.accounts import permissions
 from quorum.services.accounts.users import Principal
-from quorum.services.files import stored_files
-from quorum.services.files.storage import COPY_BYTES
-
-# How long a signed URL handed to a browser stays good: long enough to load an image or audio.
-SIGNED_URL_SECONDS = 300
+from quorum.services.files import folder_import, stored_files
+from quorum.services.labeling import test_mode
 
 router = APIRouter(tags=["files"], route_class=SafeRoute)
+
+# Documented as bytes (any Content-Type is read): OpenAPI tools serialize octet-stream bodies.
+_ZIP_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "a zip archive",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 @router.get(
@@ -44,35 +52,58 @@ def get_file(
     """The file's bytes: for its uploader, managers, and members of a project using it. From a
     store that signs URLs, a redirect to a short-lived one; otherwise the bytes, streamed."""
     stored = stored_files.open_for(session, request.app.state.settings, principal, file_id)
-    row, storage = stored.row, stored.storage
-    signed = storage.signed_url(
-        stored.key, filename=row.filename, mime_type=row.mime_type, expires_s=SIGNED_URL_SECONDS
-    )
-    if signed is not None:
-        return RedirectResponse(signed, status_code=307, headers={"Cache-Control": "no-store"})
+    row = stored.row
     # The type is the uploader's word: an HTML or SVG file must not run scripts in Quorum's
     # origin, where annotators' sessions live.
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-    path = storage.local_path(stored.key)
-    if path is not None:
-        return FileResponse(
-            path,
-            media_type=row.mime_type,
-            filename=row.filename,
-            content_disposition_type="inline",
-            headers=headers,
-        )
-    return StreamingResponse(
-        _chunks(storage.open(stored.key)),
+    return stored_bytes.send(
+        stored.storage,
+        stored.key,
+        filename=row.filename,
         media_type=row.mime_type,
-        headers={**headers, "Content-Length": str(row.size)},
+        size=row.size,
+        inline=True,
+        headers=headers,
     )
 
 
-def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    with stream:
-        while chunk := stream.read(COPY_BYTES):
-            yield chunk
+@router.post(
+    "/api/projects/{project}/tasks/import-folder",
+    operation_id="importFolder",
+    response_model=schemas.TasksCreated,
+    responses={413: {"description": "the archive, or a file in it, is larger than the limit"}},
+    openapi_extra=_ZIP_BODY,
+)
+async def import_folder(
+    project: str,
+    request: Request,
+    filename: str | None = Query(None, description="the archive's name, for messages"),
+    batch: str | None = None,
+    principal: Principal = Depends(manager),
+    session: Session = Depends(get_session),
+) -> dict:
+    """A zip of image, audio or text files: one task per file, media kept as stored files of
+    the project (`quorum import FOLDER --url …` packs a folder or an S3 prefix and sends it
+    here). The server reads only the archive it is sent, never a folder or a bucket named by
+    the caller, which its own disk or credentials could reach. All or none are created."""
+    settings = request.app.state.settings
+
+    def create(body: IO[bytes]) -> list[str]:
+        return folder_import.import_folder(
+            session,
+            settings,
+            folder_import.ZipSource(body, limit=settings.max_upload_bytes),
+            project=project,
+            name=filename or "archive",
+            batch=batch,
+            created_by=principal.user_id,
+        )
+
+    async with spooled_body(request) as body:
+        ids = await run_in_threadpool(create, body)
+    if principal.is_test_key:
+        await run_in_threadpool(test_mode.complete_by_machine, session, ids)
+    return {"created": len(ids), "task_ids": ids}

@@ -19,9 +19,11 @@ from quorum.http.safe_input import parse_json
 from quorum.http.wire import JSONRoute
 from quorum.services.accounts.users import Principal
 from quorum.services.errors import InvalidRequest
+from quorum.services.files.import_media import StoredMedia
 from quorum.services.labeling import test_mode
 from quorum.services.review import task_detail
 from quorum.services.tasks import creation, edits, file_import, ordering, queries
+from quorum.services.tasks.import_checks import SkipDuplicates
 
 router = APIRouter(tags=["tasks"], route_class=JSONRoute)
 
@@ -112,9 +114,12 @@ async def create_tasks(
 @router.post(
     "/api/projects/{project}/tasks/import",
     operation_id="importTasks",
-    response_model=schemas.TasksCreated,
+    response_model=schemas.TasksCreated | schemas.ImportReport,
     responses=UNIQUE_ID_TAKEN,
     openapi_extra=_FILE_BODY,
+    description="Import a file of tasks, all or nothing. With `dry_run=true`, nothing is "
+    "written: the answer is a report (an `ImportReport`) of the records that would fail, "
+    "duplicate groups, the text cleaning applied and the media checked.",
 )
 async def import_tasks(
     project: str,
@@ -132,11 +137,19 @@ async def import_tasks(
         description="base URL of the images a COCO, YOLO or VOC file names: "
         "an image `cat.jpg` becomes `{media_url}/cat.jpg`",
     ),
+    dry_run: bool = Query(False, description="report what the import would do; write nothing"),
+    skip_duplicates: SkipDuplicates = Query(
+        SkipDuplicates.none,
+        description="leave out exact duplicates, near duplicates too, or none (the default), "
+        "among the file's records and against the project's tasks",
+    ),
     principal: Principal = Depends(manager),
     session: Session = Depends(get_session),
 ) -> dict:
     fmt = _import_format(format, filename, request.headers.get("content-type", ""))
     name = filename or "body"
+    media = StoredMedia(session, request.app.state.settings, principal)
+    skipped: list[str] = []
 
     def parse_and_create(body: IO[bytes]) -> list[str]:
         return file_import.import_stream(
@@ -149,14 +162,24 @@ async def import_tasks(
             batch=batch,
             media_url=media_url,
             created_by=principal.user_id,
+            skip_duplicates=skip_duplicates,
+            media=media,
+            skipped=skipped.extend,
+        )
+
+    def check(body: IO[bytes]) -> dict:
+        return file_import.dry_run(
+            session, project, body, fmt=fmt, name=name, as_=as_, media_url=media_url, media=media
         )
 
     # Spooled to disk as it arrives and parsed from there, in a worker thread.
     async with spooled_body(request) as body:
+        if dry_run:
+            return await run_in_threadpool(check, body)
         ids = await run_in_threadpool(parse_and_create, body)
     if principal.is_test_key:
         await run_in_threadpool(test_mode.complete_by_machine, session, ids)
-    return {"created": len(ids), "task_ids": ids}
+    return {"created": len(ids), "task_ids": ids, "skipped": skipped}
 
 
 def _import_format(fmt: str | None, filename: str | None, content_type: str) -> str:

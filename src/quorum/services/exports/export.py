@@ -8,18 +8,18 @@ and re-encoding them was most of the cost of an export.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, cast, or_, select
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from quorum import tasktypes
-from quorum.db.models import Annotation, Batch, Task, TaskTag, User
+from quorum.db.models import Annotation, Batch, Project, Task, TaskTag, User
 from quorum.db.stream import stream_rows
 from quorum.formats.exporters import ExportContext, Exporter, exporter_for
 from quorum.services.errors import InvalidRequest
@@ -70,6 +70,23 @@ class Selection:
         return clauses
 
 
+def count(session: Session, project: str, selection: Selection = Selection()) -> int:
+    """How many tasks of `project` an export with `selection` carries."""
+    proj = get_project(session, project)
+    where = [Task.project_id == proj.id, *selection.where()]
+    return session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
+
+
+def _counted(tasks: Iterable[dict], progress: Callable[[int], None]) -> Iterator[dict]:
+    """`tasks`, telling `progress` how many have passed every 1,000 and at the end."""
+    done = 0
+    for done, task in enumerate(tasks, 1):  # noqa: B007 (`done` is read after the loop)
+        if done % 1000 == 0:
+            progress(done)
+        yield task
+    progress(done)
+
+
 def iter_export(
     session: Session, project: str, selection: Selection = Selection()
 ) -> Iterator[dict]:
@@ -90,6 +107,7 @@ def iter_export(
             Task.is_gold,
             _text(Task.created_at),
             _text(Task.completed_at),
+            _text(Task.import_changes),
         )
         .outerjoin(Batch, Batch.id == Task.batch_id)
         .where(*where)
@@ -147,6 +165,7 @@ def iter_export(
             "is_gold": bool(row[8]),
             "created_at": _iso(row[9]),
             "completed_at": _iso(row[10]),
+            "import_changes": _json(row[11]),
             "annotations": [
                 {
                     "annotator": a[1],
@@ -159,15 +178,32 @@ def iter_export(
         }
 
 
-def export_chunks(
-    session: Session, project: str, fmt: str = "jsonl", selection: Selection = Selection()
-) -> tuple[Iterator[bytes], Exporter]:
-    """The encoded export of `project` as an iterator of byte chunks, and its exporter."""
-    proj = get_project(session, project)  # fail before the first byte is sent
-    ctx = ExportContext(proj.name, proj.task_type, dict(current_params(session, proj.id).params))
+def exporter_of(project: Project, fmt: str) -> Exporter:
+    """The exporter of format `fmt`, if `project`'s type exports as it (else InvalidRequest)."""
     try:
-        exporter = exporter_for(fmt, tasktypes.get(proj.task_type))
+        return exporter_for(fmt, tasktypes.get(project.task_type))
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+
+
+def export_chunks(
+    session: Session,
+    project: str,
+    fmt: str = "jsonl",
+    selection: Selection = Selection(),
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Iterator[bytes], Exporter]:
+    """The encoded export of `project` as an iterator of byte chunks, and its exporter;
+    `progress`, if given, hears how many tasks have been encoded so far."""
+    proj = get_project(session, project)  # fail before the first byte is sent
+    exporter = exporter_of(proj, fmt)
+    ctx = ExportContext(proj.name, proj.task_type, dict(current_params(session, proj.id).params))
+    tasks: Iterable[dict] = iter_export(session, project, selection)
+    if progress is not None:
+        tasks = _counted(tasks, progress)
+    try:
         # An encoder may refuse before the first byte (the spacy export without spaCy).
-        return exporter.encode(iter_export(session, project, selection), ctx), exporter
+        return exporter.encode(tasks, ctx), exporter
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None

@@ -6,6 +6,8 @@ from __future__ import annotations
 from quorum.config import Settings
 from quorum.db.engine import Database
 from quorum.jobs import Handler, Worker
+from quorum.services.exports import export_jobs
+from quorum.services.files.storage import storage_for
 from quorum.services.ops import callback_delivery, retention
 from quorum.services.refit_queue import REFIT
 from quorum.services.workforce import skills
@@ -15,7 +17,8 @@ def handlers(settings: Settings) -> dict[str, Handler]:
     return {
         **callback_delivery.handlers(callback_delivery.DeliveryPolicy.from_settings(settings)),
         REFIT: skills.handler(settings.refit_interval_s),
-        retention.PURGE: retention.handler(settings.job_retention_days),
+        retention.PURGE: retention.handler(settings.job_retention_days, storage_for(settings)),
+        export_jobs.KIND: export_jobs.handler(settings),
     }
 
 

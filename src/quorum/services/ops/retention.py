@@ -1,4 +1,5 @@
-"""Job retention: an hourly `jobs.purge` job deletes finished jobs older than the retention.
+"""Job retention: an hourly `jobs.purge` job deletes finished jobs older than the retention,
+and the exports those jobs wrote, with their files.
 
 The job table is also the callback outbox, one row per task callback, so without this it grows
 forever. There is one chain of purge jobs: each run queues the next under a unique key before
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from quorum import jobs
 from quorum.db.engine import Database
 from quorum.db.models import utcnow
+from quorum.services.exports import export_jobs
+from quorum.services.files.storage import Storage
 
 PURGE = "jobs.purge"
 INTERVAL_S = 3600.0
@@ -53,11 +56,12 @@ def purge(
             return total
 
 
-def handler(retention_days: float) -> jobs.Handler:
+def handler(retention_days: float, storage: Storage) -> jobs.Handler:
     """The worker's handler for `jobs.purge` jobs."""
 
     def run(ctx: jobs.JobContext) -> None:
         schedule(ctx.db, delay_s=INTERVAL_S)
+        export_jobs.purge(ctx.db, storage, utcnow() - dt.timedelta(days=retention_days))
         purge(
             ctx.db,
             dt.timedelta(days=retention_days),

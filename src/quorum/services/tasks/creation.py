@@ -84,13 +84,17 @@ def create_tasks(
     created_by: int | None = None,
     describe: Callable[[int], str] = _record_label,
     progress: Callable[[int], None] | None = None,
+    changes: Sequence[list[Any] | None] | None = None,
 ) -> list[str]:
     """Validate and insert `records` into `project`; returns the new task ids in order.
 
-    `describe(index)` names a record in error messages (a line of a file, an array item).
+    `describe(index)` names a record in error messages (a line of a file, an array item);
+    `changes[index]`, what an import changed in the record (`quorum.formats.cleaning`).
     """
     with paused_gc():
-        return _create_tasks(session, project, records, batch, created_by, describe, progress)
+        return _create_tasks(
+            session, project, records, batch, created_by, describe, progress, changes
+        )
 
 
 def _create_tasks(
@@ -101,6 +105,7 @@ def _create_tasks(
     created_by: int | None,
     describe: Callable[[int], str],
     progress: Callable[[int], None] | None,
+    changes: Sequence[list[Any] | None] | None,
 ) -> list[str]:
     proj = get_project(session, project)
     if proj.archived:
@@ -137,7 +142,9 @@ def _create_tasks(
     ids = new_ids(len(parsed))
     try:
         for start in range(0, len(parsed), CHUNK):
-            _insert_chunk(session, parsed[start : start + CHUNK], ids[start : start + CHUNK], fixed)
+            end = start + CHUNK
+            chunk_changes = changes[start:end] if changes is not None else [None] * CHUNK
+            _insert_chunk(session, parsed[start:end], ids[start:end], chunk_changes, fixed)
             if progress is not None:
                 progress(min(start + CHUNK, len(parsed)))
         session.commit()
@@ -169,14 +176,19 @@ def _resolve_batches(
     return {n: b.id for n, b in found.items()}, staging, ranks
 
 
-def _raise_taken_unique_ids(session: Session, parsed: list[ParsedRecord]) -> None:
-    uids = [r.unique_id for r in parsed if r.unique_id is not None]
+def taken_unique_ids(session: Session, uids: Sequence[str]) -> list[str]:
+    """Which of `uids` a stored task already has, sorted."""
     taken: list[str] = []
     for start in range(0, len(uids), 500):
         chunk = uids[start : start + 500]
         taken.extend(session.scalars(select(Task.unique_id).where(Task.unique_id.in_(chunk))))
+    return sorted(t for t in taken if t is not None)
+
+
+def _raise_taken_unique_ids(session: Session, parsed: list[ParsedRecord]) -> None:
+    taken = taken_unique_ids(session, [r.unique_id for r in parsed if r.unique_id is not None])
     if taken:
-        raise DuplicateUniqueIds(sorted(taken))
+        raise DuplicateUniqueIds(taken)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,23 +209,28 @@ class _Fixed:
 TASK_COLUMNS = (
     "id", "project_id", "batch_id", "status", "params", "param_version", "instruction",
     "unique_id", "metadata", "priority", "callback_url", "is_gold", "created_by", "created_at",
-    "updated_at", "needed", "held", "batch_priority", "search_text",
+    "updated_at", "needed", "held", "batch_priority", "search_text", "import_changes",
 )  # fmt: skip
 
 
 def _insert_chunk(
-    session: Session, parsed: list[ParsedRecord], ids: list[str], fixed: _Fixed
+    session: Session,
+    parsed: list[ParsedRecord],
+    ids: list[str],
+    changes: Sequence[list[Any] | None],
+    fixed: _Fixed,
 ) -> None:
     rows = []
     tags: list[tuple[str, str]] = []
     gold = []
-    for task_id, r in zip(ids, parsed, strict=True):
+    for task_id, r, changed in zip(ids, parsed, changes, strict=False):
         batch_id = fixed.batch_ids[r.batch] if r.batch else fixed.default_batch_id
         rows.append((
             task_id, fixed.project_id, batch_id, TaskStatus.pending, r.params, fixed.param_version,
             r.instruction, r.unique_id, r.metadata, r.priority, r.callback_url,
             r.expected_response is not None, fixed.created_by, fixed.now, fixed.now,
             fixed.needed, batch_id in fixed.staging, fixed.ranks[batch_id], search_text(r.params),
+            changed or None,
         ))  # fmt: skip
         if r.tags:
             tags.extend((task_id, t) for t in r.tags)

@@ -8,9 +8,11 @@ import { h } from "./dom.js";
 import { barChart, confusionTable } from "./charts.js";
 import { fieldErrors } from "./field_errors.js";
 import { policyErrorFields, policyFields, readPolicy } from "./policy_fields.js";
+import { exportsPanel } from "./exports_panel.js";
 import { groupsPanel } from "./groups_panel.js";
 import { labelsPanel } from "./labels_panel.js";
 import { membersPanel } from "./members_panel.js";
+import { importReport } from "./import_report.js";
 
 const root = document.getElementById("dashboard");
 const project = root.dataset.project;
@@ -27,7 +29,7 @@ panels.append(
     h("a", { class: "button", href: `/review/${encodeURIComponent(project)}` }, "Review queue"),
     h("a", { class: "button", href: `/manage/${encodeURIComponent(project)}/tasks` }, "Tasks")),
   figures,
-  h("div", { class: "split" }, uploadPanel(), exportPanel()),
+  h("div", { class: "split" }, uploadPanel(), exportsPanel(base, root.dataset.exports.split(","), section)),
   h("div", { class: "split" }, membersPanel(base, project, section), settingsPanel()),
   h("div", { class: "split" }, groupsPanel(base, section),
     root.dataset.labelsTitle ? labelsPanel(base, root.dataset.labelsTitle, section) : null));
@@ -169,10 +171,36 @@ function uploadPanel() {
   const failure = h("p", { id: "upload-error", class: "error", role: "alert" });
   const button = h("button", { type: "submit", class: "primary" }, "Upload");
   const retry = h("button", { type: "button", id: "upload-retry", hidden: true }, "Retry upload");
+  // A dry run first (nothing written): its report, and the choice to leave duplicates out.
+  const check = h("button", { type: "button", id: "upload-check", onclick: () => checkFile() }, "Check file");
+  const skip = h("select", { id: "upload-skip" },
+    h("option", { value: "none" }, "Import every record"),
+    h("option", { value: "exact" }, "Skip exact duplicates"),
+    h("option", { value: "near" }, "Skip exact and near duplicates"));
+  const report = h("div", { id: "upload-report-holder", "aria-live": "polite" });
   const form = h("form", { class: "stack" },
     h("label", { for: "upload-file" }, "Task file (JSONL, CSV or JSON; one task record per line or row)"),
-    input, button, bar, result, failure, retry);
+    input, h("label", { for: "upload-skip" }, "Duplicates"), skip,
+    h("div", { class: "toolbar" }, check, button), bar, result, failure, retry, report);
   let sending = null;
+
+  async function checkFile() {
+    const file = input.files[0];
+    if (!file) { failure.textContent = "Choose a file first."; input.focus(); return; }
+    failure.textContent = "";
+    result.textContent = `Checking ${file.name}…`;
+    try {
+      const res = await fetch(`${base}/tasks/import?dry_run=true&filename=${encodeURIComponent(file.name)}`,
+        { method: "POST", headers: { "X-CSRF-Token": csrf }, credentials: "same-origin", body: file });
+      const found = await res.json().catch(() => null);
+      if (!res.ok) throw new Error(found?.error || `${res.status} ${res.statusText}`);
+      report.replaceChildren(importReport(found));
+      result.textContent = `Checked ${file.name}.`;
+    } catch (err) {
+      result.textContent = "";
+      failure.textContent = `Check of ${file.name} failed: ${errorText(err)}`;
+    }
+  }
 
   function failed(message) {
     button.disabled = false;
@@ -186,7 +214,7 @@ function uploadPanel() {
   function send(file) {
     sending = file;
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `${base}/tasks/import?filename=${encodeURIComponent(file.name)}`);
+    xhr.open("POST", `${base}/tasks/import?filename=${encodeURIComponent(file.name)}&skip_duplicates=${skip.value}`);
     xhr.setRequestHeader("X-CSRF-Token", csrf);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; }
@@ -203,7 +231,9 @@ function uploadPanel() {
       button.disabled = false;
       bar.max = 1;
       bar.value = 1;
-      result.textContent = `${body.created} tasks created from ${file.name}.`;
+      const skipped = body.skipped?.length ? ` (${body.skipped.length} duplicates left out)` : "";
+      result.textContent = `${body.created} tasks created from ${file.name}${skipped}.`;
+      report.replaceChildren();
       refresh();
     };
     xhr.onerror = () => failed("the browser could not send it (the connection was lost, or the file "
@@ -225,14 +255,6 @@ function uploadPanel() {
   });
   retry.addEventListener("click", () => send(input.files[0] || sending)); // a file chosen anew wins
   return section("Upload tasks", form);
-}
-
-function exportPanel() {
-  return section("Exports", h("ul", {},
-    root.dataset.exports.split(",").map((fmt) => h("li", {},
-      h("a", { href: `${base}/export?format=${fmt}`, download: "" }, `All tasks (${fmt})`))),
-    h("li", {}, h("a", { href: `${base}/export?format=jsonl&status=completed`, download: "" }, "Completed tasks (jsonl)")),
-    h("li", {}, h("a", { href: `${base}/pay.csv`, download: "" }, "Pay records (CSV)"))));
 }
 
 function settingsPanel() {
