@@ -153,26 +153,31 @@ def zip_stream(members: Iterable[tuple[str, bytes | IO[bytes]]]) -> Iterator[byt
                 archive.member(encoded, method, crc, len(packed), len(data), _UTF8)
                 archive.offset += len(header) + len(packed)
             else:
-                yield b"".join(pending)
-                pending, held = [], 0
                 header = archive.local(encoded, _DEFLATED, 0, 0, 0, _UTF8 | _DESCRIBED)
-                yield header
+                pending.append(header)
+                held += len(header)
                 crc = size = packed_size = 0
                 compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
                 while piece := data.read(CHUNK):
                     crc, size = zlib.crc32(piece, crc), size + len(piece)
                     packed = compressor.compress(piece)
                     packed_size += len(packed)
-                    yield packed
+                    pending.append(packed)
+                    held += len(packed)
+                    if held >= CHUNK:
+                        yield b"".join(pending)
+                        pending, held = [], 0
                 packed = compressor.flush()
                 packed_size += len(packed)
-                yield packed + _DESCRIPTOR.pack(b"PK\x07\x08", crc, packed_size, size)
+                pending += (packed, _DESCRIPTOR.pack(b"PK\x07\x08", crc, packed_size, size))
+                held += len(packed) + _DESCRIPTOR.size
                 archive.member(encoded, _DEFLATED, crc, packed_size, size, _UTF8 | _DESCRIBED)
                 archive.offset += len(header) + packed_size + _DESCRIPTOR.size
             if held >= CHUNK:
                 yield b"".join(pending)
                 pending, held = [], 0
-        yield b"".join(pending)
+        if pending:
+            yield b"".join(pending)
         directory.seek(0)
         while piece := directory.read(CHUNK):
             yield piece
