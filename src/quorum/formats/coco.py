@@ -47,11 +47,8 @@ def _bbox(flat: list[float]) -> list[float]:
 
 
 def _annotation(a: dict[str, Any]) -> dict[str, Any]:
-    """The COCO fields of one Quorum annotation (no ids)."""
+    """The COCO fields of one Quorum annotation other than a box (no ids)."""
     kind = a["type"]
-    if kind == "box":
-        box = [a["left"], a["top"], a["width"], a["height"]]
-        return {"bbox": box, "area": a["width"] * a["height"], "segmentation": []}
     if kind == "point":
         return {
             "bbox": [a["x"], a["y"], 0, 0],
@@ -98,26 +95,37 @@ def encode(tasks: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[byte
             if image.unique_id is not None:
                 entry["unique_id"] = image.unique_id
             out.append(dumps(entry))
+            coco_annotations = []
             for a in image.annotations:
                 ann_id += 1
                 label = a["label"]
                 category = categories.get(label)
                 if category is None:
                     category = categories[label] = len(categories) + 1
-                if a["type"] == "point":
-                    points.add(label)
-                coco = _annotation(a)
+                if a["type"] == "box":
+                    width, height = a["width"], a["height"]
+                    coco = {
+                        "bbox": [a["left"], a["top"], width, height],
+                        "area": width * height,
+                        "segmentation": [],
+                    }
+                else:
+                    if a["type"] == "point":
+                        points.add(label)
+                    coco = _annotation(a)
                 coco["id"], coco["image_id"], coco["category_id"] = ann_id, number, category
                 coco["iscrowd"] = 0
                 if image.confidence is not None:
                     coco["score"] = image.confidence
                 if a.get("attributes"):
                     coco["attributes"] = a["attributes"]
-                pending.append(dumps(coco))
+                coco_annotations.append(coco)
+            if coco_annotations:  # one `dumps` per image
+                pending.append(dumps(coco_annotations)[1:-1])
             if len(out) >= 1000:
                 yield (b"," if written else b"") + b",".join(out)
                 written, out = written + len(out), []
-            if len(pending) >= 2000:
+            if len(pending) >= 500:
                 spool.write(b"," + b",".join(pending))
                 pending = []
         if out:

@@ -1,5 +1,5 @@
 """What the image formats (COCO, YOLO, VOC) share: an exported image annotation task read as an
-`Image`, the project's labels per geometry, image names and sizes, and a zip written as a stream.
+`Image`, the project's labels per geometry, and image names and sizes.
 
 Image sizes come from the task's metadata (`width`, `height`), which every image importer
 stores; a task without them is given the smallest size that holds its annotations, so the
@@ -9,12 +9,11 @@ coordinates stay valid (docs/formats.md says so).
 from __future__ import annotations
 
 import math
-import time
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 from urllib.parse import unquote
 
 import orjson
@@ -24,13 +23,6 @@ from quorum.formats.importers import FormatError
 from quorum.tasktypes.labels import Labels, leaves
 
 KINDS = ("box", "polygon", "line", "point")
-
-
-def decoded(value: Any) -> Any:
-    """A stored JSON value as Python: the export passes JSON through as `orjson.Fragment`."""
-    if isinstance(value, orjson.Fragment):
-        return orjson.loads(orjson.dumps(value))
-    return value
 
 
 @dataclass(slots=True)
@@ -73,10 +65,13 @@ def extent(annotations: list[dict[str, Any]]) -> tuple[int, int]:
 
 def images(tasks: Iterable[dict[str, Any]]) -> Iterator[Image]:
     """Each exported task as an `Image`; one without a label has no annotations."""
+    loads, dumps = orjson.loads, orjson.dumps
     for task in tasks:
-        params = decoded(task["params"]) or {}
-        metadata = decoded(task["metadata"]) or {}
-        response = decoded(task["response"]) or {}
+        # The export passes stored JSON through as `orjson.Fragment`: one round trip reads all.
+        params, metadata, response = loads(
+            dumps((task["params"], task["metadata"], task["response"]))
+        )
+        params, metadata, response = params or {}, metadata or {}, response or {}
         annotations = response.get("annotations") or []
         attachment = params.get("attachment", "")
         width, height = metadata.get("width"), metadata.get("height")
@@ -153,52 +148,6 @@ def number(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value)
-
-
-class _Sink:
-    """A write-only file that hands over what was written to it (zipfile writes a stream
-    with data descriptors when it cannot seek)."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.chunks.append(bytes(data))
-        self.size += len(data)
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        data = b"".join(self.chunks)
-        self.chunks, self.size = [], 0
-        return data
-
-
-def zip_stream(
-    members: Iterable[tuple[str, bytes | IO[bytes]]], chunk: int = 1 << 16
-) -> Iterator[bytes]:
-    """A zip of (name, bytes or file) members, written as it goes: memory holds one chunk."""
-    sink = _Sink()
-    stamp = time.localtime()[:6]
-    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, data in members:
-            if isinstance(data, bytes):
-                archive.writestr(zipfile.ZipInfo(name, stamp), data, zipfile.ZIP_DEFLATED, 1)
-            else:
-                with archive.open(name, "w", force_zip64=True) as member:
-                    while piece := data.read(chunk):
-                        member.write(piece)
-                        if sink.size >= chunk:
-                            yield sink.take()
-            if sink.size >= chunk:
-                yield sink.take()
-    yield sink.take()
 
 
 def unique_stem(stem: str, task_id: str, taken: set[str]) -> str:

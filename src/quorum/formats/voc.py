@@ -29,9 +29,9 @@ from quorum.formats.images import (
     response,
     unique_stem,
     zip_members,
-    zip_stream,
 )
 from quorum.formats.importers import FormatError, ImportContext, Item
+from quorum.formats.zipstream import zip_stream
 
 
 def _object(a: dict[str, Any]) -> str:

@@ -33,37 +33,45 @@ from quorum.formats.images import (
     response,
     unique_stem,
     zip_members,
-    zip_stream,
 )
 from quorum.formats.importers import FormatError, ImportContext, Item
+from quorum.formats.zipstream import zip_stream
 
 MANIFEST = "quorum_images.jsonl"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 
 
-def _lines(annotations: list[dict[str, Any]], width: int, height: int, classes: Any) -> bytes:
+class _Classes(dict[str, int]):
+    """Class ids by label: the project's labels in order, then any other label found."""
+
+    def __missing__(self, label: str) -> int:
+        found = self[label] = len(self)
+        return found
+
+
+def _lines(annotations: list[dict[str, Any]], width: int, height: int, classes: _Classes) -> bytes:
     lines = []
     for a in annotations:
-        if a["type"] == "box":
+        kind = a["type"]
+        if kind == "box":
             w, h = a["width"], a["height"]
-            box = ((a["left"] + w / 2) / width, (a["top"] + h / 2) / height, w / width, h / height)
-            cx, cy, bw, bh = box
-            lines.append(f"{classes(a['label'])} {cx:.8g} {cy:.8g} {bw:.8g} {bh:.8g}\n")
-        elif a["type"] == "polygon":
+            box = (
+                classes[a["label"]],
+                (a["left"] + w / 2) / width,
+                (a["top"] + h / 2) / height,
+                w / width,
+                h / height,
+            )
+            lines.append("%d %.8g %.8g %.8g %.8g\n" % box)  # noqa: UP031 (twice an f-string's speed)
+        elif kind == "polygon":
             coords = " ".join(f"{v['x'] / width:.8g} {v['y'] / height:.8g}" for v in a["vertices"])
-            lines.append(f"{classes(a['label'])} {coords}\n")
+            lines.append(f"{classes[a['label']]} {coords}\n")
     return "".join(lines).encode()
 
 
 def encode(tasks: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[bytes]:
     """The zipped YOLO dataset of an export."""
-    names = {name: i for i, name in enumerate(all_labels(ctx.params))}
-
-    def classes(label: str) -> int:
-        found = names.get(label)
-        if found is None:
-            found = names[label] = len(names)
-        return found
+    classes = _Classes((name, i) for i, name in enumerate(all_labels(ctx.params)))
 
     with tempfile.TemporaryFile() as manifest:
 
@@ -92,7 +100,7 @@ def encode(tasks: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[byte
                 "train": "images/train",
                 "val": "images/train",
                 "task": task,
-                "names": {i: name for name, i in names.items()},
+                "names": {i: name for name, i in classes.items()},
             }
             yield "data.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode()
 

@@ -140,8 +140,9 @@ class FileTasks:
 class TaskType:
     """A registered task type.
 
-    `check_response(params, response)` runs after the response schema validated and raises
-    `TaskValidationError` for problems that need the params. `machine_response(params)` builds a
+    `check_response(params, response, parsed)` runs after the response schema validated and
+    raises `TaskValidationError` for problems that need the params (`parsed`: their model, when
+    the caller has already validated them, else None). `machine_response(params)` builds a
     response of the right shape (test-mode keys and demos use it). `exporters` names the export
     formats (`quorum.formats.exporters`) that serve the type; an export in another is refused.
     `labels` says where the type keeps its label set, if it has one (`LabelSet`).
@@ -155,7 +156,7 @@ class TaskType:
     response_model: type[BaseModel]
     aggregator: Aggregator
     exporters: tuple[str, ...] = ("jsonl",)
-    check_response: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
+    check_response: Callable[[dict[str, Any], dict[str, Any], BaseModel | None], None] | None = None
     machine_response: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     labels: LabelSet | None = None
     content: Callable[[dict[str, Any]], list[Content]] = no_content
@@ -170,11 +171,16 @@ class TaskType:
 
     def validate_params(self, params: dict[str, Any]) -> dict[str, Any]:
         """Validate merged params; return the normalised dict to store."""
+        return self.parse_params(params)[0]
+
+    def parse_params(self, params: dict[str, Any]) -> tuple[dict[str, Any], BaseModel]:
+        """Validate merged params: the normalised dict to store, and the model, which
+        `validate_response` takes so a pre-label is checked without validating them again."""
         try:
             model = self.params_model.model_validate(params)
         except ValidationError as exc:
             raise errors_from_pydantic(exc) from None
-        return model.model_dump(mode="json", exclude_none=True)
+        return model.model_dump(mode="json", exclude_none=True), model
 
     def validate_defaults(self, params: dict[str, Any]) -> None:
         """Check a project's default params field by field (they may leave fields for tasks)."""
@@ -193,13 +199,16 @@ class TaskType:
         if problems:
             raise TaskValidationError(problems)
 
-    def validate_response(self, params: dict[str, Any], response: Any) -> dict[str, Any]:
-        """Validate an answer (or a gold expected response) against these params."""
+    def validate_response(
+        self, params: dict[str, Any], response: Any, parsed: BaseModel | None = None
+    ) -> dict[str, Any]:
+        """Validate an answer (or a gold expected response) against these params; `parsed`
+        is their model from `parse_params`, if the caller has it."""
         try:
             model = self.response_model.model_validate(response)
         except ValidationError as exc:
             raise errors_from_pydantic(exc) from None
         data = model.model_dump(mode="json", exclude_none=True)
         if self.check_response is not None:
-            self.check_response(params, data)
+            self.check_response(params, data, parsed)
         return data

@@ -49,7 +49,7 @@ class CategorizationResponse(BaseModel):
     category_id: str | list[str] | None = None
 
 
-def _check(params: dict[str, Any], response: dict[str, Any]) -> None:
+def _check(params: dict[str, Any], response: dict[str, Any], _parsed: Any = None) -> None:
     chosen = response["category"]
     if isinstance(chosen, list):
         if not params.get("allow_multiple"):

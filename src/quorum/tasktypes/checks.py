@@ -217,16 +217,17 @@ def range_problem(value: float, low: float | None, high: float | None) -> str | 
 
 def response_check(
     params_model: type[P], check: Callable[[P, dict[str, Any]], Iterable[FieldError]]
-) -> Callable[[dict[str, Any], dict[str, Any]], None]:
+) -> Callable[[dict[str, Any], dict[str, Any], Any], None]:
     """Turn `check(params, response)`, a generator of errors, into a `TaskType.check_response`.
 
-    The params are parsed again so checks read typed attributes and defaults from one place;
-    responses arrive far less often than imported tasks, so the extra pass is cheap.
+    Checks read typed attributes and defaults from one place, the params' model: `parsed`
+    when the caller validated them already (an import checking its pre-labels), else parsed
+    here (an answer, far rarer than an imported task).
     """
 
-    def run(params: dict[str, Any], response: dict[str, Any]) -> None:
+    def run(params: dict[str, Any], response: dict[str, Any], parsed: Any = None) -> None:
         try:
-            model = params_model.model_validate(params)
+            model = parsed if parsed is not None else params_model.model_validate(params)
         except ValidationError as exc:
             raise errors_from_pydantic(exc).prefixed("params") from None
         errors = list(check(model, response))

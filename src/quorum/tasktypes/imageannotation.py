@@ -209,7 +209,7 @@ class ImageAnnotationParams(BaseModel):
     geometries: Geometries
     annotation_attributes: Annotated[
         dict[NonEmpty, Attribute], untagged(_attribute_type, each=True)
-    ] = {}
+    ] = Field(default_factory=dict)  # a factory: pydantic deep-copies a `{}` default per task
 
 
 class _Annotation(BaseModel):
@@ -281,6 +281,8 @@ def _check(params: ImageAnnotationParams, response: dict[str, Any]) -> Iterator[
         for key, msg in geometry.shape_problems(annotation):
             yield FieldError(f"{loc}.{key}", msg)
         given = annotation["attributes"]
+        if not given and not attributes:
+            continue
         for name in given.keys() - attributes.keys():
             yield FieldError(f"{loc}.attributes.{name}", "not an attribute of this task")
         for name, spec in attributes.items():
@@ -288,10 +290,11 @@ def _check(params: ImageAnnotationParams, response: dict[str, Any]) -> Iterator[
                 yield FieldError(f"{loc}.attributes.{name}", "attribute not answered")
             elif problem := spec.value_problem(given[name]):
                 yield FieldError(f"{loc}.attributes.{name}", problem)
-    uuids = [a.get("uuid") for a in response["annotations"]]
-    for i in duplicates(uuids):
-        if uuids[i] is not None:
-            yield FieldError(f"annotations.{i}.uuid", "uuid repeated")
+    uuids = [
+        (i, a["uuid"]) for i, a in enumerate(response["annotations"]) if a.get("uuid") is not None
+    ]
+    for k in duplicates(uuid for _, uuid in uuids):
+        yield FieldError(f"annotations.{uuids[k][0]}.uuid", "uuid repeated")
 
 
 def _machine(params: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from tests import factories as make
 
 from quorum.db.models import ProjectAnnotator, Task, User
 from quorum.services.labeling import assignments
+from quorum.services.projects import catalog
 from quorum.services.tasks import batches, creation, edits
 
 T0 = dt.datetime(2026, 3, 1, 12, 0)
@@ -282,3 +283,18 @@ def test_reopen_forgets_the_rejections(client, accounts, db):
     assert [complete_and_reject(), complete_and_reject()] == ["pending", "error"]
     make.ok(client.post(f"/api/tasks/{task_id}/reopen", headers=headers))
     assert complete_and_reject() == "pending"
+
+
+def test_a_pre_label_is_not_searched(client, accounts, db):
+    """The search reads the task's data, not a machine's guess at its answer (`hypothesis`):
+    an imported pre-label's coordinates match nothing."""
+    params = {"geometries": {"box": {"objects_to_annotate": ["car"]}}}
+    box = {"type": "box", "label": "car", "left": 123.5, "top": 7, "width": 9, "height": 9}
+    hypothesis = {"annotations": [box], "links": [], "global_attributes": {}}
+    with db.session(write=True) as s:
+        catalog.create_project(s, "img", "imageannotation", params=params)
+        [task_id] = creation.create_tasks(
+            s, "img", [{"attachment": "https://cdn.example.com/cat.jpg", "hypothesis": hypothesis}]
+        )
+    assert _ids(client, accounts, project="img", text="cat.jpg") == [task_id]
+    assert _ids(client, accounts, project="img", text="123.5") == []

@@ -193,21 +193,24 @@ def parse_record(
     problems.extend(
         FieldError(key, f"unknown field; did you mean {meant}?") for key, meant in misspelt.items()
     )
+    # A pre-label is validated as a response, not carried through the params' validation.
+    hypothesis = params.pop("hypothesis", None)
+    model = None
     try:
-        params = task_type.validate_params(params)
+        params, model = task_type.parse_params(params)
     except TaskValidationError as exc:
         # A field missing because its name was misspelt is reported once: as the typo.
         problems.extend(e for e in exc.errors if e.loc not in misspelt.values())
-    if not problems and params.get("hypothesis") is not None:
+    if not problems and hypothesis is not None:
         # A pre-label shown to annotators: it must be a valid answer to this very task.
         try:
-            params["hypothesis"] = task_type.validate_response(params, params["hypothesis"])
+            params["hypothesis"] = task_type.validate_response(params, hypothesis, model)
         except TaskValidationError as exc:
             problems.extend(exc.prefixed("hypothesis").errors)
     expected = envelope.get("gold")
     if not problems and expected is not None:
         try:
-            expected = task_type.validate_response(params, expected)
+            expected = task_type.validate_response(params, expected, model)
         except TaskValidationError as exc:
             problems.extend(exc.prefixed("gold").errors)
     if problems:
