@@ -91,71 +91,50 @@ def import_stream(
     are left out as `skip_duplicates` says (`skipped` hears where they were). Returns the new
     task ids, in the file's order."""
     with creation.paused_gc():  # the reader builds as many dicts as the creation
-        return _import(
-            session, project, stream, fmt=fmt, name=name, as_=as_, batch=batch,
-            media_url=media_url, created_by=created_by, read_progress=read_progress,
-            skip_duplicates=skip_duplicates, media=media, skipped=skipped,
+        read = _read(
+            session, project, stream, fmt=fmt, name=name, as_=as_, media_url=media_url,
+            read_progress=read_progress,
         )  # fmt: skip
-
-
-def _import(
-    session: Session,
-    project: str,
-    stream: IO[bytes],
-    *,
-    fmt: str,
-    name: str,
-    as_: ImportAs,
-    batch: str | None,
-    media_url: str | None,
-    created_by: int | None,
-    read_progress: Callable[[int], None] | None,
-    skip_duplicates: SkipDuplicates,
-    media: MediaStore | None,
-    skipped: Callable[[list[str]], None] | None,
-) -> list[str]:
-    read = _read(
-        session, project, stream, fmt=fmt, name=name, as_=as_, media_url=media_url,
-        read_progress=read_progress,
-    )  # fmt: skip
-    wheres, records = read.wheres, read.records
-    checked = import_checks.check_records(
-        session,
-        read.project,
-        read.defaults,
-        records,
-        media,
-        validate=False,  # create_tasks validates, and names every bad record
-        group=skip_duplicates is not SkipDuplicates.none,
-    )
-    bad = [f for f in checked.media if f.report.problem is not None]
-    if bad:
-        first = bad[0]
-        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-        raise InvalidRequest(
-            f"{name}, {wheres[first.index]}, field {first.field}: {first.kind} "
-            f"{first.report.problem}{more}; nothing was imported",
-            errors=[
-                FieldError(f"{name}, {wheres[f.index]}.{f.field}", f"{f.kind} {f.report.problem}")
-                for f in bad
-            ],
+        wheres, records = read.wheres, read.records
+        checked = import_checks.check_records(
+            session,
+            read.project,
+            read.defaults,
+            records,
+            media,
+            validate=False,  # create_tasks validates, and names every bad record
+            group=skip_duplicates is not SkipDuplicates.none,
         )
-    left_out = set(checked.skipped(skip_duplicates))
-    kept = [i for i in range(len(records)) if i not in left_out]
-    ids = creation.create_tasks(
-        session,
-        project,
-        [checked.records[i] for i in kept],
-        batch=batch,
-        created_by=created_by,
-        describe=lambda i: f"{name}, {wheres[kept[i]]}",
-        changes=[checked.changes[i] for i in kept],
-    )
-    if media is not None:
-        _turn_upright(checked, media, left_out)
-    if skipped is not None:
-        skipped([wheres[i] for i in sorted(left_out)])
-    return ids
+        bad = [f for f in checked.media if f.report.problem is not None]
+        if bad:
+            first = bad[0]
+            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+            raise InvalidRequest(
+                f"{name}, {wheres[first.index]}, field {first.field}: {first.kind} "
+                f"{first.report.problem}{more}; nothing was imported",
+                errors=[
+                    FieldError(
+                        f"{name}, {wheres[f.index]}.{f.field}", f"{f.kind} {f.report.problem}"
+                    )
+                    for f in bad
+                ],
+            )
+        left_out = set(checked.skipped(skip_duplicates))
+        kept = [i for i in range(len(records)) if i not in left_out]
+        ids = creation.create_tasks(
+            session,
+            project,
+            [checked.records[i] for i in kept],
+            batch=batch,
+            created_by=created_by,
+            describe=lambda i: f"{name}, {wheres[kept[i]]}",
+            changes=[checked.changes[i] for i in kept],
+        )
+        if media is not None:
+            _turn_upright(checked, media, left_out)
+        if skipped is not None:
+            skipped([wheres[i] for i in sorted(left_out)])
+        return ids
 
 
 def _turn_upright(checked: import_checks.Checked, media: MediaStore, left_out: set[int]) -> None:
