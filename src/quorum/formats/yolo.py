@@ -50,23 +50,30 @@ class _Classes(dict[str, int]):
 
 
 def _lines(annotations: list[dict[str, Any]], width: int, height: int, classes: _Classes) -> bytes:
-    lines = []
+    """An image's label file. Rows go through one `orjson.dumps` (numbers as short as exact,
+    twice the speed of `%`-formatting them), its brackets and commas then made YOLO's spaces."""
+    rows: list[list[float]] = []
     for a in annotations:
         kind = a["type"]
         if kind == "box":
             w, h = a["width"], a["height"]
-            box = (
-                classes[a["label"]],
-                (a["left"] + w / 2) / width,
-                (a["top"] + h / 2) / height,
-                w / width,
-                h / height,
+            rows.append(
+                [
+                    classes[a["label"]],
+                    (a["left"] + w / 2) / width,
+                    (a["top"] + h / 2) / height,
+                    w / width,
+                    h / height,
+                ]
             )
-            lines.append("%d %.8g %.8g %.8g %.8g\n" % box)  # noqa: UP031 (twice an f-string's speed)
         elif kind == "polygon":
-            coords = " ".join(f"{v['x'] / width:.8g} {v['y'] / height:.8g}" for v in a["vertices"])
-            lines.append(f"{classes[a['label']]} {coords}\n")
-    return "".join(lines).encode()
+            row: list[float] = [classes[a["label"]]]
+            for v in a["vertices"]:
+                row += (v["x"] / width, v["y"] / height)
+            rows.append(row)
+    if not rows:
+        return b""
+    return orjson.dumps(rows)[2:-2].replace(b"],[", b"\n").replace(b",", b" ") + b"\n"
 
 
 def encode(tasks: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[bytes]:
