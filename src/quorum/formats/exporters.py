@@ -19,6 +19,9 @@ import orjson
 if TYPE_CHECKING:
     from quorum.tasktypes import TaskType
 
+# What the image encoders read of a task (`quorum.formats.images.images`).
+IMAGE_FIELDS = ("task_id", "unique_id", "params", "metadata", "response", "confidence")
+
 _OPTS = orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
 
 
@@ -47,6 +50,9 @@ class Exporter:
     serves: frozenset[str] | None = None
     summary: str = ""
     one_line_per_task: bool = False  # the CLI counts tasks by lines, else reports bytes
+    # The task fields the encoder reads, if only some of its own row: the export then reads
+    # just those (no answers, tags or batch), a third of the cost of reading a task.
+    fields: tuple[str, ...] | None = None
 
     def encode(self, tasks: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[bytes]:
         module, _, function = self.encoder.partition(":")
@@ -140,6 +146,7 @@ EXPORTERS: dict[str, Exporter] = {
             "quorum.formats.coco:encode",
             frozenset({"imageannotation"}),
             summary="COCO detection and segmentation JSON: boxes, polygons, keypoints",
+            fields=IMAGE_FIELDS,
         ),
         Exporter(
             "yolo",
@@ -148,6 +155,7 @@ EXPORTERS: dict[str, Exporter] = {
             "quorum.formats.yolo:encode",
             frozenset({"imageannotation"}),
             summary="YOLO detect/segment, zipped: data.yaml and one label file per image",
+            fields=IMAGE_FIELDS,
         ),
         Exporter(
             "voc",
@@ -156,6 +164,7 @@ EXPORTERS: dict[str, Exporter] = {
             "quorum.formats.voc:encode",
             frozenset({"imageannotation"}),
             summary="Pascal VOC XML, one file per image, zipped (boxes)",
+            fields=IMAGE_FIELDS,
         ),
     )
 }

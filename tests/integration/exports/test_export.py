@@ -114,3 +114,22 @@ def test_min_confidence_splits_the_export_in_two(db, client, accounts):
     assert lonely.status_code == 400 and "below needs min_confidence" in lonely.json()["error"]
     out_of_range = client.get("/api/projects/p/export?min_confidence=1.5", auth=auth)
     assert out_of_range.status_code == 400 and "min_confidence" in out_of_range.text
+
+
+def test_an_export_of_some_fields_reads_them_as_the_full_export_does(db):
+    """The lean read an image format asks for gives the same values, selection and order."""
+    with db.session(write=True) as s:
+        make.project(s)
+        ids = creation.create_tasks(
+            s, "p", [{"attachment": f"t{i}", "metadata": {"width": i + 1}} for i in range(3)]
+        )
+        make.complete(s, ids[1], {"category": "a"}, confidence=0.9)
+        fields = ("task_id", "params", "metadata", "response", "confidence", "is_gold", "batch")
+        for selection in (export.Selection(), export.Selection(min_confidence=0.5)):
+            full = [
+                {name: task[name] for name in fields}
+                for task in orjson.loads(orjson.dumps(list(export.iter_export(s, "p", selection))))
+            ]
+            lean = orjson.loads(orjson.dumps(list(export.iter_export(s, "p", selection, fields))))
+            assert lean == full
+        assert len(full) == 1 and full[0]["response"] == {"category": "a"}
