@@ -39,20 +39,21 @@ def _iso(value: str | None) -> str | None:
     return None if value is None else value.replace(" ", "T", 1) + "Z"
 
 
-# Each field of an exported task read from its row: the column, and how its value is passed on.
+# Each field of an exported task read from its row: the column, and what a value other than
+# None is passed on as.
 _COLUMNS: dict[str, tuple[Any, Callable[[Any], Any] | None]] = {
     "task_id": (Task.id, None),
     "unique_id": (Task.unique_id, None),
     "batch": (Batch.name, None),
     "status": (Task.status, None),
-    "params": (_text(Task.params), _json),
-    "metadata": (_text(Task.metadata_), _json),
-    "response": (_text(Task.response), _json),
+    "params": (_text(Task.params), orjson.Fragment),
+    "metadata": (_text(Task.metadata_), orjson.Fragment),
+    "response": (_text(Task.response), orjson.Fragment),
     "confidence": (Task.confidence, None),
     "is_gold": (Task.is_gold, bool),
     "created_at": (_text(Task.created_at), _iso),
     "completed_at": (_text(Task.completed_at), _iso),
-    "import_changes": (_text(Task.import_changes), _json),
+    "import_changes": (_text(Task.import_changes), orjson.Fragment),
 }
 _ROW = tuple(_COLUMNS)  # the full export's row, in this order
 
@@ -107,15 +108,18 @@ def _counted(tasks: Iterable[dict], progress: Callable[[int], None]) -> Iterator
 
 def _task_fields(session: Session, where: list[Any], fields: tuple[str, ...]) -> Iterator[dict]:
     """Only `fields` of each task, read from its row alone: no answers, no tags."""
-    converted = [(name, convert) for name in fields if (convert := _COLUMNS[name][1])]
+    converted = [
+        (i, name, convert) for i, name in enumerate(fields) if (convert := _COLUMNS[name][1])
+    ]
     query = select(*(_COLUMNS[name][0] for name in fields))
     if "batch" in fields:
         query = query.outerjoin(Batch, Batch.id == Task.batch_id)
     rows = stream_rows(session, query.where(*where).order_by(Task.id))
     for row in rows:
         task = dict(zip(fields, row, strict=True))
-        for name, convert in converted:
-            task[name] = convert(task[name])
+        for i, name, convert in converted:
+            if (value := row[i]) is not None:
+                task[name] = convert(value)
         yield task
 
 
