@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, NotRequired, Self
 
 from pydantic import (
     BaseModel,
@@ -212,14 +212,16 @@ class ImageAnnotationParams(BaseModel):
     ] = Field(default_factory=dict)  # a factory: pydantic deep-copies a `{}` default per task
 
 
-class _Annotation(BaseModel):
-    model_config = CLOSED
-
-    uuid: str | None = None
+@closed
+class _Annotation(TypedDict):
+    uuid: NotRequired[str | None]
     label: NonEmpty
-    attributes: dict[str, Any] = {}
+    attributes: NotRequired[Annotated[dict[str, Any], Field(default_factory=dict)]]
 
 
+# Annotations are TypedDicts, not models: an import validates hundreds of thousands of boxes,
+# and pydantic-core checks a TypedDict without building an instance to dump again.
+@closed
 class BoxAnnotation(_Annotation):
     type: Literal["box"]
     left: Coordinate
@@ -234,16 +236,19 @@ class Vertex(TypedDict):
     y: Coordinate
 
 
+@closed
 class PolygonAnnotation(_Annotation):
     type: Literal["polygon"]
-    vertices: list[Vertex] = Field(min_length=1)
+    vertices: Annotated[list[Vertex], Field(min_length=1)]
 
 
+@closed
 class LineAnnotation(_Annotation):
     type: Literal["line"]
-    vertices: list[Vertex] = Field(min_length=1)
+    vertices: Annotated[list[Vertex], Field(min_length=1)]
 
 
+@closed
 class PointAnnotation(_Annotation):
     type: Literal["point"]
     x: Coordinate
