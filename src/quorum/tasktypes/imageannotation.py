@@ -219,7 +219,7 @@ class _Annotation(TypedDict):
     attributes: NotRequired[Annotated[dict[str, Any], Field(default_factory=dict)]]
 
 
-# Annotations are TypedDicts, not models: an import validates hundreds of thousands of boxes,
+# The response is TypedDicts, not models: an import validates hundreds of thousands of boxes,
 # and pydantic-core checks a TypedDict without building an instance to dump again.
 @closed
 class BoxAnnotation(_Annotation):
@@ -261,12 +261,13 @@ ImageAnnotation = Annotated[
 ]
 
 
-class ImageAnnotationResponse(BaseModel):
-    model_config = CLOSED
-
+@closed
+class ImageAnnotationResponse(TypedDict):
     annotations: Annotated[list[ImageAnnotation], UntaggedItems]
-    links: list[Any] = Field([], max_length=0)
-    global_attributes: dict[str, Any] = Field({}, max_length=0)
+    links: NotRequired[Annotated[list[Any], Field(default_factory=list, max_length=0)]]
+    global_attributes: NotRequired[
+        Annotated[dict[str, Any], Field(default_factory=dict, max_length=0)]
+    ]
 
 
 def _check(params: ImageAnnotationParams, response: dict[str, Any]) -> Iterator[FieldError]:
