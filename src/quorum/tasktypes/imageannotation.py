@@ -272,16 +272,23 @@ class ImageAnnotationResponse(TypedDict):
 
 def _check(params: ImageAnnotationParams, response: dict[str, Any]) -> Iterator[FieldError]:
     attributes = params.annotation_attributes
-    labels: dict[str, set[str]] = {}
+    # Per geometry kind, once per response: its settings and leaf labels (None: not asked for).
+    kinds: dict[str, tuple[_Geometry, set[str]] | None] = {}
     for i, annotation in enumerate(response["annotations"]):
-        loc, kind = f"annotations.{i}", annotation["type"]
-        geometry: _Geometry | None = getattr(params.geometries, kind)
-        if geometry is None:
-            yield FieldError(f"{loc}.type", f"this task does not ask for {kind} annotations")
+        kind = annotation["type"]
+        if kind not in kinds:
+            geometry: _Geometry | None = getattr(params.geometries, kind)
+            kinds[kind] = (
+                None if geometry is None else (geometry, set(leaves(geometry.objects_to_annotate)))
+            )
+        found = kinds[kind]
+        if found is None:
+            yield FieldError(
+                f"annotations.{i}.type", f"this task does not ask for {kind} annotations"
+            )
             continue
-        allowed = labels.get(kind)
-        if allowed is None:
-            allowed = labels[kind] = set(leaves(geometry.objects_to_annotate))
+        geometry, allowed = found
+        loc = f"annotations.{i}"
         if annotation["label"] not in allowed:
             yield FieldError(f"{loc}.label", f"{annotation['label']!r} is not a {kind} label")
         for key, msg in geometry.shape_problems(annotation):
