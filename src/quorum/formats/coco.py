@@ -175,6 +175,11 @@ def _id(value: Any, where: str, field: str = "id") -> int | str:
     return value
 
 
+def _where(image: str, ann: dict[str, Any]) -> str:
+    """Where an annotation is, for a message: built only on error (an import reads millions)."""
+    return f"{image}, annotation {ann.get('id')}"
+
+
 class _Reader:
     """Turns COCO annotations into Quorum annotations for one project. A category is checked
     against the project's labels once per geometry, then remembered."""
@@ -185,10 +190,11 @@ class _Reader:
         self.categories = categories
         self.labels: dict[tuple[str, Any], str] = {}
 
-    def label(self, kind: str, ann: dict[str, Any], where: str) -> str:
+    def label(self, kind: str, ann: dict[str, Any], image: str) -> str:
         key = (kind, ann.get("category_id"))
         found = self.labels.get(key)
         if found is None:
+            where = _where(image, ann)
             category = self.categories.get(key[1])
             if category is None:
                 raise FormatError(where, f"category_id {key[1]!r} is not a category")
@@ -196,23 +202,28 @@ class _Reader:
         return found
 
     def annotations(self, ann: dict[str, Any], image: str) -> list[dict[str, Any]]:
-        where = f"{image}, annotation {ann.get('id')}"
         attributes = ann.get("attributes") or {}
         if type(attributes) is not dict:
-            raise FormatError(where, "attributes must be an object")
+            raise FormatError(_where(image, ann), "attributes must be an object")
         segmentation = ann.get("segmentation")
         kind = ann.get("quorum_type")
         if kind is None and not (ann.get("keypoints") and not ann.get("area")):
             if not (self.polygons and segmentation and type(segmentation) is list):
                 # A box (the common case), or a crowd region (RLE) as its box.
-                box = _numbers(ann.get("bbox"), where, "bbox")
-                if len(box) != 4:
+                box = ann.get("bbox")
+                if (
+                    type(box) is not list
+                    or len(box) != 4
+                    or not _NUMERIC.issuperset(map(type, box))
+                ):
+                    where = _where(image, ann)
+                    _numbers(box, where, "bbox")
                     raise FormatError(where, "bbox must be [x, y, width, height]")
                 left, top, width, height = box
                 return [
                     {
                         "type": "box",
-                        "label": self.label("box", ann, where),
+                        "label": self.label("box", ann, image),
                         "left": left,
                         "top": top,
                         "width": width,
@@ -220,7 +231,8 @@ class _Reader:
                         "attributes": attributes,
                     }
                 ]
-            label = self.label("polygon", ann, where)
+            where = _where(image, ann)
+            label = self.label("polygon", ann, image)
             found = []
             for part in segmentation:
                 flat = _numbers(part, where, "segmentation", 2)
@@ -235,14 +247,14 @@ class _Reader:
                 )
             return found
         # A line, or points (keypoints and no area), of which the visible ones are kept.
-        flat = _numbers(ann.get("keypoints"), where, "keypoints", 3)
+        flat = _numbers(ann.get("keypoints"), _where(image, ann), "keypoints", 3)
         vertices = [{"x": flat[i], "y": flat[i + 1]} for i in range(0, len(flat), 3) if flat[i + 2]]
         if kind == "line":
-            label = self.label("line", ann, where)
+            label = self.label("line", ann, image)
             return [
                 {"type": "line", "label": label, "vertices": vertices, "attributes": attributes}
             ]
-        label = self.label("point", ann, where)
+        label = self.label("point", ann, image)
         return [
             {"type": "point", "label": label, "x": v["x"], "y": v["y"], "attributes": attributes}
             for v in vertices

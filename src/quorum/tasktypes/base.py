@@ -8,12 +8,13 @@ answers and scores its gold, and which export formats serve it. It never touches
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,7 @@ class TaskType:
 
     name: str
     params_model: type[BaseModel]
-    response_model: type[BaseModel]
+    response_model: type[Any]
     aggregator: Aggregator
     exporters: tuple[str, ...] = ("jsonl",)
     check_response: Callable[[dict[str, Any], dict[str, Any], BaseModel | None], None] | None = None
@@ -168,6 +169,11 @@ class TaskType:
                 f"task type {self.name!r}: aggregator must be an Aggregator "
                 f"({', '.join(Aggregator)}), not {self.aggregator!r}"
             )
+
+    @functools.cached_property
+    def _responses(self) -> TypeAdapter[Any]:
+        # One adapter for a model or a TypedDict (faster: no instance is built to dump again).
+        return TypeAdapter(self.response_model)
 
     def validate_params(self, params: dict[str, Any]) -> dict[str, Any]:
         """Validate merged params; return the normalised dict to store."""
@@ -205,10 +211,10 @@ class TaskType:
         """Validate an answer (or a gold expected response) against these params; `parsed`
         is their model from `parse_params`, if the caller has it."""
         try:
-            model = self.response_model.model_validate(response)
+            value = self._responses.validate_python(response)
         except ValidationError as exc:
             raise errors_from_pydantic(exc) from None
-        data = model.model_dump(mode="json", exclude_none=True)
+        data: dict[str, Any] = self._responses.dump_python(value, mode="json", exclude_none=True)
         if self.check_response is not None:
             self.check_response(params, data, parsed)
         return data

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, NotRequired, Self
 
 from pydantic import (
     BaseModel,
@@ -212,14 +212,16 @@ class ImageAnnotationParams(BaseModel):
     ] = Field(default_factory=dict)  # a factory: pydantic deep-copies a `{}` default per task
 
 
-class _Annotation(BaseModel):
-    model_config = CLOSED
-
-    uuid: str | None = None
+@closed
+class _Annotation(TypedDict):
+    uuid: NotRequired[str | None]
     label: NonEmpty
-    attributes: dict[str, Any] = {}
+    attributes: NotRequired[Annotated[dict[str, Any], Field(default_factory=dict)]]
 
 
+# The response is TypedDicts, not models: an import validates hundreds of thousands of boxes,
+# and pydantic-core checks a TypedDict without building an instance to dump again.
+@closed
 class BoxAnnotation(_Annotation):
     type: Literal["box"]
     left: Coordinate
@@ -234,16 +236,19 @@ class Vertex(TypedDict):
     y: Coordinate
 
 
+@closed
 class PolygonAnnotation(_Annotation):
     type: Literal["polygon"]
-    vertices: list[Vertex] = Field(min_length=1)
+    vertices: Annotated[list[Vertex], Field(min_length=1)]
 
 
+@closed
 class LineAnnotation(_Annotation):
     type: Literal["line"]
-    vertices: list[Vertex] = Field(min_length=1)
+    vertices: Annotated[list[Vertex], Field(min_length=1)]
 
 
+@closed
 class PointAnnotation(_Annotation):
     type: Literal["point"]
     x: Coordinate
@@ -256,26 +261,34 @@ ImageAnnotation = Annotated[
 ]
 
 
-class ImageAnnotationResponse(BaseModel):
-    model_config = CLOSED
-
+@closed
+class ImageAnnotationResponse(TypedDict):
     annotations: Annotated[list[ImageAnnotation], UntaggedItems]
-    links: list[Any] = Field([], max_length=0)
-    global_attributes: dict[str, Any] = Field({}, max_length=0)
+    links: NotRequired[Annotated[list[Any], Field(default_factory=list, max_length=0)]]
+    global_attributes: NotRequired[
+        Annotated[dict[str, Any], Field(default_factory=dict, max_length=0)]
+    ]
 
 
 def _check(params: ImageAnnotationParams, response: dict[str, Any]) -> Iterator[FieldError]:
     attributes = params.annotation_attributes
-    labels: dict[str, set[str]] = {}
+    # Per geometry kind, once per response: its settings and leaf labels (None: not asked for).
+    kinds: dict[str, tuple[_Geometry, set[str]] | None] = {}
     for i, annotation in enumerate(response["annotations"]):
-        loc, kind = f"annotations.{i}", annotation["type"]
-        geometry: _Geometry | None = getattr(params.geometries, kind)
-        if geometry is None:
-            yield FieldError(f"{loc}.type", f"this task does not ask for {kind} annotations")
+        kind = annotation["type"]
+        if kind not in kinds:
+            geometry: _Geometry | None = getattr(params.geometries, kind)
+            kinds[kind] = (
+                None if geometry is None else (geometry, set(leaves(geometry.objects_to_annotate)))
+            )
+        found = kinds[kind]
+        if found is None:
+            yield FieldError(
+                f"annotations.{i}.type", f"this task does not ask for {kind} annotations"
+            )
             continue
-        allowed = labels.get(kind)
-        if allowed is None:
-            allowed = labels[kind] = set(leaves(geometry.objects_to_annotate))
+        geometry, allowed = found
+        loc = f"annotations.{i}"
         if annotation["label"] not in allowed:
             yield FieldError(f"{loc}.label", f"{annotation['label']!r} is not a {kind} label")
         for key, msg in geometry.shape_problems(annotation):
