@@ -116,6 +116,14 @@ def test_operator_and_requester_flow(live_server, tmp_path):
         via_cli = [orjson.loads(line) for line in out.read_bytes().splitlines()]
         assert via_sdk == via_cli and len(via_cli) == 122
         assert q.export_to("reviews", tmp_path / "sdk.jsonl") == out.stat().st_size
+        assert not list(tmp_path.glob("*.part"))
+        sure = {t["task_id"] for t in q.export("reviews", min_confidence=0.5)}
+        rest = {t["task_id"] for t in q.export("reviews", min_confidence=0.5, below=True)}
+        assert not sure & rest and len(sure | rest) == 122
+        assert all(t["confidence"] >= 0.5 for t in via_cli if t["task_id"] in sure)
+        with pytest.raises(QuorumError) as refused:
+            q.export_to("reviews", tmp_path / "never.jsonl", format="coco")
+        assert refused.value.status == 400 and not list(tmp_path.glob("never*"))
 
     with QuorumClient(live_server.url, "live_wrong") as stranger, pytest.raises(QuorumError) as e:
         stranger.list_projects()

@@ -387,10 +387,17 @@ class QuorumClient:
             yield response
 
     def export(
-        self, project: str, *, format: str = "jsonl", status: str | None = None
+        self,
+        project: str,
+        *,
+        format: str = "jsonl",
+        status: str | None = None,
+        min_confidence: float | None = None,
+        below: bool = False,
     ) -> Iterator[dict]:
-        """Stream the project's export, one task dict at a time (JSONL)."""
-        with self._export(project, format, status) as response:
+        """Stream the project's export, one task dict at a time (JSONL); `min_confidence` and
+        `below` select as in `export_bytes`."""
+        with self._export(project, format, status, min_confidence, below) as response:
             for line in response.iter_lines():
                 if line:
                     yield orjson.loads(line)
@@ -424,13 +431,7 @@ class QuorumClient:
         chunks = self.export_bytes(
             project, format=format, status=status, min_confidence=min_confidence, below=below
         )
-        size = 0
-        first = next(chunks, b"")  # an error answer raises here, before the file is opened
-        with Path(out).open("wb") as stream:
-            size += stream.write(first)
-            for chunk in chunks:
-                size += stream.write(chunk)
-        return size
+        return _write(chunks, Path(out))
 
     # export jobs ---------------------------------------------------------------------------
     def start_export_job(
@@ -489,12 +490,25 @@ class QuorumClient:
         `options` are start_export_job's."""
         started = self.start_export_job(project, **options)
         done = self.wait_for_export_job(project, started["id"])
-        partial = Path(out).with_name(Path(out).name + ".part")
-        with partial.open("wb") as stream:
-            for chunk in self.download_export_job(project, started["id"]):
-                stream.write(chunk)
-        partial.replace(out)
+        _write(self.download_export_job(project, started["id"]), Path(out))
         return done
+
+
+def _write(chunks: Iterator[bytes], out: Path) -> int:
+    """Write `chunks` to `out` whole or not at all (through `out.part`); the bytes written.
+    An error answer raises at the first chunk, before any file is made."""
+    first = next(chunks, b"")
+    partial = out.with_name(out.name + ".part")
+    size = 0
+    try:
+        with partial.open("wb") as stream:
+            size += stream.write(first)
+            for chunk in chunks:
+                size += stream.write(chunk)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return size
 
 
 def _chunks(
